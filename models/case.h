@@ -1,0 +1,188 @@
+/* The resolved case: everything one rflesion run needs, in SI units (m, s, W, V, S/m) and
+ * degrees Celsius for temperatures. The case file speaks mm and unit-suffixed keys
+ * (docs/case-format.md); the reader converts once, here nothing carries a unit but SI.
+ *
+ * This is plain data (the interface between models/, solver/ and postproc/): every field
+ * says its unit. Defaults are filled by rfl_case_defaults(); rfl_case_read() overrides them
+ * from a file and --set options and validates the result. */
+#ifndef RFL_CASE_H
+#define RFL_CASE_H
+
+#include <stddef.h>
+
+#include "shape.h"
+#include "status.h"
+#include "vec3.h"
+
+#define RFL_NAME_MAX 48
+#define RFL_MAX_MATERIALS 24 /* material labels fit in a uint8_t with room to spare */
+#define RFL_MAX_STRUCTURES 32
+#define RFL_MAX_PROBES 2     /* active + (bipolar) return probe */
+#define RFL_MAX_OUTPUT_TIMES 32
+#define RFL_PATH_MAX 1024
+
+/* ---- materials ---------------------------------------------------------------------- */
+typedef enum {
+  RFL_MATERIAL_TISSUE = 0, /* conducts, perfused, can be damaged */
+  RFL_MATERIAL_METAL = 1   /* electrode body: thermal conductor, electrically handled by
+                              the probe part (equipotential tip or insulated shaft) */
+} rfl_material_kind;
+
+typedef struct {
+  char name[RFL_NAME_MAX];
+  rfl_material_kind kind;
+  double rho;              /* density, kg/m^3 */
+  double c;                /* specific heat, J/(kg K) */
+  double k;                /* thermal conductivity at 37 C, W/(m K) */
+  double dk_dT;            /* relative slope of k, 1/K: k(T) = k (1 + dk_dT (T - 37)) */
+  double sigma;            /* electrical conductivity at 37 C, S/m (metal: unused) */
+  double dsigma_dT;        /* relative slope of sigma, 1/K (0.015 = 1.5 %/C) */
+  double perfusion;        /* volumetric blood perfusion omega_b, 1/s (0 = ex vivo) */
+  double q_met;            /* metabolic heat, W/m^3 */
+  double arrhenius_A;      /* frequency factor, 1/s */
+  double arrhenius_Ea;     /* activation energy, J/mol */
+} rfl_material;
+
+/* ---- probe -------------------------------------------------------------------------- */
+typedef enum { RFL_TIP_ROUND = 0, RFL_TIP_FLAT = 1 } rfl_tip_shape;
+typedef enum { RFL_PROBE_ACTIVE = 0, RFL_PROBE_RETURN = 1 } rfl_probe_role;
+
+typedef struct {
+  char name[RFL_NAME_MAX];      /* section name: "probe" or "return_probe" */
+  rfl_probe_role role;          /* ACTIVE carries V(t); RETURN (bipolar) is held at 0 V */
+  double radius;                /* outer radius a, m (from gauge or diameter) */
+  int gauge;                    /* needle gauge if given (0 if diameter given) */
+  double tip_length;            /* active (exposed) length including the rounded end, m */
+  rfl_tip_shape tip_shape;      /* hemispherical (radius a) or flat distal end */
+  rfl_vec3 tip;                 /* distal-most point of the electrode, m */
+  rfl_vec3 direction;           /* unit vector from the tip towards the shaft (proximal) */
+  double shaft_length;          /* insulated shaft beyond the active tip, m; <= 0: to the
+                                   domain boundary */
+  int material;                 /* index of the electrode body's material (metal) */
+  int cooled;                   /* 1: internally cooled electrode */
+  double coolant_C;             /* coolant temperature, C */
+  double cooling_h;             /* heat transfer coefficient to the coolant, W/(m^2 K),
+                                   acting on the inner wall of the active tip */
+} rfl_probe;
+
+/* ---- generator ---------------------------------------------------------------------- */
+typedef enum {
+  RFL_GEN_TEMPERATURE = 0, /* PI control of V on the thermocouple */
+  RFL_GEN_POWER = 1,       /* constant power (with voltage limit) */
+  RFL_GEN_PULSED = 2       /* pulsed RF: bursts at fixed voltage, temperature limit */
+} rfl_generator_mode;
+
+typedef struct {
+  rfl_generator_mode mode;
+  double set_temperature_C;  /* target thermocouple temperature, C */
+  double ramp_s;             /* set point rises linearly from the initial temperature, s */
+  double duration_s;         /* RF on time, s */
+  double cooldown_s;         /* simulated time after RF stops, s */
+  double max_voltage_V;      /* voltage limit, V */
+  double max_power_W;        /* power limit, W */
+  double kp_V_per_K;         /* PI proportional gain, V/K */
+  double ki_V_per_Ks;        /* PI integral gain, V/(K s) */
+  double power_W;            /* power-controlled mode: delivered power, W */
+  double pulse_voltage_V;    /* pulsed mode: burst voltage, V */
+  double pulse_width_s;      /* pulsed mode: burst width, s */
+  double pulse_frequency_Hz; /* pulsed mode: bursts per second, Hz */
+  double pulse_limit_C;      /* pulsed mode: thermocouple limit; bursts are scaled down
+                                when the thermocouple exceeds it, C */
+} rfl_generator;
+
+/* ---- structures (anatomy) ----------------------------------------------------------- */
+typedef enum {
+  RFL_ROLE_NONE = 0,     /* a region of a material (bone, fat, ...) */
+  RFL_ROLE_TARGET = 1,   /* nerve that should be inside the lesion */
+  RFL_ROLE_PROTECTED = 2 /* nerve that must stay outside the lesion and below threshold */
+} rfl_structure_role;
+
+typedef struct {
+  char name[RFL_NAME_MAX];
+  rfl_shape shape;         /* geometry, SI (see shape.h) */
+  int material;            /* material index */
+  rfl_structure_role role;
+  double threshold_C;      /* injury threshold temperature, C (protected/target) */
+  double margin;           /* required gap from the Omega >= 1 lesion, m */
+  int line;                /* line of the section header in the case file (messages) */
+} rfl_structure;
+
+/* ---- grid --------------------------------------------------------------------------- */
+typedef struct {
+  rfl_vec3 domain_min, domain_max; /* computational box, m */
+  double spacing;                  /* cell size in the fine region, m */
+  rfl_vec3 fine_min, fine_max;     /* box with uniform fine spacing, m (= domain: uniform) */
+  double growth;                   /* max ratio of neighbouring cell sizes outside the fine
+                                      region (1 = uniform everywhere) */
+  char voxel_file[RFL_PATH_MAX];   /* optional labelled volume (HDF5), "" if none */
+  char voxel_dataset[RFL_NAME_MAX * 2]; /* dataset path inside voxel_file */
+  int voxel_material[256];         /* label value -> material index (-1 = not mapped) */
+} rfl_grid_spec;
+
+/* ---- solver ------------------------------------------------------------------------- */
+typedef enum { RFL_SCHEME_BACKWARD_EULER = 0, RFL_SCHEME_BDF2 = 1 } rfl_time_scheme;
+
+typedef struct {
+  double dt_s;             /* time step, s */
+  double pulse_dt_s;       /* time step inside RF bursts (pulsed mode), s */
+  rfl_time_scheme scheme;
+  double rtol;             /* relative residual reduction for the linear solves */
+  int max_iterations;      /* per linear solve */
+  double max_temperature_C;/* sanity bound: stop with a numerical failure above this */
+  int threads;             /* OpenMP threads, 0 = runtime default */
+} rfl_solver_settings;
+
+/* ---- physics (global) --------------------------------------------------------------- */
+typedef struct {
+  double initial_C;        /* initial tissue temperature, C */
+  double boundary_C;       /* outer boundary temperature, C */
+  double arterial_C;       /* arterial blood temperature, C */
+  double blood_rho_c;      /* rho_b c_b of blood, J/(m^3 K) */
+  double desiccation_start_C; /* sigma starts collapsing here, C */
+  double desiccation_end_C;   /* ... and reaches desiccation_factor here, C */
+  double desiccation_factor;  /* sigma multiplier of fully desiccated tissue */
+  int perfusion_shutoff;      /* 1: perfusion stops where Omega >= 1 */
+} rfl_physics;
+
+/* ---- damage and output -------------------------------------------------------------- */
+typedef struct {
+  double isotherm_C;       /* peak-temperature lesion edge, C (50 by convention) */
+  double cem43_R_above;    /* CEM43 base for T >= 43 C */
+  double cem43_R_below;    /* CEM43 base for T < 43 C */
+  double default_threshold_C; /* injury threshold for protected structures, C */
+  double default_margin;   /* safety margin for protected structures, m */
+} rfl_damage_settings;
+
+typedef struct {
+  double times_s[RFL_MAX_OUTPUT_TIMES]; /* field snapshots, s */
+  int ntimes;
+  char directory[RFL_PATH_MAX];  /* where outputs go ("" = next to the case file) */
+} rfl_output_settings;
+
+/* ---- the case ----------------------------------------------------------------------- */
+typedef struct {
+  char path[RFL_PATH_MAX];       /* case file it came from ("" if built in code) */
+  char title[128];
+  rfl_grid_spec grid;
+  rfl_probe probes[RFL_MAX_PROBES];
+  int nprobes;
+  rfl_generator generator;
+  rfl_material materials[RFL_MAX_MATERIALS];
+  int nmaterials;
+  int background_material;       /* material filling the domain before structures */
+  rfl_structure structures[RFL_MAX_STRUCTURES];
+  int nstructures;
+  rfl_physics physics;
+  rfl_damage_settings damage;
+  rfl_solver_settings solver;
+  rfl_output_settings output;
+} rfl_case;
+
+/* Fill a case with the built-in defaults (an 18G 10 mm probe at the origin pointing +z,
+ * muscle, 80 C for 90 s, 40 mm box). */
+void rfl_case_defaults(rfl_case *c);
+
+/* Index of a material by name, or -1. */
+int rfl_case_find_material(const rfl_case *c, const char *name);
+
+#endif
