@@ -1,1 +1,57 @@
-/* placeholder until this module is written */
+/* Arrhenius and CEM43 damage integrals (see damage.h). The per-step increment integrates
+ * the rate along a linear temperature history. Both rates are exponential in T (CEM43
+ * exactly, Arrhenius nearly: ln rate = ln A - Ea/(R T) bends by only ~0.2 % per K^2), so
+ * each substep of at most 1 K uses the logarithmic mean of its end rates,
+ * dt (r1 - r0) / ln(r1 / r0), which is exact for an exponential; the plain trapezoid would
+ * be 0.7 % high per 1 K substep at ablation temperatures. */
+#include "damage.h"
+
+#include <math.h>
+
+double rfl_damage_arrhenius_rate(const rfl_material *m, double T_C) {
+  if (m->kind != RFL_MATERIAL_TISSUE || m->arrhenius_A <= 0.0) return 0.0;
+  return m->arrhenius_A * exp(-m->arrhenius_Ea / (RFL_GAS_CONSTANT * (T_C + 273.15)));
+}
+
+double rfl_damage_cem43_rate(const rfl_damage_settings *d, double T_C) {
+  double R = T_C >= 43.0 ? d->cem43_R_above : d->cem43_R_below;
+  return pow(R, 43.0 - T_C) / 60.0;
+}
+
+/* Substeps so that each changes T by at most 1 K (at most 64). */
+static int substeps(double T0, double T1) {
+  int n = (int)ceil(fabs(T1 - T0));
+  if (n < 1) n = 1;
+  if (n > 64) n = 64;
+  return n;
+}
+
+/* Integral over h of a positive rate that varies exponentially from r0 to r1. */
+static double log_mean_integral(double r0, double r1, double h) {
+  if (r0 <= 0.0 || r1 <= 0.0) return 0.5 * h * (r0 + r1);
+  double ratio = r1 / r0;
+  if (fabs(ratio - 1.0) < 1e-6) return 0.5 * h * (r0 + r1);
+  return h * (r1 - r0) / log(ratio);
+}
+
+double rfl_damage_arrhenius_increment(const rfl_material *m, double T0, double T1, double dt) {
+  int n = substeps(T0, T1);
+  double h = dt / n, sum = 0.0, prev = rfl_damage_arrhenius_rate(m, T0);
+  for (int s = 1; s <= n; ++s) {
+    double next = rfl_damage_arrhenius_rate(m, T0 + (T1 - T0) * s / n);
+    sum += log_mean_integral(prev, next, h);
+    prev = next;
+  }
+  return sum;
+}
+
+double rfl_damage_cem43_increment(const rfl_damage_settings *d, double T0, double T1, double dt) {
+  int n = substeps(T0, T1);
+  double h = dt / n, sum = 0.0, prev = rfl_damage_cem43_rate(d, T0);
+  for (int s = 1; s <= n; ++s) {
+    double next = rfl_damage_cem43_rate(d, T0 + (T1 - T0) * s / n);
+    sum += log_mean_integral(prev, next, h);
+    prev = next;
+  }
+  return sum;
+}

@@ -15,6 +15,7 @@
 #define RFL_OMP_FOR_COLLAPSE2 RFL_PRAGMA(omp parallel for collapse(2) schedule(static))
 static inline int rfl_parallel_threads(void) { return omp_get_max_threads(); }
 #else
+#define RFL_PRAGMA(x)
 #define RFL_OMP_FOR
 #define RFL_OMP_FOR_COLLAPSE2
 static inline int rfl_parallel_threads(void) { return 1; }

@@ -1,1 +1,496 @@
-/* placeholder until this module is written */
+/* The coupled RF time loop (see simulation.h for the scheme). Allocation happens in
+ * rfl_simulation_create only; a step is assembly, four MG-PCG solves at most, and a few
+ * fused per-cell loops. Everything is OpenMP-parallel with static schedules and
+ * deterministic reductions, so results do not depend on the thread count. */
+#include "simulation.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coefficients.h"
+#include "damage.h"
+#include "generator.h"
+#include "mg.h"
+#include "parallel.h"
+#include "probe.h"
+
+#define RFL_TC_RADIUS_CELLS 1.5 /* thermocouple stencil radius, in local cell widths */
+#define RFL_UNDERSHOOT_K 5.0    /* tolerated dip below the coldest boundary/initial value */
+
+typedef struct {
+  size_t cell;
+  double weight;
+} tc_term;
+
+struct rfl_simulation {
+  const rfl_case *kase;
+  const rfl_grid *grid;
+  const rfl_geometry *geo;
+  size_t n;
+  rfl_assembler *as;
+  rfl_sysmat *Ap, *Ah;      /* potential and heat operators */
+  rfl_mg *mgp, *mgh;
+  double *T, *Tprev, *Tpeak, *omega, *cem43;
+  double *phi;              /* unit potential */
+  double *q1;               /* unit-voltage Joule heat per cell, W */
+  double *b;                /* right-hand side (potential, then heat) */
+  double *TA, *TB;          /* heat step parts: T = TA + V^2 TB; TA also holds T* */
+  double *bg;               /* outer-boundary conductance per cell, W/K */
+  tc_term *tc;              /* thermocouple functional */
+  int ntc;
+  double cool_coef[RFL_MAX_PROBES]; /* coolant sink per active-tip volume, W/(m^3 K) */
+  rfl_generator_state gen;
+  double t, dt_prev;
+  int have_prev;
+  double G;                 /* tissue conductance of the last solved potential, A/V */
+  rfl_sample *samples;
+  size_t nsamples, capacity;
+  rfl_energy_budget energy;
+  double stored0;           /* heat content at t = 0 relative to 0 C, J */
+};
+
+static double cell_volume(const rfl_grid *g, size_t c) {
+  size_t i = c % (size_t)g->n[0], j = (c / (size_t)g->n[0]) % (size_t)g->n[1],
+         k = c / ((size_t)g->n[0] * (size_t)g->n[1]);
+  return g->dx[0][i] * g->dx[1][j] * g->dx[2][k];
+}
+
+static double end_time(const rfl_case *c) {
+  return c->generator.duration_s + c->generator.cooldown_s;
+}
+
+/* ---- step schedule ------------------------------------------------------------------- */
+
+static double next_event_time(const rfl_case *c, double t) {
+  const double eps = 1e-9;
+  double next = end_time(c);
+  double g = rfl_generator_next_event(&c->generator, t);
+  if (g < next) next = g;
+  if (c->generator.mode == RFL_GEN_TEMPERATURE && c->generator.ramp_s > t + eps &&
+      c->generator.ramp_s < next)
+    next = c->generator.ramp_s;
+  for (int i = 0; i < c->output.ntimes; ++i) {
+    double to = c->output.times_s[i];
+    if (to > t + eps && to < next) next = to;
+  }
+  return next;
+}
+
+/* Length of the step starting at t; *lands is set when the step ends on an event. */
+static double step_length(const rfl_case *c, double t, double dt_prev, int *lands, double *t_next) {
+  double dt = c->solver.dt_s;
+  if (c->generator.mode == RFL_GEN_PULSED && rfl_generator_is_on(&c->generator, t + 1e-12))
+    dt = c->solver.pulse_dt_s;
+  if (dt_prev > 0.0 && dt > 2.0 * dt_prev) dt = 2.0 * dt_prev;
+  double next = next_event_time(c, t), remaining = next - t;
+  *lands = 0;
+  if (dt >= remaining * (1.0 - 1e-9)) {
+    dt = remaining;
+    *lands = 1;
+  } else if (dt > 0.5 * remaining) {
+    dt = 0.5 * remaining; /* two equal steps rather than a long one and a sliver */
+  }
+  *t_next = *lands ? next : t + dt;
+  return dt;
+}
+
+static size_t count_steps(const rfl_case *c) {
+  double t = 0.0, dt_prev = 0.0, t_end = end_time(c);
+  size_t n = 0;
+  while (t < t_end - 1e-9) {
+    int lands;
+    double t_next;
+    dt_prev = step_length(c, t, dt_prev, &lands, &t_next);
+    t = t_next;
+    ++n;
+  }
+  return n;
+}
+
+/* ---- thermocouple ---------------------------------------------------------------------- */
+
+static int is_probe_metal(rfl_label l, int probe) {
+  return (l.part == RFL_PART_ACTIVE || l.part == RFL_PART_SHAFT) && l.probe == probe;
+}
+
+static rfl_status build_thermocouple(rfl_simulation *s) {
+  const rfl_grid *g = s->grid;
+  const rfl_geometry *geo = s->geo;
+  const rfl_case *kase = s->kase;
+  rfl_vec3 p = geo->thermocouple[0];
+  int ip = rfl_grid_locate(g, 0, p.x), jp = rfl_grid_locate(g, 1, p.y), kp = rfl_grid_locate(g, 2, p.z);
+  double hloc = fmax(g->dx[0][ip], fmax(g->dx[1][jp], g->dx[2][kp]));
+  double radius = RFL_TC_RADIUS_CELLS * hloc;
+  int lo[3], hi[3];
+  const int pc[3] = {ip, jp, kp};
+  for (int a = 0; a < 3; ++a) {
+    lo[a] = pc[a] - 3 < 0 ? 0 : pc[a] - 3;
+    hi[a] = pc[a] + 3 >= g->n[a] ? g->n[a] - 1 : pc[a] + 3;
+  }
+  /* At most 2 terms per face, 3 faces per cell of the 7^3 window. */
+  size_t cap = 2u * 3u * 343u;
+  s->tc = malloc(cap * sizeof *s->tc);
+  if (!s->tc) return RFL_ERROR(RFL_ENOMEM, "out of memory for the thermocouple stencil");
+  double wsum = 0.0;
+  int nt = 0;
+  size_t best_cell = 0;
+  double best_d = INFINITY;
+  for (int k = lo[2]; k <= hi[2]; ++k)
+    for (int j = lo[1]; j <= hi[1]; ++j)
+      for (int i = lo[0]; i <= hi[0]; ++i) {
+        size_t c = rfl_grid_index(g, i, j, k);
+        const int ijk[3] = {i, j, k};
+        rfl_vec3 xc = rfl_vec3_make(g->xc[0][i], g->xc[1][j], g->xc[2][k]);
+        if (is_probe_metal(geo->label[c], 0)) {
+          double d = rfl_vec3_norm(rfl_vec3_sub(xc, p));
+          if (d < best_d) {
+            best_d = d;
+            best_cell = c;
+          }
+        }
+        for (int a = 0; a < 3; ++a) {
+          if (ijk[a] + 1 > hi[a]) continue;
+          const size_t stride[3] = {1, (size_t)g->n[0], (size_t)g->n[0] * (size_t)g->n[1]};
+          size_t nb = c + stride[a];
+          rfl_label lc = geo->label[c], ln = geo->label[nb];
+          int mc = is_probe_metal(lc, 0), mn = is_probe_metal(ln, 0);
+          if (mc == mn || (!mc && lc.part != RFL_PART_TISSUE) || (!mn && ln.part != RFL_PART_TISSUE)) continue;
+          double d = g->xc[a][ijk[a] + 1] - g->xc[a][ijk[a]];
+          double dc = geo->cut[a][c] * d, dn = d - dc;
+          rfl_vec3 q = xc;
+          if (a == 0) q.x += dc; else if (a == 1) q.y += dc; else q.z += dc;
+          double dist = rfl_vec3_norm(rfl_vec3_sub(q, p));
+          if (dist > radius) continue;
+          double kc = kase->materials[lc.material].k, kn = kase->materials[ln.material].k;
+          double wc = kc / fmax(dc, 1e-3 * d), wn = kn / fmax(dn, 1e-3 * d);
+          double w = 1.0 / (dist * dist + 1e-4 * hloc * hloc);
+          s->tc[nt].cell = c;
+          s->tc[nt++].weight = w * wc / (wc + wn);
+          s->tc[nt].cell = nb;
+          s->tc[nt++].weight = w * wn / (wc + wn);
+          wsum += w;
+        }
+      }
+  if (nt == 0) {
+    if (!isfinite(best_d))
+      return RFL_ERROR(RFL_EINPUT, "[probe] tip_mm: no electrode cell near the thermocouple point "
+                                   "(%.3f, %.3f, %.3f) mm", 1e3 * p.x, 1e3 * p.y, 1e3 * p.z);
+    s->tc[0].cell = best_cell;
+    s->tc[0].weight = 1.0;
+    s->ntc = 1;
+    return RFL_OK;
+  }
+  for (int i = 0; i < nt; ++i) s->tc[i].weight /= wsum;
+  s->ntc = nt;
+  return RFL_OK;
+}
+
+double rfl_simulation_thermocouple(const rfl_simulation *s, const double *T) {
+  double v = 0.0;
+  for (int i = 0; i < s->ntc; ++i) v += s->tc[i].weight * T[s->tc[i].cell];
+  return v;
+}
+
+/* ---- set-up ---------------------------------------------------------------------------- */
+
+void rfl_simulation_free(rfl_simulation *s) {
+  if (!s) return;
+  rfl_assembler_free(s->as);
+  rfl_sysmat_free(s->Ap);
+  rfl_sysmat_free(s->Ah);
+  rfl_mg_free(s->mgp);
+  rfl_mg_free(s->mgh);
+  double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
+                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) free(*fields[i]);
+  free(s->tc);
+  free(s->samples);
+  free(s);
+}
+
+rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo,
+                                 rfl_simulation **out) {
+  *out = NULL;
+  rfl_simulation *s = calloc(1, sizeof *s);
+  if (!s) return RFL_ERROR(RFL_ENOMEM, "out of memory for the simulation");
+  s->kase = c;
+  s->grid = g;
+  s->geo = geo;
+  s->n = g->ncells;
+  rfl_status st = RFL_OK;
+  double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
+                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
+    *fields[i] = calloc(s->n, sizeof(double));
+    if (!*fields[i]) {
+      rfl_simulation_free(s);
+      return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
+    }
+  }
+  if ((st = rfl_assembler_create(c, geo, &s->as)) != RFL_OK ||
+      (st = rfl_sysmat_create(g, &s->Ap)) != RFL_OK || (st = rfl_sysmat_create(g, &s->Ah)) != RFL_OK ||
+      (st = rfl_mg_create(g, &s->mgp)) != RFL_OK || (st = rfl_mg_create(g, &s->mgh)) != RFL_OK ||
+      (st = build_thermocouple(s)) != RFL_OK) {
+    rfl_simulation_free(s);
+    return st;
+  }
+  s->capacity = count_steps(c) + 1;
+  s->samples = calloc(s->capacity, sizeof *s->samples);
+  if (!s->samples) {
+    rfl_simulation_free(s);
+    return RFL_ERROR(RFL_ENOMEM, "out of memory for %zu time samples", s->capacity);
+  }
+  /* Coolant sink: h times the exact inner wall area, spread over the voxelised tip volume. */
+  size_t active_cells[RFL_MAX_PROBES] = {0};
+  double active_volume[RFL_MAX_PROBES] = {0};
+  for (size_t cc = 0; cc < s->n; ++cc)
+    if (geo->label[cc].part == RFL_PART_ACTIVE) {
+      active_cells[geo->label[cc].probe]++;
+      active_volume[geo->label[cc].probe] += cell_volume(g, cc);
+    }
+  for (int p = 0; p < c->nprobes; ++p) {
+    const rfl_probe *pr = &c->probes[p];
+    s->cool_coef[p] = (pr->cooled && active_cells[p] > 0)
+                          ? pr->cooling_h * rfl_probe_active_area(pr) / active_volume[p]
+                          : 0.0;
+  }
+  const double T0 = c->physics.initial_C;
+  double stored = 0.0;
+  for (size_t cc = 0; cc < s->n; ++cc) {
+    s->T[cc] = s->Tprev[cc] = s->Tpeak[cc] = T0;
+    const rfl_material *m = &c->materials[geo->label[cc].material];
+    stored += m->rho * m->c * cell_volume(g, cc) * T0;
+  }
+  s->stored0 = stored;
+  s->gen.integral = 0.0;
+  s->gen.voltage = 0.0;
+  *out = s;
+  return RFL_OK;
+}
+
+size_t rfl_simulation_step_count(const rfl_simulation *s) { return s->capacity - 1; }
+
+/* ---- one step -------------------------------------------------------------------------- */
+
+static rfl_status solve(rfl_mg *mg, const double *b, double *x, const rfl_case *c, const char *what,
+                        double t, int *iterations) {
+  rfl_mg_info info;
+  rfl_status st = rfl_mg_solve(mg, b, x, c->solver.rtol, 0.0, c->solver.max_iterations, &info);
+  *iterations += info.iterations;
+  if (st == RFL_ENUMERIC)
+    return RFL_ERROR(RFL_ENUMERIC, "%s solve produced a non-finite value at t = %.4g s", what, t);
+  if (st != RFL_OK) return st;
+  if (!info.converged)
+    return RFL_ERROR(RFL_ENOCONV,
+                     "%s solve did not converge at t = %.4g s: residual %.3g (from %.3g) after %d "
+                     "iterations; [solver] max_iterations = %d, rtol = %.3g",
+                     what, t, info.residual_norm, info.residual_norm0, info.iterations,
+                     c->solver.max_iterations, c->solver.rtol);
+  return RFL_OK;
+}
+
+static rfl_status solve_potential(rfl_simulation *s, const double *T, double t, int *iterations) {
+  rfl_assembler_potential(s->as, T, s->Ap, s->b, s->phi);
+  RFL_CHECK(rfl_mg_setup(s->mgp, s->Ap));
+  RFL_CHECK(solve(s->mgp, s->b, s->phi, s->kase, "potential", t, iterations));
+  s->G = rfl_assembler_joule(s->as, T, s->phi, s->q1);
+  return RFL_OK;
+}
+
+/* Perfusion (W/K) and coolant (W/K) sink coefficients of a cell at the start of a step. */
+static inline void cell_sinks(const rfl_simulation *s, size_t c, double vol, double *perf,
+                              double *cool) {
+  const rfl_case *k = s->kase;
+  rfl_label l = s->geo->label[c];
+  const rfl_material *m = &k->materials[l.material];
+  *perf = 0.0;
+  *cool = 0.0;
+  if (l.part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE && m->perfusion > 0.0 &&
+      !(k->physics.perfusion_shutoff && s->omega[c] >= 1.0))
+    *perf = m->perfusion * k->physics.blood_rho_c * vol;
+  if (l.part == RFL_PART_ACTIVE) *cool = s->cool_coef[l.probe] * vol;
+}
+
+static rfl_status check_state(const rfl_simulation *s, double t, double tmin, double tmax) {
+  const rfl_case *k = s->kase;
+  double lower = fmin(k->physics.initial_C, fmin(k->physics.boundary_C, k->physics.arterial_C));
+  for (int p = 0; p < k->nprobes; ++p)
+    if (k->probes[p].cooled) lower = fmin(lower, k->probes[p].coolant_C);
+  if (!isfinite(tmin) || !isfinite(tmax))
+    return RFL_ERROR(RFL_ENUMERIC, "non-finite temperature at t = %.4g s", t);
+  if (tmax > k->solver.max_temperature_C)
+    return RFL_ERROR(RFL_ENUMERIC,
+                     "temperature %.1f C at t = %.4g s exceeds the sanity bound [solver] "
+                     "max_temperature_C = %.1f C (runaway heating: check the generator limits)",
+                     tmax, t, k->solver.max_temperature_C);
+  if (tmin < lower - RFL_UNDERSHOOT_K)
+    return RFL_ERROR(RFL_ENUMERIC,
+                     "temperature %.2f C at t = %.4g s is below the coldest boundary, initial or "
+                     "coolant temperature (%.2f C): non-physical undershoot; reduce [solver] dt_s",
+                     tmin, t, lower);
+  return RFL_OK;
+}
+
+static rfl_status step(rfl_simulation *s, double dt, double t_next) {
+  const rfl_case *k = s->kase;
+  const rfl_grid *g = s->grid;
+  const rfl_label *lab = s->geo->label;
+  const size_t n = s->n;
+  const double t0 = s->t;
+  const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev;
+  const double w = bdf2 ? dt / s->dt_prev : 0.0;
+  const double a0 = bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0;
+  const double a1 = bdf2 ? -(1.0 + w) : -1.0;
+  const double a2 = bdf2 ? w * w / (1.0 + w) : 0.0;
+  const int rf_on = rfl_generator_is_on(&k->generator, t0 + 1e-12);
+  int iterations = 0;
+
+  /* 1. conductivities at the extrapolated temperature (held in TA for now) */
+  RFL_OMP_FOR
+  for (size_t c = 0; c < n; ++c) s->TA[c] = bdf2 ? s->T[c] + w * (s->T[c] - s->Tprev[c]) : s->T[c];
+
+  /* 2. unit potential and Joule heat */
+  if (rf_on) RFL_CHECK(solve_potential(s, s->TA, t_next, &iterations));
+
+  /* 3. heat step: operator, right-hand side, the two solves */
+  rfl_assembler_heat(s->as, s->TA, s->Ah, s->bg);
+  const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
+  RFL_OMP_FOR
+  for (size_t c = 0; c < n; ++c) {
+    const rfl_material *m = &k->materials[lab[c].material];
+    double vol = cell_volume(g, c), perf, cool;
+    cell_sinks(s, c, vol, &perf, &cool);
+    double cap = m->rho * m->c * vol / dt;
+    double coolant = lab[c].part == RFL_PART_ACTIVE ? k->probes[lab[c].probe].coolant_C : 0.0;
+    double qmet = (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) ? m->q_met * vol : 0.0;
+    s->Ah->diag[c] += a0 * cap + perf + cool;
+    s->b[c] = cap * (-a1 * s->T[c] - a2 * s->Tprev[c]) + s->bg[c] * Tb + perf * Ta + cool * coolant + qmet;
+    s->TA[c] = s->T[c];
+  }
+  RFL_CHECK(rfl_mg_setup(s->mgh, s->Ah));
+  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &iterations));
+  double a = rfl_simulation_thermocouple(s, s->TA), bq = 0.0;
+  if (rf_on) {
+    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &iterations));
+    bq = rfl_simulation_thermocouple(s, s->TB);
+  }
+  double V = rfl_generator_step_voltage(&k->generator, &s->gen, k->physics.initial_C, t_next, dt,
+                                        a, bq, s->G);
+  double V2 = rf_on ? V * V : 0.0;
+
+  /* 4. new temperature, damage, peak, energy terms, sanity bounds: one fused pass */
+  double tmin = INFINITY, tmax = -INFINITY, tissue_max = -INFINITY;
+  double e_boundary = 0.0, e_perf = 0.0, e_cool = 0.0, e_met = 0.0;
+  RFL_PRAGMA(omp parallel for schedule(static) reduction(min : tmin) reduction(max : tmax, tissue_max) \
+                 reduction(+ : e_boundary, e_perf, e_cool, e_met))
+  for (size_t c = 0; c < n; ++c) {
+    const rfl_material *m = &k->materials[lab[c].material];
+    double vol = cell_volume(g, c), perf, cool;
+    cell_sinks(s, c, vol, &perf, &cool);
+    double Tn = s->T[c], Tn1 = s->TA[c] + V2 * s->TB[c];
+    double coolant = lab[c].part == RFL_PART_ACTIVE ? k->probes[lab[c].probe].coolant_C : 0.0;
+    e_boundary += s->bg[c] * (Tn1 - Tb);
+    e_perf += perf * (Tn1 - Ta);
+    e_cool += cool * (Tn1 - coolant);
+    if (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) {
+      e_met += m->q_met * vol;
+      s->omega[c] += rfl_damage_arrhenius_increment(m, Tn, Tn1, dt);
+      s->cem43[c] += rfl_damage_cem43_increment(&k->damage, Tn, Tn1, dt);
+      if (Tn1 > tissue_max) tissue_max = Tn1;
+    }
+    if (Tn1 > s->Tpeak[c]) s->Tpeak[c] = Tn1;
+    s->Tprev[c] = Tn;
+    s->T[c] = Tn1;
+    if (!(Tn1 >= tmin)) tmin = isnan(Tn1) ? -INFINITY : Tn1; /* NaN poisons the min */
+    if (Tn1 > tmax) tmax = Tn1;
+  }
+  /* The minimum/maximum reductions are exact, so the check is thread-independent. */
+  RFL_CHECK(check_state(s, t_next, tmin, tmax));
+
+  s->energy.electrical += dt * V2 * s->G;
+  s->energy.boundary += dt * e_boundary;
+  s->energy.perfusion += dt * e_perf;
+  s->energy.cooling += dt * e_cool;
+  s->energy.metabolic += dt * e_met;
+
+  rfl_sample *smp = &s->samples[s->nsamples < s->capacity ? s->nsamples : s->capacity - 1];
+  smp->t = t_next;
+  smp->voltage = rf_on ? V : 0.0;
+  smp->current = smp->voltage * s->G;
+  smp->power = smp->voltage * smp->voltage * s->G;
+  smp->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
+  smp->thermocouple_C = a + V2 * bq;
+  smp->setpoint_C = rfl_generator_setpoint(&k->generator, k->physics.initial_C, t_next);
+  smp->tissue_max_C = tissue_max;
+  smp->rf_on = rf_on;
+  smp->iterations = iterations;
+  if (s->nsamples < s->capacity) s->nsamples++;
+
+  s->t = t_next;
+  s->dt_prev = dt;
+  s->have_prev = 1;
+  return RFL_OK;
+}
+
+rfl_status rfl_simulation_run(rfl_simulation *s, rfl_step_observer observer, void *ctx) {
+  const double t_end = end_time(s->kase);
+  while (s->t < t_end - 1e-9) {
+    int lands;
+    double t_next;
+    double dt = step_length(s->kase, s->t, s->have_prev ? s->dt_prev : 0.0, &lands, &t_next);
+    RFL_CHECK(step(s, dt, t_next));
+    if (observer) {
+      rfl_field_view view = rfl_simulation_view(s);
+      if (observer(&view, &s->samples[s->nsamples - 1], ctx)) break;
+    }
+  }
+  return RFL_OK;
+}
+
+rfl_field_view rfl_simulation_view(const rfl_simulation *s) {
+  rfl_field_view v;
+  v.kase = s->kase;
+  v.grid = s->grid;
+  v.geometry = s->geo;
+  v.t = s->t;
+  v.temperature = s->T;
+  v.peak_temperature = s->Tpeak;
+  v.omega = s->omega;
+  v.cem43 = s->cem43;
+  v.unit_potential = s->phi;
+  v.voltage = s->gen.voltage;
+  return v;
+}
+
+const rfl_sample *rfl_simulation_samples(const rfl_simulation *s, size_t *count) {
+  *count = s->nsamples;
+  return s->samples;
+}
+
+rfl_energy_budget rfl_simulation_energy(const rfl_simulation *s) {
+  rfl_energy_budget e = s->energy;
+  double stored = 0.0;
+  for (size_t c = 0; c < s->n; ++c) {
+    const rfl_material *m = &s->kase->materials[s->geo->label[c].material];
+    stored += m->rho * m->c * cell_volume(s->grid, c) * s->T[c];
+  }
+  e.stored = stored - s->stored0;
+  return e;
+}
+
+rfl_status rfl_simulation_generator_now(rfl_simulation *s, double voltage, rfl_sample *out) {
+  int iterations = 0;
+  RFL_CHECK(solve_potential(s, s->T, s->t, &iterations));
+  memset(out, 0, sizeof *out);
+  out->t = s->t;
+  out->voltage = voltage;
+  out->current = voltage * s->G;
+  out->power = voltage * voltage * s->G;
+  out->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
+  out->thermocouple_C = rfl_simulation_thermocouple(s, s->T);
+  out->setpoint_C = rfl_generator_setpoint(&s->kase->generator, s->kase->physics.initial_C, s->t);
+  out->iterations = iterations;
+  return RFL_OK;
+}

@@ -1,0 +1,52 @@
+/* Assembly of the two elliptic problems of a time step from the voxelised geometry and the
+ * current temperature, in the conductance form of sysmat.h (finite-volume flux form).
+ *
+ * Face conductance between cells c and n along axis a, with the material interface at the
+ * fraction theta of the centre-to-centre distance d on c's side (geometry.h cut arrays):
+ *     G = A / (theta d / p_c + (1 - theta) d / p_n),      A = face area,
+ * p = sigma (potential) or k (heat): the harmonic mean with the true interface position,
+ * exact for a planar interface and conservative at every material jump.
+ * A face between a tissue cell and the active electrode is a Dirichlet face at the true
+ * surface distance: G = A p_c / (theta d); the insulated shaft carries no current; the outer
+ * boundary is Dirichlet at half a cell: G = A p_c / (dx / 2).
+ * Potential: active-probe tip cells are fixed at 1 (unit voltage; the field is linear in V),
+ * return-probe tip cells at 0, shaft and other metal cells excluded.
+ * Joule heat per cell at unit voltage is the dissipation G (dV)^2 of each face, split
+ * between the two cells in proportion to their share of the face's resistance (all of it to
+ * the tissue side at the electrode and at the boundary); the total equals V I exactly for
+ * the discrete solution, so electrical and thermal energy balance to solver tolerance. */
+#ifndef RFL_COEFFICIENTS_H
+#define RFL_COEFFICIENTS_H
+
+#include "case.h"
+#include "geometry.h"
+#include "sysmat.h"
+
+/* Smallest fraction of a centre-to-centre distance used for a Dirichlet face: a cell centre
+ * almost on the electrode surface would otherwise give an unbounded conductance. */
+#define RFL_MIN_FACE_FRACTION 0.05
+
+typedef struct {
+  const rfl_case *kase;      /* not owned */
+  const rfl_geometry *geo;   /* not owned */
+  double *prop;              /* per-cell scratch: sigma or k at the current temperature */
+} rfl_assembler;
+
+rfl_status rfl_assembler_create(const rfl_case *c, const rfl_geometry *geo, rfl_assembler **out);
+void rfl_assembler_free(rfl_assembler *as);
+
+/* Potential problem at temperature T: fills A (g, diag, fixed), the right-hand side b
+ * (Dirichlet contributions) and the fixed values of x. */
+void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, double *b,
+                             double *x);
+
+/* Unit-voltage Joule heat per cell (W at 1 V) from the potential x solved at temperature T;
+ * returns the total, which is the tissue conductance G seen by the tip (A/V). */
+double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, double *q);
+
+/* Heat conduction at temperature T: fills the face conductances of A, sets diag to the
+ * outer-boundary conductance of each cell (W/K) and copies it to boundary_g; the caller
+ * adds mass, perfusion and cooling to diag. Nothing is fixed. */
+void rfl_assembler_heat(rfl_assembler *as, const double *T, rfl_sysmat *A, double *boundary_g);
+
+#endif

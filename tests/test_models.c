@@ -1,0 +1,208 @@
+/* Scalar physics models: damage rates against closed forms and published figures, the
+ * generator laws (every mode from one table of scenarios), tissue property laws. */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <string.h>
+
+#include "case.h"
+#include "damage.h"
+#include "generator.h"
+#include "test_support.h"
+#include "tissue.h"
+
+static rfl_material soft_tissue(void) {
+  rfl_material m;
+  memset(&m, 0, sizeof m);
+  m.kind = RFL_MATERIAL_TISSUE;
+  m.rho = 1090;
+  m.c = 3421;
+  m.k = 0.49;
+  m.dk_dT = 0.0012;
+  m.sigma = 0.45;
+  m.dsigma_dT = 0.015;
+  m.arrhenius_A = 7.39e39;
+  m.arrhenius_Ea = 2.577e5;
+  return m;
+}
+
+/* The reference cases quote the rate at 37 C; the validation notes quote times to Omega = 1. */
+static void arrhenius_matches_published_figures(void **state) {
+  (void)state;
+  rfl_material m = soft_tissue();
+  assert_rel_close(rfl_damage_arrhenius_rate(&m, 37.0), 2.9e-4, 0.02);
+  assert_close(90.0 * rfl_damage_arrhenius_rate(&m, 37.0), 0.026, 0.001);
+  assert_close(1.0 / rfl_damage_arrhenius_rate(&m, 50.0), 61.0, 1.0);
+  assert_close(1.0 / rfl_damage_arrhenius_rate(&m, 55.0), 14.0, 0.5);
+  m.kind = RFL_MATERIAL_METAL;
+  assert_true(rfl_damage_arrhenius_rate(&m, 80.0) == 0.0);
+}
+
+typedef struct {
+  const rfl_material *m;
+  double T0, T1, dt;
+} ramp;
+
+static double rate_on_ramp(double t, void *p) {
+  const ramp *r = p;
+  return rfl_damage_arrhenius_rate(r->m, r->T0 + (r->T1 - r->T0) * t / r->dt);
+}
+
+/* A step that heats 10 K: the substepped trapezoid against adaptive quadrature. */
+static void arrhenius_increment_integrates_a_ramp(void **state) {
+  (void)state;
+  rfl_material m = soft_tissue();
+  ramp r = {&m, 52.385, 62.385, 0.5};
+  gsl_integration_workspace *ws = gsl_integration_workspace_alloc(100);
+  double exact, err;
+  gsl_function f = {rate_on_ramp, &r};
+  assert_int_equal(gsl_integration_qag(&f, 0.0, r.dt, 0.0, 1e-12, 100, GSL_INTEG_GAUSS61, ws, &exact, &err), GSL_SUCCESS);
+  gsl_integration_workspace_free(ws);
+  assert_rel_close(rfl_damage_arrhenius_increment(&m, r.T0, r.T1, r.dt), exact, 2e-4);
+}
+
+static void cem43_follows_sapareto_dewey(void **state) {
+  (void)state;
+  rfl_damage_settings d = {.cem43_R_above = 0.5, .cem43_R_below = 0.25};
+  assert_close(60.0 * rfl_damage_cem43_rate(&d, 43.0), 1.0, 1e-12);
+  assert_close(60.0 * rfl_damage_cem43_rate(&d, 45.0), 4.0, 1e-12);
+  assert_close(60.0 * rfl_damage_cem43_rate(&d, 41.0), 1.0 / 16.0, 1e-12);
+  /* 10 minutes at 44 C = 20 equivalent minutes; a 43 -> 47 C ramp over 60 s integrates
+   * 2^(T-43)/60 exactly: (16 - 1) / ln 2 / 4 minutes */
+  assert_close(rfl_damage_cem43_increment(&d, 44.0, 44.0, 600.0), 20.0, 1e-9);
+  assert_rel_close(rfl_damage_cem43_increment(&d, 43.0, 47.0, 60.0), 15.0 / log(2.0) / 4.0, 1e-12);
+}
+
+static void tissue_laws(void **state) {
+  (void)state;
+  rfl_material m = soft_tissue();
+  rfl_physics ph = {.desiccation_start_C = 99, .desiccation_end_C = 100, .desiccation_factor = 0.01};
+  assert_close(rfl_tissue_sigma(&m, &ph, 80.0), 0.45 * (1 + 0.015 * 43), 1e-12);
+  assert_close(rfl_tissue_sigma(&m, &ph, 99.5), 0.45 * (1 + 0.015 * 62.5) * 0.1, 1e-12);
+  assert_close(rfl_tissue_sigma(&m, &ph, 105.0), 0.45 * (1 + 0.015 * 68) * 0.01, 1e-12);
+  assert_close(rfl_tissue_k(&m, 62.385), 0.49 * (1 + 0.0012 * 25.385), 1e-12);
+}
+
+/* ---- generator: one table of scenarios, every mode ---------------------------------- */
+
+static rfl_generator rc1_generator(void) {
+  rfl_generator g;
+  memset(&g, 0, sizeof g);
+  g.mode = RFL_GEN_TEMPERATURE;
+  g.set_temperature_C = 80;
+  g.ramp_s = 10;
+  g.duration_s = 90;
+  g.max_voltage_V = 100;
+  g.max_power_W = 50;
+  g.kp_V_per_K = 2;
+  g.ki_V_per_Ks = 1;
+  g.power_W = 7.5;
+  g.pulse_voltage_V = 45;
+  g.pulse_width_s = 0.02;
+  g.pulse_frequency_Hz = 2;
+  g.pulse_limit_C = 42;
+  return g;
+}
+
+static void setpoint_ramps_then_holds(void **state) {
+  (void)state;
+  rfl_generator g = rc1_generator();
+  assert_close(rfl_generator_setpoint(&g, 37.0, 0.0), 37.0, 1e-12);
+  assert_close(rfl_generator_setpoint(&g, 37.0, 2.5), 37.0 + 43.0 * 0.25, 1e-12);
+  assert_close(rfl_generator_setpoint(&g, 37.0, 45.0), 80.0, 1e-12);
+}
+
+/* The implicit PI law holds exactly for the voltage returned: V = Kp e + Ki I_{n+1}. */
+static void temperature_mode_solves_the_implicit_pi_law(void **state) {
+  (void)state;
+  rfl_generator g = rc1_generator();
+  rfl_generator_state s = {.integral = 3.125};
+  double a = 50.3, b = 0.0417, dt = 0.385, t = 4.2, G = 0.0167;
+  double V = rfl_generator_step_voltage(&g, &s, 37.0, t, dt, a, b, G);
+  double e = rfl_generator_setpoint(&g, 37.0, t) - (a + b * V * V);
+  assert_close(s.integral, 3.125 + e * dt, 1e-12);
+  assert_close(V, g.kp_V_per_K * e + g.ki_V_per_Ks * s.integral, 1e-10);
+  assert_int_equal(s.clamped, 0);
+}
+
+static void temperature_mode_clamps_and_freezes_the_integral(void **state) {
+  (void)state;
+  rfl_generator g = rc1_generator();
+  g.max_voltage_V = 5.0;
+  rfl_generator_state s = {.integral = 40.0};
+  double V = rfl_generator_step_voltage(&g, &s, 37.0, 20.0, 0.5, 45.0, 0.01, 0.02);
+  assert_close(V, 5.0, 1e-12);
+  assert_int_equal(s.clamped, 1);
+  assert_close(s.integral, 40.0, 0.0); /* error still positive: frozen */
+  /* power limit lowers the voltage limit: P = V^2 G <= 50 W */
+  g.max_voltage_V = 100.0;
+  s.integral = 1e4;
+  V = rfl_generator_step_voltage(&g, &s, 37.0, 20.0, 0.5, 45.0, 1e-5, 2.0);
+  assert_close(V * V * 2.0, 50.0, 1e-9);
+  /* lower clamp: far above set point gives 0 V */
+  s.integral = -100.0;
+  V = rfl_generator_step_voltage(&g, &s, 37.0, 20.0, 0.5, 95.0, 0.01, 0.02);
+  assert_close(V, 0.0, 0.0);
+  assert_int_equal(s.clamped, -1);
+}
+
+static void power_mode_delivers_the_power(void **state) {
+  (void)state;
+  rfl_generator g = rc1_generator();
+  g.mode = RFL_GEN_POWER;
+  rfl_generator_state s = {0};
+  double G = 0.0171;
+  double V = rfl_generator_step_voltage(&g, &s, 37.0, 3.0, 0.5, 50.0, 0.02, G);
+  assert_close(V * V * G, 7.5, 1e-12);
+}
+
+static void pulsed_mode_bursts_and_limits(void **state) {
+  (void)state;
+  rfl_generator g = rc1_generator();
+  g.mode = RFL_GEN_PULSED;
+  g.duration_s = 120;
+  assert_true(rfl_generator_is_on(&g, 0.0));
+  assert_true(rfl_generator_is_on(&g, 0.019));
+  assert_false(rfl_generator_is_on(&g, 0.021));
+  assert_true(rfl_generator_is_on(&g, 0.505));
+  assert_false(rfl_generator_is_on(&g, 120.001));
+  assert_close(rfl_generator_next_event(&g, 0.0), 0.02, 1e-12);
+  assert_close(rfl_generator_next_event(&g, 0.02), 0.5, 1e-12);
+  assert_close(rfl_generator_next_event(&g, 0.3), 0.5, 1e-12);
+  rfl_generator_state s = {0};
+  double V = rfl_generator_step_voltage(&g, &s, 37.0, 0.502, 0.002, 38.0, 1e-4, 0.02);
+  assert_close(V, 45.0, 1e-12); /* 38 + 1e-4 * 45^2 = 38.2 C < 42 C */
+  V = rfl_generator_step_voltage(&g, &s, 37.0, 0.502, 0.002, 41.0, 1e-3, 0.02);
+  assert_close(41.0 + 1e-3 * V * V, 42.0, 1e-12); /* held at the limit */
+  V = rfl_generator_step_voltage(&g, &s, 37.0, 0.302, 0.002, 38.0, 1e-4, 0.02);
+  assert_close(V, 0.0, 0.0); /* between bursts */
+}
+
+static void every_mode_is_off_after_the_duration(void **state) {
+  (void)state;
+  const rfl_generator_mode modes[] = {RFL_GEN_TEMPERATURE, RFL_GEN_POWER, RFL_GEN_PULSED};
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; ++i) {
+    rfl_generator g = rc1_generator();
+    g.mode = modes[i];
+    rfl_generator_state s = {.integral = 10.0};
+    assert_close(rfl_generator_step_voltage(&g, &s, 37.0, 90.5, 0.5, 40.0, 0.01, 0.02), 0.0, 0.0);
+    assert_true(isinf(rfl_generator_next_event(&g, 90.0)));
+    assert_true(strlen(rfl_generator_mode_name(modes[i])) > 0);
+  }
+}
+
+int main(void) {
+  gsl_set_error_handler_off();
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(arrhenius_matches_published_figures),
+      cmocka_unit_test(arrhenius_increment_integrates_a_ramp),
+      cmocka_unit_test(cem43_follows_sapareto_dewey),
+      cmocka_unit_test(tissue_laws),
+      cmocka_unit_test(setpoint_ramps_then_holds),
+      cmocka_unit_test(temperature_mode_solves_the_implicit_pi_law),
+      cmocka_unit_test(temperature_mode_clamps_and_freezes_the_integral),
+      cmocka_unit_test(power_mode_delivers_the_power),
+      cmocka_unit_test(pulsed_mode_bursts_and_limits),
+      cmocka_unit_test(every_mode_is_off_after_the_duration),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
