@@ -1,3 +1,185 @@
-/* placeholder until the run command lands */
+/* rflesion run CASE: read and validate the case, build the grid and geometry, run the
+ * coupled simulation, report the lesion, the generator and the structures' safety figures,
+ * and write the JSON summary on request. Reads like its phases: parse, validate, set up
+ * (untimed), run (timed), report, exit code. */
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "case_reader.h"
 #include "commands.h"
-int rfl_cmd_run(int argc, char **argv) { (void)argc; (void)argv; return 4; }
+#include "geometry.h"
+#include "grid.h"
+#include "parallel.h"
+#include "simulation.h"
+#include "summary.h"
+
+#define MAX_SETS 256
+
+static const char run_usage[] =
+    "Usage: rflesion run CASE [options]\n"
+    "Simulate the RF lesion of a case and report lesion size, generator figures and the\n"
+    "safety figures of every structure.\n"
+    "\n"
+    "Options:\n"
+    "  --set SECTION.KEY=VALUE  override a case key (repeatable; named sections as\n"
+    "                           SECTION:NAME.KEY=VALUE, e.g. structure:root.radius_mm=2)\n"
+    "  --json FILE              write the JSON summary (docs/json-summary.md)\n"
+    "  --threads N              OpenMP threads (default: [solver] threads, else all cores)\n"
+    "  -q, --quiet              print nothing but errors\n"
+    "  -v, --verbose            also print the resolved case and per-step figures\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "Exit codes: 0 ok, 1 a safety flag was raised, 2 bad input or usage,\n"
+    "3 numerical failure, 4 I/O or system failure.\n";
+
+typedef struct {
+  rfl_monitor *monitor;
+  double start, last_print;
+  size_t step, nsteps;
+  double t_end;
+  int progress;   /* progress line on a terminal */
+  int verbose;
+} run_progress;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx) {
+  run_progress *p = ctx;
+  int stop = rfl_monitor_observe(view, smp, p->monitor);
+  p->step++;
+  if (p->verbose)
+    fprintf(stderr, "t = %8.3f s  V = %7.3f V  P = %7.3f W  Z = %7.2f ohm  T_tc = %7.3f C  Tmax = %7.3f C  it = %d\n",
+            smp->t, smp->voltage, smp->power, smp->impedance, smp->thermocouple_C, smp->tissue_max_C,
+            smp->iterations);
+  double t = now_s();
+  if (p->progress && t - p->last_print > 0.25 && t - p->start > 1.0) {
+    double frac = (double)p->step / (double)p->nsteps;
+    double eta = frac > 0 ? (t - p->start) * (1.0 - frac) / frac : 0.0;
+    fprintf(stderr, "\r  t = %6.1f / %.1f s, step %zu / %zu, T_tc %.1f C, ETA %.0f s   ", smp->t,
+            p->t_end, p->step, p->nsteps, smp->thermocouple_C, eta);
+    p->last_print = t;
+  }
+  return stop;
+}
+
+int rfl_cmd_run(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"set", required_argument, NULL, 's'}, {"json", required_argument, NULL, 'j'},
+      {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+      {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *sets[MAX_SETS];
+  int nsets = 0, quiet = 0, verbose = 0, threads = -1;
+  const char *json = NULL;
+  optind = 1;
+  opterr = 0;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+    switch (opt) {
+      case 's':
+        if (nsets == MAX_SETS) {
+          fprintf(stderr, "rflesion run: at most %d --set options\n", MAX_SETS);
+          return 2;
+        }
+        sets[nsets++] = optarg;
+        break;
+      case 'j':
+        json = optarg;
+        break;
+      case 't': {
+        char *end;
+        long v = strtol(optarg, &end, 10);
+        if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1024) {
+          fprintf(stderr, "rflesion run: --threads: expected an integer 1..1024, found '%s'\n", optarg);
+          return 2;
+        }
+        threads = (int)v;
+        break;
+      }
+      case 'q':
+        quiet = 1;
+        break;
+      case 'v':
+        verbose = 1;
+        break;
+      case 'h':
+        fputs(run_usage, stdout);
+        return 0;
+      default:
+        fprintf(stderr, "rflesion run: unknown or incomplete option '%s'\n%s", argv[optind - 1], run_usage);
+        return 2;
+    }
+  }
+  if (optind != argc - 1) {
+    fprintf(stderr, "rflesion run: expected one case file, found %d arguments\n%s", argc - optind, run_usage);
+    return 2;
+  }
+  const char *path = argv[optind];
+
+  /* parse and validate */
+  static rfl_case kase; /* large; static keeps it off the stack */
+  rfl_case_warnings warnings = {0};
+  rfl_case_read_options ropt = {.sets = sets, .nsets = nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
+                                .warnings = &warnings};
+  rfl_status st = rfl_case_read(path, &ropt, &kase);
+  if (st != RFL_OK) {
+    fprintf(stderr, "rflesion: %s\n", rfl_error_message());
+    return rfl_status_exit_code(st);
+  }
+  for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; ++i)
+    if (!quiet) fprintf(stderr, "rflesion: warning: %s\n", warnings.text[i]);
+  if (threads < 0 && kase.solver.threads > 0) threads = kase.solver.threads;
+#ifdef _OPENMP
+  if (threads > 0) omp_set_num_threads(threads);
+#endif
+  if (verbose) rfl_case_write(stdout, &kase);
+
+  /* set up (untimed) */
+  double t_setup = now_s();
+  rfl_grid *grid = NULL;
+  rfl_geometry *geo = NULL;
+  rfl_simulation *sim = NULL;
+  rfl_monitor *mon = NULL;
+  static rfl_summary summary;
+  if ((st = rfl_grid_create(&kase.grid, &grid)) != RFL_OK || (st = rfl_geometry_create(&kase, grid, &geo)) != RFL_OK ||
+      (st = rfl_simulation_create(&kase, grid, geo, &sim)) != RFL_OK ||
+      (st = rfl_monitor_create(&kase, grid, geo, sim, &summary, &mon)) != RFL_OK)
+    goto done;
+  summary.threads = rfl_parallel_threads();
+
+  /* run (timed) */
+  run_progress prog = {.monitor = mon, .nsteps = rfl_simulation_step_count(sim),
+                       .t_end = kase.generator.duration_s + kase.generator.cooldown_s,
+                       .progress = !quiet && !verbose && isatty(fileno(stderr)), .verbose = verbose};
+  double t_run = now_s();
+  prog.start = prog.last_print = t_run;
+  summary.setup_s = t_run - t_setup;
+  st = rfl_simulation_run(sim, observe, &prog);
+  if (prog.progress && t_run + 1.0 < now_s()) fprintf(stderr, "\r%*s\r", 78, "");
+  if (st == RFL_OK) st = rfl_monitor_status(mon);
+  if (st == RFL_OK) st = rfl_monitor_finish(mon);
+  summary.wall_s = now_s() - t_run;
+  if (st != RFL_OK) goto done;
+
+  /* report */
+  if (!quiet) rfl_summary_print(stdout, &summary);
+  if (json) st = rfl_summary_write_json(json, &summary);
+
+done:
+  if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
+  int code = st != RFL_OK ? rfl_status_exit_code(st) : (summary.nflags > 0 ? 1 : 0);
+  rfl_monitor_free(mon);
+  rfl_simulation_free(sim);
+  rfl_geometry_free(geo);
+  rfl_grid_free(grid);
+  return code;
+}

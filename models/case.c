@@ -1,1 +1,119 @@
-/* placeholder until this module is written */
+/* Built-in defaults of a case and material lookup (see case.h).
+ *
+ * Every default carries a comment with its reason or source; docs/case-format.md lists the
+ * same values. rfl_case_defaults() describes a complete, runnable case: one 18 gauge probe
+ * with a 10 mm round active tip at the origin pointing +z (shaft towards +z), in perfused
+ * muscle, temperature-controlled at 80 C for 90 s, in a uniform 40 mm box. It does not read
+ * files or validate; case_reader.c does both. */
+#include "case.h"
+
+#include <string.h>
+
+#include "material_library.h"
+#include "probe.h"
+
+static void copy_name(char *dst, size_t size, const char *src) {
+  size_t n = strlen(src);
+  if (n >= size) n = size - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+static void add_library_material(rfl_case *c, const char *name) {
+  const rfl_material *m = rfl_material_library_find(name);
+  if (m && c->nmaterials < RFL_MAX_MATERIALS) c->materials[c->nmaterials++] = *m;
+}
+
+void rfl_case_defaults(rfl_case *c) {
+  memset(c, 0, sizeof *c);
+  copy_name(c->title, sizeof c->title, "untitled");
+
+  /* materials: the background and the electrode body */
+  add_library_material(c, "muscle");
+  add_library_material(c, "steel");
+  c->background_material = 0;
+
+  /* grid: 40 mm box (lesions of 18G-16G probes end ~15 mm from the centre), uniform
+     0.2 mm cells (3.2 cells per 18G radius) */
+  c->grid.domain_min = rfl_vec3_make(-0.020, -0.020, -0.020);
+  c->grid.domain_max = rfl_vec3_make(0.020, 0.020, 0.020);
+  c->grid.spacing = 0.2e-3;
+  c->grid.fine_min = c->grid.domain_min;
+  c->grid.fine_max = c->grid.domain_max;
+  c->grid.growth = 1.0;
+  copy_name(c->grid.voxel_dataset, sizeof c->grid.voxel_dataset, "/labels");
+  for (int i = 0; i < 256; i++) c->grid.voxel_material[i] = -1;
+
+  /* probe: 18G (the common lumbar medial-branch cannula), 10 mm round active tip */
+  rfl_probe *p = &c->probes[0];
+  copy_name(p->name, sizeof p->name, "probe");
+  p->role = RFL_PROBE_ACTIVE;
+  p->gauge = 18;
+  p->radius = rfl_probe_gauge_radius(18);
+  p->tip_length = 10e-3;
+  p->tip_shape = RFL_TIP_ROUND;
+  p->tip = rfl_vec3_make(0.0, 0.0, 0.0);
+  p->direction = rfl_vec3_make(0.0, 0.0, 1.0);
+  p->shaft_length = 0.0;        /* to the domain boundary */
+  p->material = 1;              /* steel */
+  p->cooled = 0;
+  p->coolant_C = 20.0;          /* room-temperature water */
+  p->cooling_h = 3000.0;        /* W/(m^2 K), order of forced water flow in a needle lumen */
+  c->nprobes = 1;
+
+  /* generator: temperature control, 80 C for 90 s (clinical_presets.csv, Provenzano 2010)
+     with the RC-1 PI gains and limits */
+  c->generator.mode = RFL_GEN_TEMPERATURE;
+  c->generator.set_temperature_C = 80.0;
+  c->generator.ramp_s = 10.0;
+  c->generator.duration_s = 90.0;
+  c->generator.cooldown_s = 0.0;
+  c->generator.max_voltage_V = 100.0;
+  c->generator.max_power_W = 50.0;
+  c->generator.kp_V_per_K = 2.0;
+  c->generator.ki_V_per_Ks = 1.0;
+  c->generator.power_W = 0.0;             /* power mode requires it explicitly */
+  /* pulsed RF: 45 V, 20 ms bursts at 2 Hz, 42 C limit (clinical_presets.csv, PRF of DRG) */
+  c->generator.pulse_voltage_V = 45.0;
+  c->generator.pulse_width_s = 20e-3;
+  c->generator.pulse_frequency_Hz = 2.0;
+  c->generator.pulse_limit_C = 42.0;
+
+  /* physics: body temperature everywhere; blood rho c = 1050 * 3617 (RC-2) */
+  c->physics.initial_C = 37.0;
+  c->physics.boundary_C = 37.0;
+  c->physics.arterial_C = 37.0;
+  c->physics.blood_rho_c = 1050.0 * 3617.0;
+  c->physics.desiccation_start_C = 99.0;
+  c->physics.desiccation_end_C = 100.0;
+  c->physics.desiccation_factor = 0.01;   /* sigma drops ~2 orders of magnitude */
+  c->physics.perfusion_shutoff = 1;
+
+  /* damage: 50 C isotherm convention; Sapareto-Dewey CEM43 bases; 45 C nerve threshold
+     (damage_models.csv nerve rows); 1 mm margin (see docs/case-format.md) */
+  c->damage.isotherm_C = 50.0;
+  c->damage.cem43_R_above = 0.5;
+  c->damage.cem43_R_below = 0.25;
+  c->damage.default_threshold_C = 45.0;
+  c->damage.default_margin = 1.0e-3;
+
+  /* solver */
+  c->solver.dt_s = 0.5;
+  c->solver.pulse_dt_s = 2e-3;
+  c->solver.scheme = RFL_SCHEME_BDF2;
+  c->solver.rtol = 1e-8;
+  c->solver.max_iterations = 200;
+  c->solver.max_temperature_C = 150.0;
+  c->solver.threads = 0;
+
+  /* output: fields at the end of RF */
+  c->output.times_s[0] = c->generator.duration_s;
+  c->output.ntimes = 1;
+}
+
+int rfl_case_find_material(const rfl_case *c, const char *name) {
+  if (!c || !name) return -1;
+  for (int i = 0; i < c->nmaterials && i < RFL_MAX_MATERIALS; i++)
+    if (strcmp(c->materials[i].name, name) == 0) return i;
+  return -1;
+}

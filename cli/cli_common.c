@@ -1,0 +1,58 @@
+/* Shared command-line helpers (see cli_common.h). Loading a case goes through the case
+ * reader with the solver's memory budget per cell; nothing here knows the case format. */
+#include "cli_common.h"
+
+#include "case_reader.h"
+#include "grid.h"
+
+const char rfl_cli_set_help[] =
+    "  -s, --set SECTION.KEY=VALUE\n"
+    "                    override a case key, validated like the file (repeatable; later\n"
+    "                    ones win); a named section is written SECTION:NAME, e.g.\n"
+    "                    --set structure:root.radius_mm=2 --set generator.duration_s=120\n";
+
+const char rfl_cli_exit_codes_help[] =
+    "Exit codes:\n"
+    "  0  ok\n"
+    "  1  a safety flag was raised (the run itself succeeded)\n"
+    "  2  bad input or usage\n"
+    "  3  numerical failure (divergence, NaN, non-physical state)\n"
+    "  4  I/O or system failure\n";
+
+int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value) {
+  if (s->n >= RFL_CLI_MAX_SETS) {
+    fprintf(stderr, "rflesion %s: --set %s: expected at most %d --set options, found more\n",
+            cmd, value, RFL_CLI_MAX_SETS);
+    return 2;
+  }
+  s->items[s->n++] = value;
+  return 0;
+}
+
+rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
+                                   int quiet, rfl_case *out) {
+  rfl_case_warnings warnings = {0};
+  rfl_case_read_options opt = {.sets = sets,
+                               .nsets = nsets,
+                               .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
+                               .memory_limit = 0.0,
+                               .warnings = &warnings};
+  rfl_status st = rfl_case_read(path, &opt, out);
+  if (st != RFL_OK || quiet) return st;
+  for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; i++)
+    fprintf(stderr, "rflesion: warning: %s\n", warnings.text[i]);
+  if (warnings.count > RFL_CASE_MAX_WARNINGS)
+    fprintf(stderr, "rflesion: warning: ... and %d more warnings\n",
+            warnings.count - RFL_CASE_MAX_WARNINGS);
+  return st;
+}
+
+rfl_status rfl_cli_load_case(const char *path, const char *const *sets, int nsets, rfl_case *out) {
+  return rfl_cli_load_case_quiet(path, sets, nsets, 0, out);
+}
+
+int rfl_cli_fail(rfl_status st) {
+  const char *msg = rfl_error_message();
+  fprintf(stderr, "rflesion: %s\n", msg[0] ? msg : rfl_strerror(st));
+  return rfl_status_exit_code(st);
+}

@@ -1,0 +1,44 @@
+/* Helpers shared by the rflesion commands: collecting --set options with getopt_long,
+ * loading a case with its overrides (warnings go to stderr), and reporting a failed status
+ * as a message plus exit code. Exit codes follow the table in rflesion --help. */
+#ifndef RFL_CLI_COMMON_H
+#define RFL_CLI_COMMON_H
+
+#include <stdio.h>
+
+#include "case.h"
+#include "status.h"
+
+#define RFL_CLI_MAX_SETS 256
+
+/* The getopt_long entry every command that reads a case uses: --set SECTION.KEY=VALUE. */
+#define RFL_CLI_SET_OPTION {"set", required_argument, NULL, 's'}
+
+/* Help text for --set, for the commands' usage messages. */
+extern const char rfl_cli_set_help[];
+
+/* The exit-code table, for usage messages. */
+extern const char rfl_cli_exit_codes_help[];
+
+/* --set values in command-line order (pointers into argv; nothing is copied). */
+typedef struct {
+  const char *items[RFL_CLI_MAX_SETS];
+  int n;
+} rfl_cli_sets;
+
+/* Add one --set value. Returns 0, or prints a usage error naming cmd and returns exit code
+ * 2 when there are more than RFL_CLI_MAX_SETS. */
+int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value);
+
+/* Read and validate a case file with --set overrides (applied in order; later ones win),
+ * checking that its grid fits in memory at RFL_SOLVER_BYTES_PER_CELL. Warnings are printed
+ * to stderr as "rflesion: warning: ..." unless quiet; the error (if any) is left in
+ * rfl_error_message() for the caller (see rfl_cli_fail). */
+rfl_status rfl_cli_load_case(const char *path, const char *const *sets, int nsets, rfl_case *out);
+rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
+                                   int quiet, rfl_case *out);
+
+/* Print "rflesion: <message of the last error>" to stderr and return the exit code of st. */
+int rfl_cli_fail(rfl_status st);
+
+#endif

@@ -1,0 +1,67 @@
+/* Reading, validating and writing case files (format: docs/case-format.md).
+ *
+ * A case file is INI text: [section] headers, `key = value` lines, comments starting with
+ * ';' or '#' (at the start of a line, or after whitespace inside a line). Keys carry their
+ * unit (spacing_mm, duration_s); the reader converts to SI once, so rfl_case holds m, s,
+ * S/m, W, V and degrees C. Defaults come from rfl_case_defaults().
+ *
+ * Every error is RFL_EINPUT with one message (rfl_error_message()) of the form
+ *   FILE:LINE: [section] key: expected <what, unit, range>, found '<text>'
+ * and for --set style overrides
+ *   --set SECTION.KEY=VALUE: [section] key: expected ..., found '<text>'
+ * Suspicious but legal input produces warnings (collected, never printed here). */
+#ifndef RFL_CASE_READER_H
+#define RFL_CASE_READER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "case.h"
+#include "status.h"
+
+#define RFL_CASE_MAX_BYTES (1024 * 1024) /* larger case files are refused */
+#define RFL_CASE_MAX_LINE 1000           /* characters per line, without the newline */
+#define RFL_CASE_MAX_WARNINGS 16
+#define RFL_CASE_WARNING_LEN 320
+
+/* Warnings collected while reading; `count` may exceed RFL_CASE_MAX_WARNINGS (the extra
+ * ones are counted, not kept). */
+typedef struct {
+  int count;
+  char text[RFL_CASE_MAX_WARNINGS][RFL_CASE_WARNING_LEN];
+} rfl_case_warnings;
+
+/* Options of a read; a zeroed struct (or NULL) means: no overrides, no memory check,
+ * warnings discarded. */
+typedef struct {
+  const char *const *sets;   /* overrides "SECTION.KEY=VALUE"; a named section is written
+                                SECTION:NAME (structure:root.radius_mm=2); later ones win */
+  int nsets;
+  double bytes_per_cell;     /* memory check: estimated cells x this must fit in
+                                memory_limit (0 = no check), bytes */
+  double memory_limit;       /* bytes; 0 = the machine's physical memory */
+  rfl_case_warnings *warnings; /* may be NULL */
+} rfl_case_read_options;
+
+/* Read a case file (at most RFL_CASE_MAX_BYTES). Relative voxel_file paths are taken
+ * relative to the case file's directory. On error *out is left in an unspecified but
+ * safe state (no allocations are ever held by a case). */
+rfl_status rfl_case_read(const char *path, const rfl_case_read_options *opt, rfl_case *out);
+
+/* Same from memory: `name` is used in messages and for relative paths (its directory);
+ * `data` need not be NUL-terminated and may contain any bytes. */
+rfl_status rfl_case_read_buffer(const char *name, const char *data, size_t len,
+                                const rfl_case_read_options *opt, rfl_case *out);
+
+/* Write the resolved case as a case file (every key, defaults included, in the file's
+ * units); reading it back gives the same case to 10 significant digits. */
+rfl_status rfl_case_write(FILE *f, const rfl_case *c);
+
+/* Cells per axis of the grid a spec asks for, as the reader estimates it (uniform cells
+ * in the fine box, geometric growth outside); returns the total (0 on overflow). */
+double rfl_case_estimate_cells(const rfl_grid_spec *g, int n[3]);
+
+/* Edge length of the cell at point p in the estimated grid (largest of the three), m. */
+double rfl_case_local_spacing(const rfl_grid_spec *g, rfl_vec3 p);
+
+#endif
