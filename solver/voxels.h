@@ -1,0 +1,42 @@
+/* A labelled voxel volume (segmented anatomy) read from HDF5, sampled at points by the
+ * geometry module before the primitive structures are painted on top.
+ *
+ * File layout (docs/voxel-input.md):
+ *   - one dataset (its path is [grid] voxel_dataset) of unsigned 8-bit integer labels, rank
+ *     3, shape (nz, ny, nx): C order, x varies fastest, so label (i, j, k) is element
+ *     [k][j][i];
+ *   - attribute `spacing_mm` on that dataset: 3 doubles, voxel size along x, y, z in mm
+ *     (each > 0);
+ *   - attribute `origin_mm` on that dataset: 3 doubles, x y z in mm of the outer corner of
+ *     voxel (0, 0, 0) (the corner with the smallest coordinates, not its centre).
+ * Voxel (i, j, k) covers [origin + (i, j, k) * spacing, origin + (i+1, j+1, k+1) * spacing).
+ * Labels are mapped to materials by [grid] voxel_labels (rfl_grid_spec.voxel_material). */
+#ifndef RFL_VOXELS_H
+#define RFL_VOXELS_H
+
+#include <stdint.h>
+
+#include "status.h"
+#include "vec3.h"
+
+typedef struct rfl_voxels {
+  int n[3];          /* voxels along x, y, z */
+  rfl_vec3 origin;   /* outer corner of voxel (0, 0, 0), m */
+  rfl_vec3 spacing;  /* voxel size along x, y, z, m */
+  uint8_t *label;    /* n[0] * n[1] * n[2] labels, index i + n[0] * (j + n[1] * k) */
+} rfl_voxels;
+
+/* Read `dataset` from the HDF5 file `path`. Errors (message names the file, the dataset and
+ * what was expected): RFL_EINPUT for a missing or non-HDF5 file, a missing dataset, a rank
+ * other than 3, a type other than unsigned 8-bit integers, missing or malformed
+ * attributes, non-positive spacing; RFL_EIO when reading the data fails; RFL_ENOMEM.
+ * HDF5's own error stack is never printed. */
+rfl_status rfl_voxels_read(const char *path, const char *dataset, rfl_voxels **out);
+
+/* Label of the voxel that contains p (the nearest voxel centre), or -1 outside the
+ * volume. */
+int rfl_voxels_label_at(const rfl_voxels *v, rfl_vec3 p);
+
+void rfl_voxels_free(rfl_voxels *v);
+
+#endif
