@@ -1,19 +1,25 @@
 /* Geometric multigrid for rfl_sysmat systems, used as the preconditioner of conjugate
  * gradients (MG-PCG), warm-started from the caller's x.
  *
- * Levels are built by 2x2x2 aggregation of cells (1-wide aggregates at odd edges) with
- * Galerkin-like coarse operators: a coarse face conductance is half the sum of the fine
- * conductances across it (the factor 1/2 restores the scaling of a rediscretised operator
- * on the doubled spacing), a coarse diagonal is the sum of the fine diagonals, and fixed
- * fine cells are left out of their aggregate (a coarse cell whose fine cells are all fixed
- * is fixed). So material jumps, graded spacing and embedded electrodes need no special
- * cases on the coarse grids. Smoother: red-black Gauss-Seidel, applied symmetrically so the
- * V-cycle is a valid CG preconditioner; the coarsest level is solved exactly (dense
- * Cholesky, GSL). Everything is OpenMP-parallel with static schedules, so results do not
- * depend on the thread count beyond reduction round-off.
+ * Levels are built by 2x2x2 aggregation of cells (1-wide aggregates at odd edges; an axis of
+ * one cell is not coarsened) down to at most max_coarse cells. Coarse operators are
+ * rediscretisation-like: a coarse face conductance is the sum of the fine conductances
+ * across it times a weight (1/2 on a uniform grid, the centre-distance ratio on a stretched
+ * one, see rfl_mg_weight), a coarse diagonal is the sum of the fine volume terms plus half
+ * the fine Dirichlet couplings (sysmat's dirichlet array: fill it). A coarse cell is fixed
+ * when more than half of its fine cells are; faces into it become Dirichlet couplings. So
+ * material jumps, graded spacing and embedded electrodes need no special cases on the
+ * coarse grids. Transfers: linear prolongation (cell centres, per-axis weights from the
+ * grid) with its transpose as restriction (option: piecewise constant). Smoother:
+ * red-black Gauss-Seidel, applied symmetrically so the V-cycle is a valid CG
+ * preconditioner; the coarsest level is solved exactly (banded Cholesky, GSL: the program
+ * must have switched GSL's aborting error handler off). Everything is OpenMP-parallel with
+ * static schedules and deterministic reductions: results are bit-identical for any thread
+ * count.
  *
  * Life cycle (setup / iterate / test): rfl_mg_create once per grid; rfl_mg_setup whenever
- * the coefficients change; rfl_mg_solve per right-hand side. No allocation after setup. */
+ * the coefficients change (checks the matrix contract and that no region of unknowns is
+ * floating); rfl_mg_solve per right-hand side. No allocation after create. */
 #ifndef RFL_MG_H
 #define RFL_MG_H
 
@@ -29,7 +35,30 @@ typedef struct {
   int converged;           /* 1 if residual_norm <= rtol * ||b||_2 or <= atol */
 } rfl_mg_info;
 
+/* How coarse face conductances are weighted (see mg.c for the measurements). */
+typedef enum {
+  RFL_MG_WEIGHT_HALF,      /* 1/2 x the sum of the fine conductances across the coarse face */
+  RFL_MG_WEIGHT_GEOMETRIC  /* x d_fine / d_coarse: the ratio of the centre-to-centre
+                              distances across that face (1/2 on a uniform grid; follows
+                              the grading on a stretched grid) */
+} rfl_mg_weight;
+
+typedef struct {
+  int pre_sweeps;       /* red-black GS sweeps (red then black) before the coarse correction */
+  int post_sweeps;      /* sweeps after it (black then red), so the V-cycle is symmetric */
+  int max_coarse;       /* coarsen until a level has at most this many cells (direct solve) */
+  rfl_mg_weight weight; /* coarse face conductance weight */
+  int linear;           /* 1: linear prolongation, restriction its transpose; 0: piecewise
+                           constant (plain aggregation) */
+} rfl_mg_options;
+
+/* The defaults: 2 + 2 sweeps, coarsest <= 1000 cells, geometric weight, linear transfers. */
+rfl_mg_options rfl_mg_options_default(void);
+
+/* Builds the level hierarchy for the grid (all workspace is allocated here). */
 rfl_status rfl_mg_create(const rfl_grid *g, rfl_mg **out);
+/* The same with explicit options (NULL: the defaults). RFL_EINPUT on bad options. */
+rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg **out);
 void rfl_mg_free(rfl_mg *mg);
 
 /* Build the coarse operators for A (A is referenced, not copied: keep it alive). */
@@ -46,7 +75,21 @@ rfl_status rfl_mg_solve(rfl_mg *mg, const double *b, double *x, double rtol, dou
  * convergence factor per cycle in bench/ and tests). */
 rfl_status rfl_mg_vcycle(rfl_mg *mg, const double *b, double *x);
 
-/* Number of levels built by the last setup. */
+/* ||b - A x||_2 over the unknowns (deterministic), into *norm; RFL_ENUMERIC if not finite. */
+rfl_status rfl_mg_residual_norm(rfl_mg *mg, const double *b, const double *x, double *norm);
+
+/* Number of levels of the hierarchy (1: the grid is solved directly). */
 int rfl_mg_levels(const rfl_mg *mg);
+
+/* Cells per axis of level l (0 = the fine grid), into n[3]; unknowns of the coarsest level
+ * after setup (for diagnostics and benchmarks). */
+void rfl_mg_level_size(const rfl_mg *mg, int l, int n[3]);
+int rfl_mg_coarsest_unknowns(const rfl_mg *mg);
+
+/* The kernels of one V-cycle on level 0, exposed for benchmarks: one symmetric sweep
+ * (red, black) of the smoother on A x = b, and one restriction of r = b - A x to level 1
+ * followed by the prolongation (addition) of level 1's correction into x. Need setup. */
+void rfl_mg_bench_smooth(rfl_mg *mg, const double *b, double *x);
+void rfl_mg_bench_transfer(rfl_mg *mg, const double *b, double *x);
 
 #endif
