@@ -3,33 +3,51 @@
  * A lesion is the region where a level function phi >= 0 over tissue cells. For the
  * Arrhenius lesion phi = ln(Omega) (Omega grows exponentially across the front, so its
  * logarithm is nearly linear there and interpolates well); for an isotherm lesion
- * phi = Tpeak - T_iso. The surface phi = 0 is located by linear interpolation of phi
- * between neighbouring cell centres (and trilinear interpolation inside the dual cells for
- * volumes), never by counting cells.
+ * phi = Tpeak - T_iso. The surface phi = 0 is located by interpolating phi between cell
+ * centres (cubic Lagrange through four centres per axis where four tissue centres are
+ * available, linear otherwise, always with the true, possibly graded, centre coordinates),
+ * never by counting cells. Excluded cells (the electrode) carry no phi of their own: where
+ * an interpolation stencil needs one, a value extrapolated from the tissue next to it is
+ * used.
  *
  * Lengths are measured in the probe's frame: axial coordinate s along the probe direction
  * (s = 0 at the distal tip point, positive towards the shaft) and radial distance r from
- * the probe axis. */
+ * the probe axis.
+ *
+ * Extremes (largest r, smallest and largest s, closest approach to a structure) are first
+ * taken over the surface points found on the grid segments between neighbouring tissue
+ * centres and over the lesion's cell centres, then refined on the interpolated surface
+ * around the best point: the surface is cut by a family of parallel lines across it, and
+ * the objective is minimised over the lines' offsets by sampling and parabolic fits. This
+ * removes the under-estimate of sampling a curved surface only where grid lines cross it,
+ * whatever the probe's tilt. Lesion points are tissue points: a refined point inside an
+ * excluded cell does not count, so a lesion running up the shaft ends on the voxelised
+ * electrode's surface.
+ *
+ * All functions are deterministic: the same numbers for any number of OpenMP threads. */
 #ifndef RFL_LESION_H
 #define RFL_LESION_H
 
 #include <stdint.h>
 
 #include "grid.h"
+#include "shape.h"
 #include "status.h"
 #include "vec3.h"
 
 typedef struct {
   const rfl_grid *grid;
-  const double *phi;        /* level function per cell: lesion where phi >= 0 */
+  const double *phi;        /* level function per cell: lesion where phi >= 0; finite in
+                               every tissue cell (pass ln(max(Omega, tiny)), not ln(0)) */
   const uint8_t *exclude;   /* per cell, 1 = not tissue (electrode): its phi is ignored and
                                it does not count towards the volume (may be NULL) */
   rfl_vec3 tip;             /* distal-most point of the probe, m */
-  rfl_vec3 direction;       /* unit vector from the tip towards the shaft */
+  rfl_vec3 direction;       /* unit vector from the tip towards the shaft (normalised here
+                               if it is not quite unit) */
 } rfl_lesion_input;
 
 typedef struct {
-  int found;                /* 0 if no part of the domain has phi >= 0 */
+  int found;                /* 0 if no tissue cell has phi >= 0 (then all metrics are 0) */
   double width;             /* 2 x the largest distance of the surface from the axis, m */
   double length;            /* s_max - s_min of the lesion, m */
   double distal;            /* projection beyond the tip: -s_min, m (negative if the lesion
@@ -37,6 +55,42 @@ typedef struct {
   double volume;            /* tissue volume with phi >= 0, m^3 */
 } rfl_lesion_metrics;
 
+/* Width, length, distal projection and volume of the lesion. The volume sums whole
+ * tissue cells whose 3x3x3 neighbourhood lies on one side of phi = 0, and for cells the
+ * surface passes through, the fraction of the cell where the interpolated phi >= 0: 4 x 4
+ * columns across the cell along the axis closest to grad phi, each cut exactly at the
+ * interpolant's zeros. Errors: RFL_EINPUT for missing arrays, a zero or non-finite
+ * direction, or a non-finite phi in a tissue cell (named by its indices). */
 rfl_status rfl_lesion_measure(const rfl_lesion_input *in, rfl_lesion_metrics *out);
+
+/* Signed shortest distance from the lesion to a structure, m:
+ *   min over lesion points p of rfl_shape_distance(shape, p).
+ * Positive: the gap between the lesion surface and the structure's surface. Negative: the
+ * lesion reaches into the structure, and the value is minus the depth (measured from the
+ * structure's surface) of the deepest lesion point inside it; a lesion that swallows the
+ * structure's axis gives minus the structure's radius there. +INFINITY if there is no
+ * lesion. Candidates are the surface points on grid segments and the lesion's cell centres;
+ * the best surface point is refined on the interpolated surface and the best centre is
+ * moved down the structure's distance gradient while it stays in the lesion. */
+rfl_status rfl_lesion_distance_to_shape(const rfl_lesion_input *in, const rfl_shape *shape,
+                                        double *signed_distance);
+
+/* Largest value of a cell-centred field over a structure, its surface included: the max
+ * over tissue cells whose centre is inside the shape, and over the structure's surface
+ * points on the grid segments that cross it (field interpolated linearly along the
+ * segment), the best of which is refined over the surface with the interpolated field.
+ * exclude may be NULL. Errors: RFL_EINPUT if the structure meets no tissue centre and no
+ * segment between tissue centres crosses its surface (the grid cannot see it). */
+rfl_status rfl_lesion_structure_max(const rfl_grid *grid, const double *field,
+                                    const uint8_t *exclude, const rfl_shape *shape,
+                                    double *max);
+
+/* Fraction of a structure's tissue volume inside the domain where phi >= 0 (0..1). Cells
+ * wholly inside the structure use the lesion volume fraction of rfl_lesion_measure; cells
+ * the structure's surface cuts are sampled at 8^3 points (16^3 where the lesion surface
+ * passes as well) with rfl_shape_contains and the interpolated phi. Errors: as
+ * rfl_lesion_measure, and RFL_EINPUT if the structure holds no tissue of the grid. */
+rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_shape *shape,
+                                         double *fraction);
 
 #endif

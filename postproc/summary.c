@@ -1,1 +1,399 @@
-/* placeholder until this module is written */
+/* The step observer that turns fields into the figures a user reads (lesion size,
+ * generator, structures and safety flags), and the two ways of reporting them: a human
+ * summary and a JSON file (docs/json-summary.md). Measurements use postproc/lesion.c; this
+ * file only decides when to measure and what the figures mean.
+ *
+ * Safety flags (each names its structure):
+ *   protected_overlap       the Omega >= 1 lesion reaches into a protected structure;
+ *   protected_within_margin the gap is positive but below the structure's margin;
+ *   protected_over_threshold the structure's hottest point reached its injury threshold;
+ *   target_not_covered      the Omega >= 1 lesion does not reach a target structure. */
+#include "summary.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "generator.h"
+#include "rfl_version.h"
+
+struct rfl_monitor {
+  const rfl_case *kase;
+  const rfl_grid *grid;
+  const rfl_geometry *geo;
+  rfl_simulation *sim;
+  rfl_summary *sum;
+  uint8_t *exclude;      /* 1 = not tissue */
+  double *phi;           /* scratch level function */
+  size_t *active;        /* active-tip cells (their temperature is the electrode surface's) */
+  size_t nactive;
+  double prev_t;
+  double prev_struct_max[RFL_MAX_STRUCTURES];
+  int next_output;
+  int have_end_of_rf;
+  rfl_status status;
+};
+
+void rfl_monitor_free(rfl_monitor *m) {
+  if (!m) return;
+  free(m->exclude);
+  free(m->phi);
+  free(m->active);
+  free(m);
+}
+
+rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo,
+                              rfl_simulation *sim, rfl_summary *summary, rfl_monitor **out) {
+  *out = NULL;
+  rfl_monitor *m = calloc(1, sizeof *m);
+  if (!m) return RFL_ERROR(RFL_ENOMEM, "out of memory for the run monitor");
+  m->kase = c;
+  m->grid = g;
+  m->geo = geo;
+  m->sim = sim;
+  m->sum = summary;
+  m->exclude = malloc(g->ncells);
+  m->phi = malloc(g->ncells * sizeof *m->phi);
+  size_t nactive = 0;
+  for (size_t i = 0; i < g->ncells; ++i) nactive += geo->label[i].part == RFL_PART_ACTIVE;
+  m->active = malloc((nactive ? nactive : 1) * sizeof *m->active);
+  if (!m->exclude || !m->phi || !m->active) {
+    rfl_monitor_free(m);
+    return RFL_ERROR(RFL_ENOMEM, "out of memory for the run monitor (%zu cells)", g->ncells);
+  }
+  for (size_t i = 0; i < g->ncells; ++i) {
+    rfl_label l = geo->label[i];
+    m->exclude[i] = l.part != RFL_PART_TISSUE || c->materials[l.material].kind != RFL_MATERIAL_TISSUE;
+    if (l.part == RFL_PART_ACTIVE) m->active[m->nactive++] = i;
+  }
+  memset(summary, 0, sizeof *summary);
+  summary->kase = c;
+  summary->cells = g->ncells;
+  summary->peak_tissue_run_C = -INFINITY;
+  summary->thermocouple_max_C = -INFINITY;
+  summary->nstructures = c->nstructures;
+  for (int s = 0; s < c->nstructures; ++s) {
+    rfl_structure_report *r = &summary->structures[s];
+    r->structure = &c->structures[s];
+    r->peak_C = c->physics.initial_C;
+    r->threshold_crossed_s = NAN;
+    m->prev_struct_max[s] = c->physics.initial_C;
+  }
+  *out = m;
+  return RFL_OK;
+}
+
+rfl_status rfl_monitor_status(const rfl_monitor *m) { return m->status; }
+
+static rfl_lesion_input lesion_input(const rfl_monitor *m) {
+  rfl_lesion_input in;
+  in.grid = m->grid;
+  in.phi = m->phi;
+  in.exclude = m->exclude;
+  in.tip = m->kase->probes[0].tip;
+  in.direction = m->kase->probes[0].direction;
+  return in;
+}
+
+static void fill_phi_omega(rfl_monitor *m, const double *omega) {
+  for (size_t i = 0; i < m->grid->ncells; ++i) m->phi[i] = log(fmax(omega[i], 1e-300));
+}
+
+static void fill_phi_isotherm(rfl_monitor *m, const double *tpeak) {
+  double iso = m->kase->damage.isotherm_C;
+  for (size_t i = 0; i < m->grid->ncells; ++i) m->phi[i] = tpeak[i] - iso;
+}
+
+static rfl_status snapshot(rfl_monitor *m, const rfl_field_view *v, rfl_lesion_snapshot *out) {
+  rfl_lesion_input in = lesion_input(m);
+  out->t = v->t;
+  fill_phi_omega(m, v->omega);
+  RFL_CHECK(rfl_lesion_measure(&in, &out->lesion));
+  fill_phi_isotherm(m, v->peak_temperature);
+  RFL_CHECK(rfl_lesion_measure(&in, &out->isotherm));
+  return RFL_OK;
+}
+
+/* Hottest tissue, with the active electrode's cells standing for its surface. */
+static double hottest(const rfl_monitor *m, const rfl_field_view *v, const rfl_sample *smp) {
+  double t = smp->tissue_max_C;
+  for (size_t i = 0; i < m->nactive; ++i)
+    if (v->temperature[m->active[i]] > t) t = v->temperature[m->active[i]];
+  return t;
+}
+
+static rfl_status observe(rfl_monitor *m, const rfl_field_view *v, const rfl_sample *smp) {
+  rfl_summary *s = m->sum;
+  const rfl_case *c = m->kase;
+  s->steps++;
+  double hot = hottest(m, v, smp);
+  if (hot > s->peak_tissue_run_C) {
+    s->peak_tissue_run_C = hot;
+    s->peak_tissue_run_time_s = v->t;
+  }
+  if (smp->thermocouple_C > s->thermocouple_max_C) s->thermocouple_max_C = smp->thermocouple_C;
+  for (int k = 0; k < c->nstructures; ++k) {
+    rfl_structure_report *r = &s->structures[k];
+    double tmax;
+    RFL_CHECK(rfl_lesion_structure_max(m->grid, v->temperature, m->exclude, &c->structures[k].shape, &tmax));
+    if (tmax > r->peak_C) {
+      r->peak_C = tmax;
+      r->peak_time_s = v->t;
+    }
+    double thr = c->structures[k].threshold_C, prev = m->prev_struct_max[k];
+    if (isnan(r->threshold_crossed_s) && tmax >= thr) /* linear between the two steps */
+      r->threshold_crossed_s = prev < thr ? m->prev_t + (thr - prev) / (tmax - prev) * (v->t - m->prev_t) : v->t;
+    m->prev_struct_max[k] = tmax;
+  }
+  m->prev_t = v->t;
+  const double eps = 1e-9;
+  while (m->next_output < c->output.ntimes && c->output.times_s[m->next_output] <= v->t + eps) {
+    if (fabs(c->output.times_s[m->next_output] - v->t) <= eps && s->ngrowth < RFL_MAX_OUTPUT_TIMES)
+      RFL_CHECK(snapshot(m, v, &s->growth[s->ngrowth++]));
+    m->next_output++;
+  }
+  if (!m->have_end_of_rf && fabs(v->t - c->generator.duration_s) <= eps) {
+    m->have_end_of_rf = 1;
+    RFL_CHECK(snapshot(m, v, &s->end_of_rf));
+    RFL_CHECK(rfl_simulation_generator_now(m->sim, v->voltage, &s->generator_end));
+    s->peak_tissue_end_C = hot;
+  }
+  return RFL_OK;
+}
+
+int rfl_monitor_observe(const rfl_field_view *view, const rfl_sample *sample, void *ctx) {
+  rfl_monitor *m = ctx;
+  m->status = observe(m, view, sample);
+  return m->status != RFL_OK;
+}
+
+static void add_flag(rfl_summary *s, const char *what, const char *name) {
+  if (s->nflags < RFL_MAX_FLAGS) snprintf(s->flags[s->nflags++], sizeof s->flags[0], "%s:%s", what, name);
+}
+
+rfl_status rfl_monitor_finish(rfl_monitor *m) {
+  rfl_summary *s = m->sum;
+  const rfl_case *c = m->kase;
+  rfl_field_view v = rfl_simulation_view(m->sim);
+  RFL_CHECK(snapshot(m, &v, &s->final));
+  if (!m->have_end_of_rf) s->end_of_rf = s->final;
+  s->energy = rfl_simulation_energy(m->sim);
+  rfl_lesion_input in = lesion_input(m);
+  for (int k = 0; k < c->nstructures; ++k) {
+    rfl_structure_report *r = &s->structures[k];
+    const rfl_structure *st = &c->structures[k];
+    RFL_CHECK(rfl_lesion_structure_max(m->grid, v.omega, m->exclude, &st->shape, &r->max_omega));
+    RFL_CHECK(rfl_lesion_structure_max(m->grid, v.cem43, m->exclude, &st->shape, &r->max_cem43_min));
+    fill_phi_isotherm(m, v.peak_temperature);
+    RFL_CHECK(rfl_lesion_distance_to_shape(&in, &st->shape, &r->isotherm_margin));
+    fill_phi_omega(m, v.omega);
+    RFL_CHECK(rfl_lesion_distance_to_shape(&in, &st->shape, &r->margin));
+    RFL_CHECK(rfl_lesion_structure_fraction(&in, &st->shape, &r->damaged_fraction));
+    if (st->role == RFL_ROLE_PROTECTED) {
+      r->flag_overlap = r->margin < 0.0;
+      r->flag_within_margin = !r->flag_overlap && r->margin < st->margin;
+      r->flag_threshold = !isnan(r->threshold_crossed_s);
+      if (r->flag_overlap) add_flag(s, "protected_overlap", st->name);
+      if (r->flag_within_margin) add_flag(s, "protected_within_margin", st->name);
+      if (r->flag_threshold) add_flag(s, "protected_over_threshold", st->name);
+    } else if (st->role == RFL_ROLE_TARGET) {
+      r->flag_not_covered = r->margin > 0.0;
+      if (r->flag_not_covered) add_flag(s, "target_not_covered", st->name);
+    }
+  }
+  return RFL_OK;
+}
+
+/* ---- human summary ---------------------------------------------------------------------- */
+
+static void print_lesion(FILE *f, const char *label, const rfl_lesion_metrics *l) {
+  if (!l->found) {
+    fprintf(f, "  %-22s none\n", label);
+    return;
+  }
+  fprintf(f, "  %-22s width %.2f mm, length %.2f mm, distal %.2f mm, volume %.1f mm3\n", label,
+          1e3 * l->width, 1e3 * l->length, 1e3 * l->distal, 1e9 * l->volume);
+}
+
+void rfl_summary_print(FILE *f, const rfl_summary *s) {
+  const rfl_case *c = s->kase;
+  char iso[64];
+  snprintf(iso, sizeof iso, "%.0f C isotherm:", c->damage.isotherm_C);
+  fprintf(f, "Lesion at the end of RF (t = %.1f s):\n", s->end_of_rf.t);
+  print_lesion(f, "Omega >= 1:", &s->end_of_rf.lesion);
+  print_lesion(f, iso, &s->end_of_rf.isotherm);
+  if (c->generator.cooldown_s > 0.0) {
+    fprintf(f, "After the cool-down (t = %.1f s):\n", s->final.t);
+    print_lesion(f, "Omega >= 1:", &s->final.lesion);
+    print_lesion(f, iso, &s->final.isotherm);
+  }
+  const rfl_sample *g = &s->generator_end;
+  fprintf(f, "Generator at the end of RF: %.2f V, %.1f mA, %.2f W, %.1f ohm, thermocouple %.2f C\n",
+          g->voltage, 1e3 * g->current, g->power, g->impedance, g->thermocouple_C);
+  fprintf(f, "Peak tissue temperature: %.2f C at the end of RF, %.2f C over the run (t = %.1f s)\n",
+          s->peak_tissue_end_C, s->peak_tissue_run_C, s->peak_tissue_run_time_s);
+  if (c->generator.mode == RFL_GEN_PULSED)
+    fprintf(f, "Pulsed RF: highest thermocouple reading %.2f C, hottest tissue %.2f C\n",
+            s->thermocouple_max_C, s->peak_tissue_run_C);
+  for (int k = 0; k < s->nstructures; ++k) {
+    const rfl_structure_report *r = &s->structures[k];
+    const rfl_structure *st = r->structure;
+    const char *role = st->role == RFL_ROLE_PROTECTED ? "protected" : st->role == RFL_ROLE_TARGET ? "target" : "region";
+    fprintf(f, "Structure '%s' (%s): lesion margin %+.2f mm (isotherm %+.2f mm), peak %.2f C at %.1f s",
+            st->name, role, 1e3 * r->margin, 1e3 * r->isotherm_margin, r->peak_C, r->peak_time_s);
+    if (isnan(r->threshold_crossed_s))
+      fprintf(f, ", never reached %.1f C", st->threshold_C);
+    else
+      fprintf(f, ", reached %.1f C at %.1f s", st->threshold_C, r->threshold_crossed_s);
+    fprintf(f, ", max Omega %.3g, CEM43 %.3g min, %.2f %% coagulated\n", r->max_omega,
+            r->max_cem43_min, 100.0 * r->damaged_fraction);
+  }
+  if (s->nflags == 0)
+    fprintf(f, "Safety flags: none\n");
+  else
+    for (int i = 0; i < s->nflags; ++i) fprintf(f, "SAFETY FLAG: %s\n", s->flags[i]);
+  fprintf(f, "Grid %zu cells, %zu steps, %d thread(s), %.2f s wall (set-up %.2f s)\n", s->cells,
+          s->steps, s->threads, s->wall_s, s->setup_s);
+}
+
+/* ---- JSON ------------------------------------------------------------------------------- */
+
+static void json_num(FILE *f, int indent, const char *key, double v, int last) {
+  if (isfinite(v))
+    fprintf(f, "%*s\"%s\": %.10g%s\n", indent, "", key, v, last ? "" : ",");
+  else
+    fprintf(f, "%*s\"%s\": null%s\n", indent, "", key, last ? "" : ",");
+}
+
+static void json_string_value(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+static void json_lesion(FILE *f, int indent, const char *key, const rfl_lesion_metrics *l,
+                        double threshold, int last) {
+  fprintf(f, "%*s\"%s\": {\n", indent, "", key);
+  if (threshold == threshold) json_num(f, indent + 2, "threshold_C", threshold, 0);
+  json_num(f, indent + 2, "width_mm", l->found ? 1e3 * l->width : 0.0, 0);
+  json_num(f, indent + 2, "length_mm", l->found ? 1e3 * l->length : 0.0, 0);
+  json_num(f, indent + 2, "distal_mm", l->found ? 1e3 * l->distal : NAN, 0);
+  json_num(f, indent + 2, "volume_mm3", l->found ? 1e9 * l->volume : 0.0, 1);
+  fprintf(f, "%*s}%s\n", indent, "", last ? "" : ",");
+}
+
+static void json_body(FILE *f, const rfl_summary *s) {
+  const rfl_case *c = s->kase;
+  fprintf(f, "{\n  \"version\": \"%s\",\n  \"case\": ", RFL_VERSION);
+  json_string_value(f, c->path);
+  fprintf(f, ",\n  \"title\": ");
+  json_string_value(f, c->title);
+  fprintf(f, ",\n");
+  json_num(f, 2, "time_s", s->end_of_rf.t, 0);
+  json_lesion(f, 2, "lesion", &s->end_of_rf.lesion, NAN, 0);
+  json_lesion(f, 2, "isotherm", &s->end_of_rf.isotherm, c->damage.isotherm_C, 0);
+  fprintf(f, "  \"after_cooldown\": {\n");
+  json_num(f, 4, "time_s", s->final.t, 0);
+  json_lesion(f, 4, "lesion", &s->final.lesion, NAN, 0);
+  json_lesion(f, 4, "isotherm", &s->final.isotherm, c->damage.isotherm_C, 1);
+  fprintf(f, "  },\n  \"generator\": {\n    \"mode\": \"%s\",\n", rfl_generator_mode_name(c->generator.mode));
+  const rfl_sample *g = &s->generator_end;
+  json_num(f, 4, "voltage_V", g->voltage, 0);
+  json_num(f, 4, "current_A", g->current, 0);
+  json_num(f, 4, "power_W", g->power, 0);
+  json_num(f, 4, "impedance_ohm", g->impedance, 0);
+  json_num(f, 4, "thermocouple_C", g->thermocouple_C, 0);
+  json_num(f, 4, "thermocouple_max_C", s->thermocouple_max_C, 1);
+  fprintf(f, "  },\n  \"peak_tissue_C\": {\n");
+  json_num(f, 4, "end", s->peak_tissue_end_C, 0);
+  json_num(f, 4, "run", s->peak_tissue_run_C, 0);
+  json_num(f, 4, "run_time_s", s->peak_tissue_run_time_s, 1);
+  fprintf(f, "  },\n  \"growth\": [\n");
+  for (int i = 0; i < s->ngrowth; ++i) {
+    fprintf(f, "    {\n");
+    json_num(f, 6, "time_s", s->growth[i].t, 0);
+    json_lesion(f, 6, "lesion", &s->growth[i].lesion, NAN, 0);
+    json_lesion(f, 6, "isotherm", &s->growth[i].isotherm, c->damage.isotherm_C, 1);
+    fprintf(f, "    }%s\n", i + 1 < s->ngrowth ? "," : "");
+  }
+  fprintf(f, "  ],\n  \"structures\": [\n");
+  for (int k = 0; k < s->nstructures; ++k) {
+    const rfl_structure_report *r = &s->structures[k];
+    const rfl_structure *st = r->structure;
+    fprintf(f, "    {\n      \"name\": ");
+    json_string_value(f, st->name);
+    fprintf(f, ",\n      \"role\": \"%s\",\n",
+            st->role == RFL_ROLE_PROTECTED ? "protected" : st->role == RFL_ROLE_TARGET ? "target" : "none");
+    json_num(f, 6, "margin_mm", 1e3 * r->margin, 0);
+    json_num(f, 6, "isotherm_margin_mm", 1e3 * r->isotherm_margin, 0);
+    json_num(f, 6, "required_margin_mm", 1e3 * st->margin, 0);
+    json_num(f, 6, "peak_C", r->peak_C, 0);
+    json_num(f, 6, "peak_time_s", r->peak_time_s, 0);
+    json_num(f, 6, "max_omega", r->max_omega, 0);
+    json_num(f, 6, "max_cem43_min", r->max_cem43_min, 0);
+    json_num(f, 6, "damaged_fraction", r->damaged_fraction, 0);
+    json_num(f, 6, "threshold_C", st->threshold_C, 0);
+    json_num(f, 6, "threshold_crossed_s", r->threshold_crossed_s, 0);
+    fprintf(f, "      \"flags\": [");
+    const char *names[] = {"protected_overlap", "protected_within_margin", "protected_over_threshold", "target_not_covered"};
+    const int on[] = {r->flag_overlap, r->flag_within_margin, r->flag_threshold, r->flag_not_covered};
+    int first = 1;
+    for (int i = 0; i < 4; ++i)
+      if (on[i]) {
+        fprintf(f, "%s\"%s\"", first ? "" : ", ", names[i]);
+        first = 0;
+      }
+    fprintf(f, "]\n    }%s\n", k + 1 < s->nstructures ? "," : "");
+  }
+  fprintf(f, "  ],\n  \"flags\": [");
+  for (int i = 0; i < s->nflags; ++i) {
+    fprintf(f, "%s", i ? ", " : "");
+    json_string_value(f, s->flags[i]);
+  }
+  fprintf(f, "],\n  \"energy_J\": {\n");
+  json_num(f, 4, "electrical", s->energy.electrical, 0);
+  json_num(f, 4, "metabolic", s->energy.metabolic, 0);
+  json_num(f, 4, "stored", s->energy.stored, 0);
+  json_num(f, 4, "boundary", s->energy.boundary, 0);
+  json_num(f, 4, "perfusion", s->energy.perfusion, 0);
+  json_num(f, 4, "cooling", s->energy.cooling, 1);
+  fprintf(f, "  },\n  \"grid\": {\n");
+  json_num(f, 4, "cells", (double)s->cells, 1);
+  fprintf(f, "  },\n");
+  json_num(f, 2, "steps", (double)s->steps, 0);
+  json_num(f, 2, "threads", s->threads, 0);
+  json_num(f, 2, "setup_s", s->setup_s, 0);
+  json_num(f, 2, "wall_s", s->wall_s, 1);
+  fprintf(f, "}\n");
+}
+
+rfl_status rfl_summary_write_json(const char *path, const rfl_summary *s) {
+  char tmp[RFL_PATH_MAX + 32];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) return RFL_ERROR(RFL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+  json_body(f, s);
+  int bad = ferror(f);
+  if (fflush(f) != 0 || fsync(fileno(f)) != 0) bad = 1;
+  if (fclose(f) != 0) bad = 1;
+  if (bad) {
+    remove(tmp);
+    return RFL_ERROR(RFL_EIO, "%s: write failed: %s", path, strerror(errno));
+  }
+  if (rename(tmp, path) != 0) {
+    int e = errno;
+    remove(tmp);
+    return RFL_ERROR(RFL_EIO, "%s: cannot rename the finished file into place: %s", path, strerror(e));
+  }
+  return RFL_OK;
+}

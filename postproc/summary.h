@@ -1,0 +1,77 @@
+/* What a run found, in one plain struct, and how it is reported: the human summary on a
+ * terminal and the JSON summary for scripts (schema: docs/json-summary.md).
+ *
+ * rfl_monitor is the simulation's step observer that fills it: it tracks every structure's
+ * peak temperature and the first time it reaches its injury threshold (interpolated
+ * between steps), snapshots lesion and generator figures at the end of RF and at requested
+ * output times, and measures the final lesion and proximity figures at the end. */
+#ifndef RFL_SUMMARY_H
+#define RFL_SUMMARY_H
+
+#include <stdio.h>
+
+#include "case.h"
+#include "lesion.h"
+#include "simulation.h"
+
+#define RFL_MAX_FLAGS 64
+
+typedef struct {
+  double t;                       /* s */
+  rfl_lesion_metrics lesion;      /* Omega >= 1 */
+  rfl_lesion_metrics isotherm;    /* Tpeak >= isotherm_C */
+} rfl_lesion_snapshot;
+
+typedef struct {
+  const rfl_structure *structure; /* the case's */
+  double margin;                  /* signed distance Omega lesion -> structure, m */
+  double isotherm_margin;         /* same for the isotherm lesion, m */
+  double peak_C, peak_time_s;     /* hottest point of the structure over the run */
+  double max_omega, max_cem43_min;
+  double damaged_fraction;        /* volume fraction with Omega >= 1 */
+  double threshold_crossed_s;     /* first time peak >= threshold, NAN if never */
+  int flag_overlap, flag_within_margin, flag_threshold, flag_not_covered;
+} rfl_structure_report;
+
+typedef struct {
+  const rfl_case *kase;
+  rfl_lesion_snapshot end_of_rf;  /* at t = duration */
+  rfl_lesion_snapshot final;      /* after the cool-down (= end_of_rf without one) */
+  rfl_lesion_snapshot growth[RFL_MAX_OUTPUT_TIMES];
+  int ngrowth;
+  rfl_sample generator_end;       /* generator figures at the end of RF (G at T(end)) */
+  double peak_tissue_end_C;       /* hottest tissue at the end of RF, C */
+  double peak_tissue_run_C, peak_tissue_run_time_s; /* over the whole run */
+  double thermocouple_max_C;      /* highest thermocouple reading, C */
+  rfl_energy_budget energy;
+  rfl_structure_report structures[RFL_MAX_STRUCTURES];
+  int nstructures;
+  char flags[RFL_MAX_FLAGS][96];
+  int nflags;
+  size_t cells, steps;
+  int threads;
+  double wall_s, setup_s;
+} rfl_summary;
+
+typedef struct rfl_monitor rfl_monitor;
+
+rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo,
+                              rfl_simulation *sim, rfl_summary *summary, rfl_monitor **out);
+void rfl_monitor_free(rfl_monitor *m);
+
+/* The step observer to pass to rfl_simulation_run (ctx = the monitor). */
+int rfl_monitor_observe(const rfl_field_view *view, const rfl_sample *sample, void *ctx);
+
+/* Status of the last observation (measurements can fail); RFL_OK if none failed. */
+rfl_status rfl_monitor_status(const rfl_monitor *m);
+
+/* After the run: final lesion, structure figures and flags. */
+rfl_status rfl_monitor_finish(rfl_monitor *m);
+
+/* Human summary. */
+void rfl_summary_print(FILE *f, const rfl_summary *s);
+
+/* JSON summary, written atomically (temporary file, then rename). */
+rfl_status rfl_summary_write_json(const char *path, const rfl_summary *s);
+
+#endif
