@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#define RFL_PI 3.14159265358979323846
+
 typedef struct {
   double x, y, z;
 } rfl_vec3;

@@ -128,6 +128,7 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
         cell_kind kind = potential_kind(kase, geo->label[c]);
         A->g[0][c] = A->g[1][c] = A->g[2][c] = 0.0;
         A->diag[c] = 0.0;
+        A->dirichlet[c] = 0.0;
         b[c] = 0.0;
         if (kind != CELL_UNKNOWN) {
           A->fixed[c] = 1;
@@ -151,6 +152,7 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
               b[c] += G * dirichlet_value(kase, geo->label[f.n]);
             } /* excluded (insulated) neighbours carry no current */
           }
+        A->dirichlet[c] = A->diag[c]; /* all of it is coupling to known values */
       }
 }
 
@@ -211,6 +213,7 @@ void rfl_assembler_heat(rfl_assembler *as, const double *T, rfl_sysmat *A, doubl
               A->g[a][c] = series_conductance(&f, kcell[c], kcell[f.n]);
           }
         A->diag[c] = bg;
+        A->dirichlet[c] = bg;
         boundary_g[c] = bg;
       }
 }
