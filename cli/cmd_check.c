@@ -80,7 +80,7 @@ int rfl_cmd_check(int argc, char **argv) {
   int quiet = 0, opt;
   optind = 0;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, "+s:qh", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "s:qh", longopts, NULL)) != -1) {
     switch (opt) {
       case 's':
         if (rfl_cli_sets_add(&sets, "check", optarg)) return 2;

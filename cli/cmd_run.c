@@ -80,7 +80,7 @@ int rfl_cmd_run(int argc, char **argv) {
   const char *sets[MAX_SETS];
   int nsets = 0, quiet = 0, verbose = 0, threads = -1;
   const char *json = NULL;
-  optind = 1;
+  optind = 0; /* GNU getopt: restart scanning (and permuting) from argv[1] */
   opterr = 0;
   int opt;
   while ((opt = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {

@@ -29,6 +29,8 @@ struct rfl_monitor {
   double *phi;           /* scratch level function */
   size_t *active;        /* active-tip cells (their temperature is the electrode surface's) */
   size_t nactive;
+  double *history;       /* structure peaks per step (summary.history_peak_C) */
+  size_t history_capacity; /* steps */
   double prev_t;
   double prev_struct_max[RFL_MAX_STRUCTURES];
   int next_output;
@@ -41,6 +43,7 @@ void rfl_monitor_free(rfl_monitor *m) {
   free(m->exclude);
   free(m->phi);
   free(m->active);
+  free(m->history);
   free(m);
 }
 
@@ -59,7 +62,9 @@ rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_ge
   size_t nactive = 0;
   for (size_t i = 0; i < g->ncells; ++i) nactive += geo->label[i].part == RFL_PART_ACTIVE;
   m->active = malloc((nactive ? nactive : 1) * sizeof *m->active);
-  if (!m->exclude || !m->phi || !m->active) {
+  m->history_capacity = rfl_simulation_step_count(sim);
+  m->history = malloc((m->history_capacity * (size_t)c->nstructures + 1) * sizeof *m->history);
+  if (!m->exclude || !m->phi || !m->active || !m->history) {
     rfl_monitor_free(m);
     return RFL_ERROR(RFL_ENOMEM, "out of memory for the run monitor (%zu cells)", g->ncells);
   }
@@ -74,6 +79,7 @@ rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_ge
   summary->peak_tissue_run_C = -INFINITY;
   summary->thermocouple_max_C = -INFINITY;
   summary->nstructures = c->nstructures;
+  summary->history_peak_C = m->history;
   for (int s = 0; s < c->nstructures; ++s) {
     rfl_structure_report *r = &summary->structures[s];
     r->structure = &c->structures[s];
@@ -146,7 +152,10 @@ static rfl_status observe(rfl_monitor *m, const rfl_field_view *v, const rfl_sam
     if (isnan(r->threshold_crossed_s) && tmax >= thr) /* linear between the two steps */
       r->threshold_crossed_s = prev < thr ? m->prev_t + (thr - prev) / (tmax - prev) * (v->t - m->prev_t) : v->t;
     m->prev_struct_max[k] = tmax;
+    if (s->history_steps < m->history_capacity)
+      m->history[s->history_steps * (size_t)c->nstructures + (size_t)k] = tmax;
   }
+  if (s->history_steps < m->history_capacity) s->history_steps++;
   m->prev_t = v->t;
   const double eps = 1e-9;
   while (m->next_output < c->output.ntimes && c->output.times_s[m->next_output] <= v->t + eps) {

@@ -48,6 +48,10 @@ typedef struct {
   int nstructures;
   char flags[RFL_MAX_FLAGS][96];
   int nflags;
+  /* Hottest point of each structure after every step: history_peak_C[step * nstructures + k]
+   * for step < history_steps (times in the simulation's samples). Owned by the monitor. */
+  const double *history_peak_C;
+  size_t history_steps;
   size_t cells, steps;
   int threads;
   double wall_s, setup_s;

@@ -131,11 +131,11 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
         A->dirichlet[c] = 0.0;
         b[c] = 0.0;
         if (kind != CELL_UNKNOWN) {
-          A->fixed[c] = 1;
+          A->fixed[c] = kind == CELL_DIRICHLET ? RFL_FIXED_DIRICHLET : RFL_FIXED_EXCLUDED;
           x[c] = kind == CELL_DIRICHLET ? dirichlet_value(kase, geo->label[c]) : 0.0;
           continue;
         }
-        A->fixed[c] = 0;
+        A->fixed[c] = RFL_UNKNOWN;
         for (int a = 0; a < 3; ++a)
           for (int s = -1; s <= 1; s += 2) {
             face f = face_of(geo, i, j, k, c, a, s);
@@ -202,7 +202,7 @@ void rfl_assembler_heat(rfl_assembler *as, const double *T, rfl_sysmat *A, doubl
       for (int i = 0; i < g->n[0]; ++i) {
         size_t c = rfl_grid_index(g, i, j, k);
         double bg = 0.0;
-        A->fixed[c] = 0;
+        A->fixed[c] = RFL_UNKNOWN;
         A->g[0][c] = A->g[1][c] = A->g[2][c] = 0.0;
         for (int a = 0; a < 3; ++a)
           for (int s = -1; s <= 1; s += 2) {

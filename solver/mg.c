@@ -15,10 +15,11 @@
  * Dirichlet couplings folded into diag (outer boundary at half a cell, faces to fixed cells)
  * likewise halve with the distance; summing them with weight 1 made the coarse grids see the
  * boundary too strongly and held the V-cycle factor at 0.5 on a plain Poisson problem
- * (0.11 with the split, 64^3, piecewise-constant transfers). A coarse cell is fixed when more
- * than half of its fine cells are (the electrode keeps its size on coarse grids; the V-cycle
- * factor with an embedded sphere went from 0.30 to 0.25 compared with "all fixed"), and
- * coarse faces into a fixed coarse cell become Dirichlet couplings.
+ * (0.11 with the split, 64^3, piecewise-constant transfers). A coarse cell is Dirichlet when
+ * more than half of its fine cells are (the electrode keeps its size on coarse grids; the
+ * V-cycle factor with an embedded sphere went from 0.30 to 0.25 compared with "all fixed"),
+ * excluded when none of its fine cells is an unknown, and an unknown otherwise; coarse
+ * faces into a Dirichlet coarse cell become Dirichlet couplings.
  *
  * Transfers: linear prolongation between cell centres (weights from each level's centres,
  * constant extrapolation at the domain ends), restriction its transpose (residuals of the
@@ -320,15 +321,23 @@ static void build_coarse(rfl_mg *mg, int l) {
     for (int J = 0; J < cn1; ++J)
       for (int I = 0; I < cn0; ++I) {
         const int lo[3] = {fa[0] * I, fa[1] * J, fa[2] * K};
-        int hi[3], nfix = 0, nall = 0;
+        int hi[3], ndirichlet = 0, nunknown = 0, nall = 0;
         for (int a = 0; a < 3; ++a) hi[a] = lo[a] + fa[a] < fn[a] ? lo[a] + fa[a] : fn[a];
         for (int k = lo[2]; k < hi[2]; ++k)
           for (int j = lo[1]; j < hi[1]; ++j)
             for (int i = lo[0]; i < hi[0]; ++i) {
-              nfix += A->fixed[rfl_grid_index(F, i, j, k)];
+              const uint8_t fx = A->fixed[rfl_grid_index(F, i, j, k)];
+              ndirichlet += fx == RFL_FIXED_DIRICHLET;
+              nunknown += fx == RFL_UNKNOWN;
               ++nall;
             }
-        Ac->fixed[rfl_grid_index(C, I, J, K)] = (uint8_t)(2 * nfix > nall);
+        /* Dirichlet majority: a Dirichlet coarse cell (zero correction). An insulating
+         * (excluded) cell must not become one, or the coarse grids would see a grounded
+         * conductor where the fine problem has a no-flux surface (the potential problem's
+         * insulated shaft made PCG crawl at 0.75 per iteration that way). */
+        Ac->fixed[rfl_grid_index(C, I, J, K)] =
+            (uint8_t)(2 * ndirichlet > nall ? RFL_FIXED_DIRICHLET
+                                            : (nunknown == 0 ? RFL_FIXED_EXCLUDED : RFL_UNKNOWN));
       }
   RFL_OMP_FOR_COLLAPSE2
   for (int K = 0; K < cn2; ++K)
@@ -361,14 +370,14 @@ static void build_coarse(rfl_mg *mg, int l) {
         for (int a = 0; a < 3; ++a) {
           if (IJK[a] < C->n[a] - 1) {
             const double g = ghi[a] * coarse_weight(mg, F, C, a, fa[a], IJK[a]);
-            if (Ac->fixed[cc + cst[a]]) {
+            if (Ac->fixed[cc + cst[a]] == RFL_FIXED_DIRICHLET) {
               d += g;
               dd += g;
-            } else {
+            } else if (Ac->fixed[cc + cst[a]] == RFL_UNKNOWN) {
               Ac->g[a][cc] = g;
-            }
+            } /* an excluded neighbour has only non-unknown fine cells: g is 0 */
           }
-          if (IJK[a] > 0 && Ac->fixed[cc - cst[a]]) {
+          if (IJK[a] > 0 && Ac->fixed[cc - cst[a]] == RFL_FIXED_DIRICHLET) {
             const double g = glo[a] * coarse_weight(mg, F, C, a, fa[a], IJK[a] - 1);
             d += g;
             dd += g;

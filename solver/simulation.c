@@ -279,6 +279,7 @@ static rfl_status solve(rfl_mg *mg, const double *b, double *x, const rfl_case *
   rfl_mg_info info;
   rfl_status st = rfl_mg_solve(mg, b, x, c->solver.rtol, 0.0, c->solver.max_iterations, &info);
   *iterations += info.iterations;
+  if (getenv("RFL_DEBUG_SOLVES")) fprintf(stderr, "  %s: it %d r0 %.3g r %.3g rate %.3f\n", what, info.iterations, info.residual_norm0, info.residual_norm, info.rate);
   if (st == RFL_ENUMERIC)
     return RFL_ERROR(RFL_ENUMERIC, "%s solve produced a non-finite value at t = %.4g s", what, t);
   if (st != RFL_OK) return st;

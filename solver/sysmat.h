@@ -17,12 +17,17 @@
 
 #include "grid.h"
 
+enum { RFL_UNKNOWN = 0, RFL_FIXED_DIRICHLET = 1, RFL_FIXED_EXCLUDED = 2 };
+
 typedef struct {
   const rfl_grid *grid;  /* not owned */
   double *g[3];          /* g[a][c]: conductance of the face between c and c + e_a (0 on the
                             last layer of axis a and wherever a side is not an unknown) */
   double *diag;          /* per cell, >= 0; > 0 somewhere in every connected component */
-  uint8_t *fixed;        /* per cell: 1 = not an unknown */
+  uint8_t *fixed;        /* per cell: RFL_UNKNOWN, or not an unknown: RFL_FIXED_DIRICHLET
+                            (a known value, e.g. the active electrode) or RFL_FIXED_EXCLUDED
+                            (outside the problem, e.g. the insulated shaft: no couplings).
+                            The multigrid coarsens the two differently. */
   double *dirichlet;     /* per cell, 0 <= dirichlet <= diag: the part of diag that is a
                             conductance to a known value (outer-boundary faces, faces to
                             fixed cells), as opposed to volume terms (rho c V / dt, perfusion).
