@@ -58,6 +58,14 @@ static cell_kind potential_kind(const rfl_case *kase, rfl_label l) {
   return CELL_UNKNOWN;
 }
 
+/* Monopolar: the dispersive pad is far away, so the outer boundary is the return (V = 0).
+ * Bipolar: the return probe is the only return; no current leaves through the boundary. */
+static int outer_boundary_grounded(const rfl_case *kase) {
+  for (int p = 0; p < kase->nprobes; ++p)
+    if (kase->probes[p].role == RFL_PROBE_RETURN) return 0;
+  return 1;
+}
+
 static double dirichlet_value(const rfl_case *kase, rfl_label l) {
   return kase->probes[l.probe].role == RFL_PROBE_ACTIVE ? 1.0 : 0.0;
 }
@@ -120,6 +128,7 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
   const rfl_geometry *geo = as->geo;
   const rfl_grid *g = geo->grid;
   const double *sigma = as->prop;
+  const int grounded = outer_boundary_grounded(kase);
   RFL_OMP_FOR
   for (int k = 0; k < g->n[2]; ++k)
     for (int j = 0; j < g->n[1]; ++j)
@@ -140,7 +149,7 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
           for (int s = -1; s <= 1; s += 2) {
             face f = face_of(geo, i, j, k, c, a, s);
             if (f.boundary) {
-              A->diag[c] += f.area * sigma[c] / f.d; /* V = 0 on the outer boundary */
+              if (grounded) A->diag[c] += f.area * sigma[c] / f.d; /* V = 0 on the outer boundary */
               continue;
             }
             cell_kind nk = potential_kind(kase, geo->label[f.n]);
@@ -162,6 +171,7 @@ double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, 
   const rfl_geometry *geo = as->geo;
   const rfl_grid *g = geo->grid;
   const double *sigma = as->prop;
+  const int grounded = outer_boundary_grounded(kase);
   RFL_OMP_FOR
   for (int k = 0; k < g->n[2]; ++k)
     for (int j = 0; j < g->n[1]; ++j)
@@ -173,7 +183,7 @@ double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, 
             for (int s = -1; s <= 1; s += 2) {
               face f = face_of(geo, i, j, k, c, a, s);
               if (f.boundary) {
-                sum += f.area * sigma[c] / f.d * x[c] * x[c];
+                if (grounded) sum += f.area * sigma[c] / f.d * x[c] * x[c];
                 continue;
               }
               cell_kind nk = potential_kind(kase, geo->label[f.n]);

@@ -8,7 +8,8 @@
  * exact for a planar interface and conservative at every material jump.
  * A face between a tissue cell and the active electrode is a Dirichlet face at the true
  * surface distance: G = A p_c / (theta d); the insulated shaft carries no current; the outer
- * boundary is Dirichlet at half a cell: G = A p_c / (dx / 2).
+ * boundary is Dirichlet at half a cell: G = A p_c / (dx / 2) (for the potential only in
+ * monopolar cases; with a bipolar return probe the boundary is insulating).
  * Potential: active-probe tip cells are fixed at 1 (unit voltage; the field is linear in V),
  * return-probe tip cells at 0, shaft and other metal cells excluded.
  * Joule heat per cell at unit voltage is the dissipation G (dV)^2 of each face, split

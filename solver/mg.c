@@ -65,11 +65,14 @@ typedef struct {
   rfl_sysmat *A;   /* level 0: the caller's matrix (set by setup); coarser: owned */
   double *x, *b;   /* correction and right-hand side (coarse levels only) */
   double *r;       /* residual */
-  int f[3];        /* coarsening factor towards the next level, per axis (1 or 2) */
+  /* Aggregation towards the next level, per axis a: coarse index I covers the fine indices
+   * first[a][I] .. first[a][I + 1] - 1 (one or two of them), and fine index i lies in
+   * coarse index parent[a][i]. */
+  int *first[3], *parent[3];
   /* Linear prolongation to this level from the next, per axis a and fine index i: the
-   * correction is w * X[lo] + (1 - w) * X[hi] (lo == hi, w = 1 at the domain ends and on
-   * axes that are not coarsened); restriction is the transpose, stored per coarse index I
-   * as up to 4 fine indices rs[a][I] .. rs[a][I] + 3 with weights rw[a][4 I + m]. */
+   * correction is w * X[lo] + (1 - w) * X[hi] (lo == hi, w = 1 at the domain ends and where
+   * the coarse index has one fine index); restriction is the transpose, stored per coarse
+   * index I as up to 4 fine indices rs[a][I] .. rs[a][I] + 3 with weights rw[a][4 I + m]. */
   int *lo[3], *hi[3], *rs[3];
   double *w[3], *rw[3];
 } mg_level;
@@ -109,13 +112,30 @@ static void coarse_grid_free(rfl_grid *g) {
   free(g);
 }
 
-/* The grid whose faces are every f[a]-th face of fine (and its last face). */
-static rfl_grid *coarse_grid_create(const rfl_grid *fine, const int f[3]) {
+/* Plans the aggregation of axis a of grid F: scanning upwards, cells i and i + 1 are merged
+ * when both are narrower than `limit` (limit <= 0: always), every other cell stays alone.
+ * Fills parent (fine index -> coarse index) unless it is NULL; returns the coarse count. */
+static int plan_axis(const rfl_grid *F, int a, double limit, int *parent) {
+  const int n = F->n[a];
+  const double *dx = F->dx[a];
+  int I = 0;
+  for (int i = 0; i < n; ++I) {
+    const int pair = i + 1 < n && (limit <= 0.0 || (dx[i] < limit && dx[i + 1] < limit));
+    if (parent) parent[i] = I;
+    if (pair && parent) parent[i + 1] = I;
+    i += pair ? 2 : 1;
+  }
+  return I;
+}
+
+/* The grid whose faces are the fine faces first[a][I] (and the last fine face). */
+static rfl_grid *coarse_grid_create(const rfl_grid *fine, const int nc[3],
+                                    int *const first[3]) {
   rfl_grid *g = calloc(1, sizeof *g);
   if (!g) return NULL;
   g->ncells = 1;
   for (int a = 0; a < 3; ++a) {
-    const int nf = fine->n[a], n = (nf + f[a] - 1) / f[a];
+    const int n = nc[a];
     g->n[a] = n;
     g->ncells *= (size_t)n;
     g->xf[a] = malloc((size_t)(n + 1) * sizeof(double));
@@ -125,8 +145,7 @@ static rfl_grid *coarse_grid_create(const rfl_grid *fine, const int f[3]) {
       coarse_grid_free(g);
       return NULL;
     }
-    for (int I = 0; I < n; ++I) g->xf[a][I] = fine->xf[a][f[a] * I];
-    g->xf[a][n] = fine->xf[a][nf];
+    for (int I = 0; I <= n; ++I) g->xf[a][I] = fine->xf[a][first[a][I]];
     for (int I = 0; I < n; ++I) {
       g->dx[a][I] = g->xf[a][I + 1] - g->xf[a][I];
       g->xc[a][I] = 0.5 * (g->xf[a][I] + g->xf[a][I + 1]);
@@ -135,8 +154,24 @@ static rfl_grid *coarse_grid_create(const rfl_grid *fine, const int f[3]) {
   return g;
 }
 
+/* The aggregation maps of level L towards nc[a] coarse indices per axis, planned with
+ * `limit` (see plan_axis). Returns 0 on allocation failure. */
+static int aggregation_create(mg_level *L, const int nc[3], double limit) {
+  const rfl_grid *F = L->grid;
+  for (int a = 0; a < 3; ++a) {
+    L->parent[a] = malloc((size_t)F->n[a] * sizeof(int));
+    L->first[a] = malloc((size_t)(nc[a] + 1) * sizeof(int));
+    if (!L->parent[a] || !L->first[a]) return 0;
+    plan_axis(F, a, limit, L->parent[a]);
+    for (int i = F->n[a] - 1; i >= 0; --i) L->first[a][L->parent[a][i]] = i;
+    L->first[a][nc[a]] = F->n[a];
+  }
+  return 1;
+}
+
 /* The 1-D linear interpolation weights between fine level L and coarse grid C (see
- * mg_level), from the cell centres, so a graded axis gets its own weights. Returns 0 on
+ * mg_level), from the cell centres, so a graded axis gets its own weights. A coarse index
+ * with one fine index passes its value on unchanged (same cell, same centre). Returns 0 on
  * allocation failure. */
 static int transfer_create(mg_level *L, const rfl_grid *C) {
   const rfl_grid *F = L->grid;
@@ -149,14 +184,15 @@ static int transfer_create(mg_level *L, const rfl_grid *C) {
     L->rw[a] = calloc(4 * (size_t)nc, sizeof(double));
     if (!L->lo[a] || !L->hi[a] || !L->w[a] || !L->rs[a] || !L->rw[a]) return 0;
     const double *xf = F->xc[a], *X = C->xc[a];
+    const int *first = L->first[a];
     for (int i = 0; i < nf; ++i) {
-      const int I = i / L->f[a];
+      const int I = L->parent[a][i], merged = first[I + 1] - first[I] == 2;
       int lo = I, hi = I;
       double w = 1.0;
-      if (L->f[a] == 2 && xf[i] < X[I] && I > 0) {
+      if (merged && xf[i] < X[I] && I > 0) {
         lo = I - 1;
         w = (X[I] - xf[i]) / (X[I] - X[I - 1]);
-      } else if (L->f[a] == 2 && xf[i] > X[I] && I + 1 < nc) {
+      } else if (merged && xf[i] > X[I] && I + 1 < nc) {
         hi = I + 1;
         w = (X[I + 1] - xf[i]) / (X[I + 1] - X[I]);
       }
@@ -164,8 +200,10 @@ static int transfer_create(mg_level *L, const rfl_grid *C) {
       L->hi[a][i] = hi;
       L->w[a][i] = w;
     }
+    /* the fine indices that see coarse I: its own (first[I] .. first[I + 1] - 1), and at
+     * most one on either side, so at most 4 from first[I] - 1 */
     for (int I = 0; I < nc; ++I) {
-      const int start = L->f[a] == 2 ? (2 * I - 1 > 0 ? 2 * I - 1 : 0) : I;
+      const int start = first[I] > 0 ? first[I] - 1 : 0;
       L->rs[a][I] = start;
       for (int m = 0; m < 4 && start + m < nf; ++m) {
         const int i = start + m;
@@ -193,6 +231,8 @@ void rfl_mg_free(rfl_mg *mg) {
     free(L->b);
     free(L->r);
     for (int a = 0; a < 3; ++a) {
+      free(L->first[a]);
+      free(L->parent[a]);
       free(L->lo[a]);
       free(L->hi[a]);
       free(L->rs[a]);
@@ -235,13 +275,25 @@ rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_
   mg->opt = o;
   mg->lev[0].grid = (rfl_grid *)g; /* never written through: level 0 is the caller's */
   mg->nlevels = 1;
+  /* the width below which cells merge doubles with every level (see the header) */
+  double href;
+  rfl_grid_spacing_range(g, &href, NULL);
   while (mg->nlevels < MG_MAX_LEVELS) {
     mg_level *L = &mg->lev[mg->nlevels - 1];
     const rfl_grid *lg = L->grid;
     if (lg->ncells <= (size_t)o.max_coarse) break;
-    for (int a = 0; a < 3; ++a) L->f[a] = lg->n[a] > 1 ? 2 : 1;
+    int nc[3];
+    double limit;
+    for (;;) { /* ends: an axis with two cells or more merges once limit exceeds them */
+      limit = o.merge_ratio > 0.0 && isfinite(href) ? o.merge_ratio * href : 0.0;
+      for (int a = 0; a < 3; ++a) nc[a] = plan_axis(lg, a, limit, NULL);
+      if ((size_t)nc[0] * (size_t)nc[1] * (size_t)nc[2] < lg->ncells) break;
+      href *= 2.0; /* nothing this narrow has a narrow neighbour: look at wider cells */
+    }
+    href *= 2.0;
+    if (!aggregation_create(L, nc, limit)) goto nomem;
     mg_level *C = &mg->lev[mg->nlevels];
-    C->grid = coarse_grid_create(lg, L->f);
+    C->grid = coarse_grid_create(lg, nc, L->first);
     if (!C->grid) goto nomem;
     ++mg->nlevels;
     if (!transfer_create(L, C->grid)) goto nomem;

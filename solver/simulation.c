@@ -15,9 +15,12 @@
 #include "mg.h"
 #include "parallel.h"
 #include "probe.h"
+#include "tissue.h"
 
 #define RFL_TC_RADIUS_CELLS 1.5 /* thermocouple stencil radius, in local cell widths */
 #define RFL_UNDERSHOOT_K 5.0    /* tolerated dip below the coldest boundary/initial value */
+#define RFL_PICARD_TOLERANCE 0.05 /* relative sigma change that triggers a Picard pass */
+#define RFL_PICARD_MAX 4          /* extra passes at most */
 
 typedef struct {
   size_t cell;
@@ -36,7 +39,8 @@ struct rfl_simulation {
   double *phi;              /* unit potential */
   double *q1;               /* unit-voltage Joule heat per cell, W */
   double *b;                /* right-hand side (potential, then heat) */
-  double *TA, *TB;          /* heat step parts: T = TA + V^2 TB; TA also holds T* */
+  double *TA, *TB;          /* heat step parts: T = TA + V^2 TB */
+  double *Tstar;            /* temperature the step's conductivities are evaluated at */
   double *bg;               /* outer-boundary conductance per cell, W/K */
   tc_term *tc;              /* thermocouple functional */
   int ntc;
@@ -78,11 +82,16 @@ static double next_event_time(const rfl_case *c, double t) {
   return next;
 }
 
-/* Length of the step starting at t; *lands is set when the step ends on an event. */
+/* Length of the step starting at t; *lands is set when the step ends on an event. The run
+ * starts with dt/8 and doubles (the factor-2 growth limit): the abrupt start of heating is
+ * then resolved, and the start-up error of BDF2 (its first step is backward Euler, and its
+ * discrete heat content differs from C T by C (dT_last - dT_first) / 2) stays small. */
+#define RFL_STARTUP_FRACTION 0.125
 static double step_length(const rfl_case *c, double t, double dt_prev, int *lands, double *t_next) {
   double dt = c->solver.dt_s;
   if (c->generator.mode == RFL_GEN_PULSED && rfl_generator_is_on(&c->generator, t + 1e-12))
     dt = c->solver.pulse_dt_s;
+  if (dt_prev <= 0.0) dt *= RFL_STARTUP_FRACTION;
   if (dt_prev > 0.0 && dt > 2.0 * dt_prev) dt = 2.0 * dt_prev;
   double next = next_event_time(c, t), remaining = next - t;
   *lands = 0;
@@ -203,7 +212,7 @@ void rfl_simulation_free(rfl_simulation *s) {
   rfl_mg_free(s->mgp);
   rfl_mg_free(s->mgh);
   double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
-                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg};
+                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg, &s->Tstar};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) free(*fields[i]);
   free(s->tc);
   free(s->samples);
@@ -221,7 +230,7 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
   s->n = g->ncells;
   rfl_status st = RFL_OK;
   double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
-                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg};
+                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg, &s->Tstar};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
     *fields[i] = calloc(s->n, sizeof(double));
     if (!*fields[i]) {
@@ -334,29 +343,36 @@ static rfl_status check_state(const rfl_simulation *s, double t, double tmin, do
   return RFL_OK;
 }
 
-static rfl_status step(rfl_simulation *s, double dt, double t_next) {
+/* Largest relative change of the electrical conductivity between the temperature the
+ * step's coefficients used (Tstar) and the new one, over tissue cells. */
+static double sigma_change(const rfl_simulation *s, double V2) {
+  const rfl_case *k = s->kase;
+  const rfl_label *lab = s->geo->label;
+  double worst = 0.0;
+  RFL_PRAGMA(omp parallel for schedule(static) reduction(max : worst))
+  for (size_t c = 0; c < s->n; ++c) {
+    const rfl_material *m = &k->materials[lab[c].material];
+    if (lab[c].part != RFL_PART_TISSUE || m->kind != RFL_MATERIAL_TISSUE) continue;
+    double Tn1 = s->TA[c] + V2 * s->TB[c];
+    double a = rfl_tissue_sigma(m, &k->physics, s->Tstar[c]), b = rfl_tissue_sigma(m, &k->physics, Tn1);
+    double d = fabs(b / a - 1.0);
+    if (d > worst) worst = d;
+  }
+  return worst;
+}
+
+/* Steps 1-3 for conductivities at Tstar: potential, heat operator, the two heat solves and
+ * the generator's voltage (from the controller state `gen`, which is updated). */
+static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const double a[3],
+                             rfl_generator_state *gen, double *voltage, double *tc_a, double *tc_b,
+                             int *iterations) {
   const rfl_case *k = s->kase;
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
-  const double t0 = s->t;
-  const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev;
-  const double w = bdf2 ? dt / s->dt_prev : 0.0;
-  const double a0 = bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0;
-  const double a1 = bdf2 ? -(1.0 + w) : -1.0;
-  const double a2 = bdf2 ? w * w / (1.0 + w) : 0.0;
-  const int rf_on = rfl_generator_is_on(&k->generator, t0 + 1e-12);
-  int iterations = 0;
-
-  /* 1. conductivities at the extrapolated temperature (held in TA for now) */
-  RFL_OMP_FOR
-  for (size_t c = 0; c < n; ++c) s->TA[c] = bdf2 ? s->T[c] + w * (s->T[c] - s->Tprev[c]) : s->T[c];
-
-  /* 2. unit potential and Joule heat */
-  if (rf_on) RFL_CHECK(solve_potential(s, s->TA, t_next, &iterations));
-
-  /* 3. heat step: operator, right-hand side, the two solves */
-  rfl_assembler_heat(s->as, s->TA, s->Ah, s->bg);
+  const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
+  if (rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, iterations));
+  rfl_assembler_heat(s->as, s->Tstar, s->Ah, s->bg);
   const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
   RFL_OMP_FOR
   for (size_t c = 0; c < n; ++c) {
@@ -366,20 +382,56 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
     double cap = m->rho * m->c * vol / dt;
     double coolant = lab[c].part == RFL_PART_ACTIVE ? k->probes[lab[c].probe].coolant_C : 0.0;
     double qmet = (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) ? m->q_met * vol : 0.0;
-    s->Ah->diag[c] += a0 * cap + perf + cool;
-    s->b[c] = cap * (-a1 * s->T[c] - a2 * s->Tprev[c]) + s->bg[c] * Tb + perf * Ta + cool * coolant + qmet;
+    s->Ah->diag[c] += a[0] * cap + perf + cool;
+    s->b[c] = cap * (-a[1] * s->T[c] - a[2] * s->Tprev[c]) + s->bg[c] * Tb + perf * Ta + cool * coolant + qmet;
     s->TA[c] = s->T[c];
   }
   RFL_CHECK(rfl_mg_setup(s->mgh, s->Ah));
-  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &iterations));
-  double a = rfl_simulation_thermocouple(s, s->TA), bq = 0.0;
+  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, iterations));
+  *tc_a = rfl_simulation_thermocouple(s, s->TA);
+  *tc_b = 0.0;
   if (rf_on) {
-    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &iterations));
-    bq = rfl_simulation_thermocouple(s, s->TB);
+    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, iterations));
+    *tc_b = rfl_simulation_thermocouple(s, s->TB);
   }
-  double V = rfl_generator_step_voltage(&k->generator, &s->gen, k->physics.initial_C, t_next, dt,
-                                        a, bq, s->G);
-  double V2 = rf_on ? V * V : 0.0;
+  double V = rfl_generator_step_voltage(&k->generator, gen, k->physics.initial_C, t_next, dt, *tc_a,
+                                        *tc_b, s->G);
+  *voltage = rf_on ? V : 0.0;
+  return RFL_OK;
+}
+
+static rfl_status step(rfl_simulation *s, double dt, double t_next) {
+  const rfl_case *k = s->kase;
+  const rfl_grid *g = s->grid;
+  const rfl_label *lab = s->geo->label;
+  const size_t n = s->n;
+  const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev;
+  const double w = bdf2 ? dt / s->dt_prev : 0.0;
+  const double a[3] = {bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0, bdf2 ? -(1.0 + w) : -1.0,
+                       bdf2 ? w * w / (1.0 + w) : 0.0};
+  const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
+  int iterations = 0;
+
+  /* 1. conductivities at the extrapolated temperature */
+  RFL_OMP_FOR
+  for (size_t c = 0; c < n; ++c) s->Tstar[c] = bdf2 ? s->T[c] + w * (s->T[c] - s->Tprev[c]) : s->T[c];
+
+  /* 2-3. potential, heat step and generator; where the conductivity moved by more than
+   * RFL_PICARD_TOLERANCE over the step (fast heating, desiccation near 100 C), again with
+   * the conductivities at the new temperature (Picard), from the same controller state */
+  rfl_generator_state gen;
+  double V = 0.0, tc_a = 0.0, tc_b = 0.0;
+  for (int pass = 0;; ++pass) {
+    gen = s->gen;
+    RFL_CHECK(solve_step(s, dt, t_next, a, &gen, &V, &tc_a, &tc_b, &iterations));
+    if (!rf_on || pass == RFL_PICARD_MAX || sigma_change(s, V * V) <= RFL_PICARD_TOLERANCE) break;
+    RFL_OMP_FOR
+    for (size_t c = 0; c < n; ++c) s->Tstar[c] = s->TA[c] + V * V * s->TB[c];
+  }
+  s->gen = gen;
+  const double V2 = V * V, Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
+  const double bq = tc_b;
+  (void)tc_a;
 
   /* 4. new temperature, damage, peak, energy terms, sanity bounds: one fused pass */
   double tmin = INFINITY, tmax = -INFINITY, tissue_max = -INFINITY;
@@ -422,7 +474,7 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   smp->current = smp->voltage * s->G;
   smp->power = smp->voltage * smp->voltage * s->G;
   smp->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
-  smp->thermocouple_C = a + V2 * bq;
+  smp->thermocouple_C = tc_a + V2 * bq;
   smp->setpoint_C = rfl_generator_setpoint(&k->generator, k->physics.initial_C, t_next);
   smp->tissue_max_C = tissue_max;
   smp->rf_on = rf_on;
