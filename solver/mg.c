@@ -1,25 +1,43 @@
 /* Geometric multigrid preconditioned conjugate gradients for rfl_sysmat systems (mg.h).
  *
- * Hierarchy. Level l+1 aggregates 2x2x2 cells of level l (an axis of one cell is not
- * coarsened: semi-coarsening; an odd axis ends in a 1-wide aggregate), until a level has at
- * most max_coarse cells. The coarse grids are real rfl_grid objects whose faces are every
- * other fine face, so the spacing of every level is known. The coarse operator is
+ * Hierarchy (semi-coarsening for graded tensor grids). Level l+1 merges cells of level l in
+ * pairs along each axis, but only where both are narrow: scanning an axis upwards, cells i
+ * and i + 1 merge when both are narrower than merge_ratio x h_l, every other cell stays
+ * alone. h_0 is the smallest width of the fine grid and doubles per level (and further when
+ * no pair qualifies, so an isolated sliver cannot stall the coarsening); it stops at
+ * max_coarse cells. The coarse grid is again a tensor grid, each coarse index covering one
+ * or two fine indices per axis (the per-axis maps first[] and parent[]); its faces are fine
+ * faces, so the spacing of every level is known. On a uniform grid every pair merges and
+ * this is the classical 2x2x2 aggregation (an odd axis ends in a 1-wide aggregate, an axis
+ * of one cell is not coarsened); uniform grids converge exactly as fast as before. On a
+ * grid with a uniform fine box and geometrically graded arms, the box and the small arm
+ * cells merge first, and a cell that is long in y (an arm) but short in x (the box width)
+ * is coarsened in x only, its strongly coupled direction: coarse cells get no more
+ * anisotropic than the fine ones, which is what a point smoother needs. The coarse operator is
  *
- *   diag_C = sum (diag - dirichlet)_c + 1/2 sum dirichlet_c,   g_CD = w_CD sum g_f (across CD)
+ *   diag_C = sum (diag - dirichlet)_c + sum s_c dirichlet_c,   g_CD = w_CD sum g_f (across CD)
  *
  * over the unknown fine cells c of C. With w = 1 this is P^T A P for piecewise-constant P
  * (Galerkin), which is about twice too stiff for smooth errors; w = 1/2 is the operator
  * rediscretised on the doubled spacing. The default is the geometric w = d_fine / d_coarse
  * (centre-to-centre distances across that face): 1/2 on uniform axes, r / (1 + r^2) for a
- * ratio-r grading (measured: no difference from 1/2 on the stretched test grids). The
- * Dirichlet couplings folded into diag (outer boundary at half a cell, faces to fixed cells)
- * likewise halve with the distance; summing them with weight 1 made the coarse grids see the
- * boundary too strongly and held the V-cycle factor at 0.5 on a plain Poisson problem
- * (0.11 with the split, 64^3, piecewise-constant transfers). A coarse cell is Dirichlet when
- * more than half of its fine cells are (the electrode keeps its size on coarse grids; the
- * V-cycle factor with an embedded sphere went from 0.30 to 0.25 compared with "all fixed"),
- * excluded when none of its fine cells is an unknown, and an unknown otherwise; coarse
- * faces into a Dirichlet coarse cell become Dirichlet couplings.
+ * ratio-r grading, 1 where neither side is merged. The Dirichlet couplings folded into diag
+ * (outer boundary at half a cell, faces to fixed cells) grow weaker with the distance along
+ * their face normal: s_c is the fine / coarse width ratio along the axes of c's Dirichlet
+ * faces (1 along an axis that is not merged), the faces weighted by their conductance
+ * ~ 1 / dx^2 because sysmat keeps only the sum; a side of the domain counts as Dirichlet
+ * when most of its unknown cells have a coupling, so a mirror plane does not (on the
+ * quarter needle, 0.2 mm, PCG 0.102 -> 0.093). Summing them with weight 1 made the coarse
+ * grids see the boundary too strongly and held the V-cycle factor at 0.5 on a plain Poisson
+ * problem (0.11 with the split, 64^3, piecewise-constant transfers); the former per-cell
+ * rule "1/2 when any axis is merged" halves boundary couplings across unmerged axes and, with
+ * semi-coarsening, made the stationary cycle diverge on the graded needle problem (factor
+ * 3.3 at h = 0.4 mm, PCG rate 0.31 instead of 0.09). A coarse cell is Dirichlet when more
+ * than half of its fine cells are (the electrode keeps its size on coarse grids; the V-cycle
+ * factor with an embedded sphere went from 0.30 to 0.25 compared with "all fixed"; counting
+ * a tie as Dirichlet lowered stationary factors but raised PCG rates, 0.11 -> 0.16 on the
+ * stretched cube), excluded when none of its fine cells is an unknown, and an unknown
+ * otherwise; coarse faces into a Dirichlet coarse cell become Dirichlet couplings.
  *
  * Transfers: linear prolongation between cell centres (weights from each level's centres,
  * constant extrapolation at the domain ends), restriction its transpose (residuals of the
@@ -31,10 +49,34 @@
  * Smoother: red-black Gauss-Seidel, 2 sweeps before (red, black) and 2 after (black, red):
  * the V-cycle B is symmetric and, with the exact coarse solve, positive definite. With 1 + 1
  * sweeps the stationary cycle diverged on the sphere problem (factor 1.1) and PCG needed 17
- * iterations instead of 9. Point smoothing is not robust for cells of aspect ratio >~ 3
- * (strongly stretched tensor grids): there the stationary cycle diverges and only PCG
- * converges (rate ~0.35); line/plane smoothers or semi-coarsening are the known remedy (not
- * done). The coarsest level is solved by banded Cholesky (GSL), factorised at setup.
+ * iterations instead of 9. The coarsest level is solved by banded Cholesky (GSL),
+ * factorised at setup.
+ *
+ * Graded grids, measured (PCG rate to 1e-8 from x = 0; tests/test_mg_convergence.c and
+ * bench/mg_bench). With 2x2x2 aggregation, point smoothing failed on stretched cells: on the
+ * RC-1-like needle (mgp_rod_init, 0.4 mm fine box, growth 1.12, cell aspect up to 5) the
+ * stationary cycle diverged (2.1) and PCG crawled at 0.45; on the smoothly stretched cube
+ * (cell ratio 3, 96^3) 1.9 and 0.38; on the real RC-1 potential 0.70..0.77 (34..53
+ * iterations per solve). With graded coarsening the needle gives 0.092 (0.4 mm), 0.091 (0.2
+ * mm, aspect 9.6) and 0.089 (0.2 mm, growth 1.2, aspect 15), stationary factors 0.21..0.28:
+ * the uniform-grid figures (0.11 on the same needle at a uniform 0.4 mm), and no degradation
+ * with refinement; the quarter needle (two mirror planes through the rod) 0.093, the cube
+ * 0.09..0.15. The merge ratio, at 0.2 mm: 1.25 / 1.5 / 1.75 / 2 gave rates 0.098 / 0.093 /
+ * 0.091 / 0.118 (growth 1.12) and 0.088 / 0.092 / 0.089 / 0.100 (growth 1.2) with all levels
+ * holding 1.55 / 1.50 / 1.44 / 1.40 times the fine cells (1.15 for 2x2x2 aggregation): 1.75
+ * is the default. A V-cycle costs about 1.2x one with 2x2x2 aggregation (0.2 mm needle, 600
+ * k cells, median of 5: 26.6 vs 22.2 ms on one thread, 18.6 vs 14.4 ms on two; the smoother
+ * is half of it, the coarse levels are larger), against 6x fewer iterations (PCG to 1e-8:
+ * 217 vs 1039 ms, 154 vs 689 ms). Uniform grids get the same hierarchy, the same iteration
+ * counts and rates and the same speed (128^3: 118 / 56 ms per V-cycle on one / two threads,
+ * before 125 / 58). On the RC-1 case itself (quarter domain, first 3 s) the potential solves
+ * took 55 instead of 248 PCG iterations (growth 1.12) and 55 instead of 338 (1.2): 0.098 per
+ * iteration from scratch, 0.13..0.17 for the warm-started solves that need only two decades;
+ * the Joule-heat response went from 0.15 to 0.11. Line or plane smoothers were not needed.
+ * The implicit heat step on the needle converges at 0.14 (0.4 mm) and 0.18 (0.2 mm): not the
+ * grading (0.16 on a uniform grid) but the steel rod, 30x more conductive than the tissue
+ * (V-cycle factor 0.03 without the contrast); operator-dependent interpolation or line
+ * smoothing along the rod would be the remedy (not done).
  *
  * PCG: standard preconditioned CG on the unknowns, all dot products through rfl_parallel_dot
  * and all kernels with static schedules and no reductions, so the iterates are bit-identical
@@ -58,7 +100,7 @@
 
 #include "parallel.h"
 
-#define MG_MAX_LEVELS 24
+#define MG_MAX_LEVELS 32
 
 typedef struct {
   rfl_grid *grid;  /* level 0: the caller's grid (not owned); coarser: owned */
@@ -96,7 +138,7 @@ struct rfl_mg {
 
 rfl_mg_options rfl_mg_options_default(void) {
   rfl_mg_options o = {.pre_sweeps = 2, .post_sweeps = 2, .max_coarse = 1000,
-                      .weight = RFL_MG_WEIGHT_GEOMETRIC, .linear = 1};
+                      .weight = RFL_MG_WEIGHT_GEOMETRIC, .linear = 1, .merge_ratio = 1.75};
   return o;
 }
 
@@ -266,6 +308,9 @@ rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_
     return RFL_ERROR(RFL_EINPUT, "mg: max_coarse %d: expected 1..20000", o.max_coarse);
   if (o.weight != RFL_MG_WEIGHT_HALF && o.weight != RFL_MG_WEIGHT_GEOMETRIC)
     return RFL_ERROR(RFL_EINPUT, "mg: unknown coarse weight %d", (int)o.weight);
+  if (!(o.merge_ratio >= 0.0) || !isfinite(o.merge_ratio))
+    return RFL_ERROR(RFL_EINPUT, "mg: merge_ratio %g: expected a finite value >= 0",
+                     o.merge_ratio);
   if (!g || g->n[0] < 1 || g->n[1] < 1 || g->n[2] < 1)
     return RFL_ERROR(RFL_EINPUT, "mg: grid must have at least one cell per axis");
 
@@ -339,15 +384,71 @@ int rfl_mg_coarsest_unknowns(const rfl_mg *mg) { return mg->ncoarse; }
 
 /* ---------------------------------------------------------------- setup */
 
-/* Weight of the coarse face between coarse cells I and I+1 along axis a of level C, built
- * from fine level F with factor f. */
-static double coarse_weight(const rfl_mg *mg, const rfl_grid *F, const rfl_grid *C, int a,
-                            int f, int I) {
-  if (f == 1) return 1.0;
+/* Weight of the coarse face between coarse cells I and I+1 along axis a of level l + 1
+ * (fine level L): 1 when neither side is merged along a (the face and both cells are the
+ * fine ones), else 1/2 (RFL_MG_WEIGHT_HALF) or d_fine / d_coarse, the ratio of the
+ * centre-to-centre distances across the face. */
+static double coarse_weight(const rfl_mg *mg, const mg_level *L, const rfl_grid *C, int a,
+                            int I) {
+  const int *first = L->first[a];
+  const int ifine = first[I + 1]; /* the fine cell just above the face */
+  if (first[I + 1] - first[I] == 1 && first[I + 2] - first[I + 1] == 1) return 1.0;
   if (mg->opt.weight == RFL_MG_WEIGHT_HALF) return 0.5;
-  const double dfine = F->xc[a][2 * I + 2] - F->xc[a][2 * I + 1];
+  const double dfine = L->grid->xc[a][ifine] - L->grid->xc[a][ifine - 1];
   const double dcoarse = C->xc[a][I + 1] - C->xc[a][I];
   return dfine / dcoarse;
+}
+
+/* Which sides of the domain carry Dirichlet couplings on this level (side[a][0] the lower
+ * face of axis a, side[a][1] the upper): those where most unknown cells have dirichlet > 0.
+ * A Dirichlet boundary gives every cell on it a coupling; a mirror (symmetry) plane or an
+ * insulated side gives none, except where an electrode touches it. */
+static void dirichlet_sides(const rfl_sysmat *A, int side[3][2]) {
+  const rfl_grid *g = A->grid;
+  for (int a = 0; a < 3; ++a) {
+    const int b1 = (a + 1) % 3, b2 = (a + 2) % 3;
+    for (int s = 0; s < 2; ++s) {
+      size_t unknown = 0, coupled = 0;
+      int ijk[3];
+      ijk[a] = s ? g->n[a] - 1 : 0;
+      for (ijk[b2] = 0; ijk[b2] < g->n[b2]; ++ijk[b2])
+        for (ijk[b1] = 0; ijk[b1] < g->n[b1]; ++ijk[b1]) {
+          const size_t c = rfl_grid_index(g, ijk[0], ijk[1], ijk[2]);
+          if (A->fixed[c]) continue;
+          ++unknown;
+          coupled += A->dirichlet[c] > 0.0;
+        }
+      side[a][s] = 2 * coupled > unknown;
+    }
+  }
+}
+
+/* Scale of the Dirichlet couplings of the unknown fine cell c = ijk (in coarse cell IJK)
+ * on the coarse grid. A coupling at distance d (half a cell to the outer boundary, to a
+ * Dirichlet neighbour about a cell) sees the coarse cell at a distance larger by the ratio
+ * coarse / fine width along the face normal when the cell is merged along that axis, and
+ * unchanged otherwise. sysmat keeps only the sum per cell, so it is split over the cell's
+ * Dirichlet faces (on a Dirichlet side of the domain, see dirichlet_sides, or towards a
+ * Dirichlet cell) in proportion to area / half-width ~ 1 / dx^2, the conductance of a face
+ * of a uniform-conductivity cell; with no such face (a coupling to a Dirichlet cell the
+ * coarse grid has absorbed) the ratios are averaged. */
+static double dirichlet_scale(const mg_level *L, const rfl_grid *C, const int side[3][2],
+                              const int ijk[3], const int IJK[3], size_t c,
+                              const size_t fst[3]) {
+  const rfl_grid *F = L->grid;
+  const uint8_t *fixed = L->A->fixed;
+  double num = 0.0, den = 0.0, mean = 0.0;
+  for (int a = 0; a < 3; ++a) {
+    const int i = ijk[a], I = IJK[a];
+    const double h = F->dx[a][i];
+    const double ratio = L->first[a][I + 1] - L->first[a][I] == 2 ? h / C->dx[a][I] : 1.0;
+    const int lo = i == 0 ? side[a][0] : fixed[c - fst[a]] == RFL_FIXED_DIRICHLET;
+    const int hi = i == F->n[a] - 1 ? side[a][1] : fixed[c + fst[a]] == RFL_FIXED_DIRICHLET;
+    num += (lo + hi) * ratio / (h * h);
+    den += (lo + hi) / (h * h);
+    mean += ratio / 3.0;
+  }
+  return den > 0.0 ? num / den : mean;
 }
 
 /* Level l+1's operator from level l's, in two passes: the coarse fixed mask (a coarse cell
@@ -361,23 +462,20 @@ static void build_coarse(rfl_mg *mg, int l) {
   const rfl_sysmat *A = L->A;
   rfl_sysmat *Ac = mg->lev[l + 1].A;
   const rfl_grid *F = L->grid, *C = mg->lev[l + 1].grid;
-  const int fn[3] = {F->n[0], F->n[1], F->n[2]};
   const int cn0 = C->n[0], cn1 = C->n[1], cn2 = C->n[2];
-  const int fa[3] = {L->f[0], L->f[1], L->f[2]};
-  const size_t fst[3] = {1, (size_t)fn[0], (size_t)fn[0] * (size_t)fn[1]};
+  const size_t fst[3] = {1, (size_t)F->n[0], (size_t)F->n[0] * (size_t)F->n[1]};
   const size_t cst[3] = {1, (size_t)cn0, (size_t)cn0 * (size_t)cn1};
-  /* a Dirichlet coupling at half-cell distance: the distance doubles with the cell */
-  const double wdir = (fa[0] == 2 || fa[1] == 2 || fa[2] == 2) ? 0.5 : 1.0;
+  int *const *first = L->first;
+  int side[3][2];
+  dirichlet_sides(A, side);
   RFL_OMP_FOR_COLLAPSE2
   for (int K = 0; K < cn2; ++K)
     for (int J = 0; J < cn1; ++J)
       for (int I = 0; I < cn0; ++I) {
-        const int lo[3] = {fa[0] * I, fa[1] * J, fa[2] * K};
-        int hi[3], ndirichlet = 0, nunknown = 0, nall = 0;
-        for (int a = 0; a < 3; ++a) hi[a] = lo[a] + fa[a] < fn[a] ? lo[a] + fa[a] : fn[a];
-        for (int k = lo[2]; k < hi[2]; ++k)
-          for (int j = lo[1]; j < hi[1]; ++j)
-            for (int i = lo[0]; i < hi[0]; ++i) {
+        int ndirichlet = 0, nunknown = 0, nall = 0;
+        for (int k = first[2][K]; k < first[2][K + 1]; ++k)
+          for (int j = first[1][J]; j < first[1][J + 1]; ++j)
+            for (int i = first[0][I]; i < first[0][I + 1]; ++i) {
               const uint8_t fx = A->fixed[rfl_grid_index(F, i, j, k)];
               ndirichlet += fx == RFL_FIXED_DIRICHLET;
               nunknown += fx == RFL_UNKNOWN;
@@ -400,9 +498,8 @@ static void build_coarse(rfl_mg *mg, int l) {
         Ac->g[0][cc] = Ac->g[1][cc] = Ac->g[2][cc] = 0.0;
         Ac->diag[cc] = Ac->dirichlet[cc] = 0.0;
         if (Ac->fixed[cc]) continue;
-        const int lo[3] = {fa[0] * I, fa[1] * J, fa[2] * K};
-        int hi[3];
-        for (int a = 0; a < 3; ++a) hi[a] = lo[a] + fa[a] < fn[a] ? lo[a] + fa[a] : fn[a];
+        const int lo[3] = {first[0][I], first[1][J], first[2][K]};
+        const int hi[3] = {first[0][I + 1], first[1][J + 1], first[2][K + 1]};
         double d = 0.0, dd = 0.0, ghi[3] = {0.0, 0.0, 0.0}, glo[3] = {0.0, 0.0, 0.0};
         for (int k = lo[2]; k < hi[2]; ++k)
           for (int j = lo[1]; j < hi[1]; ++j)
@@ -410,18 +507,19 @@ static void build_coarse(rfl_mg *mg, int l) {
               const size_t c = rfl_grid_index(F, i, j, k);
               if (A->fixed[c]) continue;
               const int ijk[3] = {i, j, k};
-              d += A->diag[c] - A->dirichlet[c];
-              dd += A->dirichlet[c];
+              const double dc = A->dirichlet[c];
+              const double dcs =
+                  dc > 0.0 ? dc * dirichlet_scale(L, C, side, ijk, IJK, c, fst) : 0.0;
+              d += A->diag[c] - dc + dcs;
+              dd += dcs;
               for (int a = 0; a < 3; ++a) {
                 if (ijk[a] == hi[a] - 1) ghi[a] += A->g[a][c];
                 if (ijk[a] == lo[a] && lo[a] > 0) glo[a] += A->g[a][c - fst[a]];
               }
             }
-        d += wdir * dd;
-        dd *= wdir;
         for (int a = 0; a < 3; ++a) {
           if (IJK[a] < C->n[a] - 1) {
-            const double g = ghi[a] * coarse_weight(mg, F, C, a, fa[a], IJK[a]);
+            const double g = ghi[a] * coarse_weight(mg, L, C, a, IJK[a]);
             if (Ac->fixed[cc + cst[a]] == RFL_FIXED_DIRICHLET) {
               d += g;
               dd += g;
@@ -430,7 +528,7 @@ static void build_coarse(rfl_mg *mg, int l) {
             } /* an excluded neighbour has only non-unknown fine cells: g is 0 */
           }
           if (IJK[a] > 0 && Ac->fixed[cc - cst[a]] == RFL_FIXED_DIRICHLET) {
-            const double g = glo[a] * coarse_weight(mg, F, C, a, fa[a], IJK[a] - 1);
+            const double g = glo[a] * coarse_weight(mg, L, C, a, IJK[a] - 1);
             d += g;
             dd += g;
           }
@@ -529,48 +627,38 @@ rfl_status rfl_mg_setup(rfl_mg *mg, const rfl_sysmat *A) {
 
 /* b_C = sum of the children's r (level l -> l+1). */
 static void restrict_sum(const rfl_mg *mg, int l, const double *r, double *bc) {
-  const rfl_grid *F = mg->lev[l].grid, *C = mg->lev[l + 1].grid;
-  const int f0 = mg->lev[l].f[0], f1 = mg->lev[l].f[1], f2 = mg->lev[l].f[2];
-  const int fn0 = F->n[0], fn1 = F->n[1], fn2 = F->n[2];
-  const int cn0 = C->n[0], cn1 = C->n[1], cn2 = C->n[2];
+  const mg_level *L = &mg->lev[l];
+  const rfl_grid *F = L->grid, *C = mg->lev[l + 1].grid;
+  const int fn0 = F->n[0], cn0 = C->n[0], cn1 = C->n[1], cn2 = C->n[2];
+  const int *p0 = L->parent[0];
   RFL_OMP_FOR_COLLAPSE2
   for (int K = 0; K < cn2; ++K)
     for (int J = 0; J < cn1; ++J) {
-      const int j0 = f1 * J, k0 = f2 * K;
-      const int j1 = j0 + f1 < fn1 ? j0 + f1 : fn1, k1 = k0 + f2 < fn2 ? k0 + f2 : fn2;
       double *out = bc + rfl_grid_index(C, 0, J, K);
       for (int I = 0; I < cn0; ++I) out[I] = 0.0;
-      for (int k = k0; k < k1; ++k)
-        for (int j = j0; j < j1; ++j) {
+      for (int k = L->first[2][K]; k < L->first[2][K + 1]; ++k)
+        for (int j = L->first[1][J]; j < L->first[1][J + 1]; ++j) {
           const double *row = r + rfl_grid_index(F, 0, j, k);
-          if (f0 == 2) {
-            for (int I = 0; I < fn0 / 2; ++I) out[I] += row[2 * I] + row[2 * I + 1];
-            if (fn0 & 1) out[cn0 - 1] += row[fn0 - 1];
-          } else {
-            for (int I = 0; I < cn0; ++I) out[I] += row[I];
-          }
+          for (int i = 0; i < fn0; ++i) out[p0[i]] += row[i];
         }
     }
 }
 
 /* x_c += x_C on every unknown child c of C (level l+1 -> l). */
 static void prolong_add(const rfl_mg *mg, int l, const double *xc, double *x) {
-  const rfl_grid *F = mg->lev[l].grid, *C = mg->lev[l + 1].grid;
-  const uint8_t *fixed = mg->lev[l].A->fixed;
-  const int f0 = mg->lev[l].f[0], f1 = mg->lev[l].f[1], f2 = mg->lev[l].f[2];
+  const mg_level *L = &mg->lev[l];
+  const rfl_grid *F = L->grid, *C = mg->lev[l + 1].grid;
+  const uint8_t *fixed = L->A->fixed;
   const int fn0 = F->n[0], fn1 = F->n[1], fn2 = F->n[2];
+  const int *p0 = L->parent[0];
   RFL_OMP_FOR_COLLAPSE2
   for (int k = 0; k < fn2; ++k)
     for (int j = 0; j < fn1; ++j) {
       const size_t c0 = rfl_grid_index(F, 0, j, k);
-      const double *in = xc + rfl_grid_index(C, 0, j / f1, k / f2);
+      const double *in = xc + rfl_grid_index(C, 0, L->parent[1][j], L->parent[2][k]);
       double *row = x + c0;
       const uint8_t *fx = fixed + c0;
-      if (f0 == 2) {
-        for (int i = 0; i < fn0; ++i) row[i] += fx[i] ? 0.0 : in[i >> 1];
-      } else {
-        for (int i = 0; i < fn0; ++i) row[i] += fx[i] ? 0.0 : in[i];
-      }
+      for (int i = 0; i < fn0; ++i) row[i] += fx[i] ? 0.0 : in[p0[i]];
     }
 }
 

@@ -1,21 +1,24 @@
 /* Geometric multigrid for rfl_sysmat systems, used as the preconditioner of conjugate
  * gradients (MG-PCG), warm-started from the caller's x.
  *
- * Levels are built by 2x2x2 aggregation of cells (1-wide aggregates at odd edges; an axis of
- * one cell is not coarsened) down to at most max_coarse cells. Coarse operators are
- * rediscretisation-like: a coarse face conductance is the sum of the fine conductances
- * across it times a weight (1/2 on a uniform grid, the centre-distance ratio on a stretched
- * one, see rfl_mg_weight), a coarse diagonal is the sum of the fine volume terms plus half
- * the fine Dirichlet couplings (sysmat's dirichlet array: fill it). A coarse cell is fixed
- * when more than half of its fine cells are; faces into it become Dirichlet couplings. So
- * material jumps, graded spacing and embedded electrodes need no special cases on the
- * coarse grids. Transfers: linear prolongation (cell centres, per-axis weights from the
- * grid) with its transpose as restriction (option: piecewise constant). Smoother:
- * red-black Gauss-Seidel, applied symmetrically so the V-cycle is a valid CG
- * preconditioner; the coarsest level is solved exactly (banded Cholesky, GSL: the program
- * must have switched GSL's aborting error handler off). Everything is OpenMP-parallel with
- * static schedules and deterministic reductions: results are bit-identical for any thread
- * count.
+ * Levels are built by aggregating neighbouring cells in pairs along each axis, but only
+ * where both are narrow (below merge_ratio x a reference width that doubles per level), down
+ * to at most max_coarse cells: on a uniform grid this is 2x2x2 aggregation, on a graded
+ * tensor grid the small cells merge first and a stretched cell is coarsened along its short
+ * (strongly coupled) side only, which keeps the point smoother effective. Coarse operators
+ * are rediscretisation-like: a coarse face conductance is the sum of the fine conductances
+ * across it times a weight (1/2 on a uniform grid, the centre-distance ratio on a graded
+ * one, see rfl_mg_weight), a coarse diagonal is the sum of the fine volume terms plus the
+ * fine Dirichlet couplings scaled with the distance along their face normal (sysmat's
+ * dirichlet array: fill it). A coarse cell is fixed when more than half of its fine cells
+ * are; faces into it become Dirichlet couplings. So material jumps, graded spacing and
+ * embedded electrodes need no special cases on the coarse grids. Transfers: linear
+ * prolongation (cell centres, per-axis weights from the grid) with its transpose as
+ * restriction (option: piecewise constant). Smoother: red-black Gauss-Seidel, applied
+ * symmetrically so the V-cycle is a valid CG preconditioner; the coarsest level is solved
+ * exactly (banded Cholesky, GSL: the program must have switched GSL's aborting error
+ * handler off). Everything is OpenMP-parallel with static schedules and deterministic
+ * reductions: results are bit-identical for any thread count.
  *
  * Life cycle (setup / iterate / test): rfl_mg_create once per grid; rfl_mg_setup whenever
  * the coefficients change (checks the matrix contract and that no region of unknowns is
@@ -50,9 +53,14 @@ typedef struct {
   rfl_mg_weight weight; /* coarse face conductance weight */
   int linear;           /* 1: linear prolongation, restriction its transpose; 0: piecewise
                            constant (plain aggregation) */
+  double merge_ratio;   /* coarsening: two neighbouring cells along an axis merge only when
+                           both are narrower than merge_ratio x the level's reference width
+                           (the finest width, doubled per level); 0: every pair merges
+                           (uniform 2x2x2 aggregation) */
 } rfl_mg_options;
 
-/* The defaults: 2 + 2 sweeps, coarsest <= 1000 cells, geometric weight, linear transfers. */
+/* The defaults: 2 + 2 sweeps, coarsest <= 1000 cells, geometric weight, linear transfers,
+ * merge ratio 1.75. */
 rfl_mg_options rfl_mg_options_default(void);
 
 /* Builds the level hierarchy for the grid (all workspace is allocated here). */

@@ -5,7 +5,8 @@
  * A_f / (dx_L / (2 k_L) + dx_R / (2 k_R)) (harmonic mean of the two half-cells). A face
  * between an unknown and a fixed cell is folded into the unknown's diag, its value times
  * the conductance into b. An outer-boundary face is a Dirichlet face at half-cell distance,
- * k A_f / (dx / 2), with the value bc(face centre). Everything is static inline so each test
+ * k A_f / (dx / 2), with the value bc(face centre). Faces to excluded cells
+ * (RFL_FIXED_EXCLUDED: an insulator) carry no flux. Everything is static inline so each test
  * file uses what it needs. */
 #ifndef RFL_MG_PROBLEMS_H
 #define RFL_MG_PROBLEMS_H
@@ -74,10 +75,12 @@ static inline void mgp_faces(double *xf, int n, double lo, double hi, double alp
 typedef double (*mgp_fn)(double x, double y, double z, const void *ctx);
 
 /* Assembles A and b (b is overwritten) for conductivity k per cell, the fixed mask and the
- * fixed values xfix (per cell), and Dirichlet data bc on the outer boundary (NULL: 0). */
-static inline void mgp_assemble(const rfl_grid *g, const double *k, const uint8_t *fixed,
-                                const double *xfix, mgp_fn bc, const void *ctx, rfl_sysmat *A,
-                                double *b) {
+ * fixed values xfix (per cell), and Dirichlet data bc on the outer boundary (NULL: 0), except
+ * on the lower faces of the axes a with mirror[a] != 0 (mirror NULL: none), which are
+ * symmetry planes (no flux). */
+static inline void mgp_assemble_mirror(const rfl_grid *g, const double *k, const uint8_t *fixed,
+                                       const double *xfix, mgp_fn bc, const void *ctx,
+                                       const int *mirror, rfl_sysmat *A, double *b) {
   const size_t stride[3] = {1, (size_t)g->n[0], (size_t)g->n[0] * (size_t)g->n[1]};
   for (int a = 0; a < 3; ++a) memset(A->g[a], 0, g->ncells * sizeof(double));
   memset(A->diag, 0, g->ncells * sizeof(double));
@@ -96,7 +99,7 @@ static inline void mgp_assemble(const rfl_grid *g, const double *k, const uint8_
           for (int side = 0; side < 2; ++side) {
             const int on_boundary = side == 0 ? ijk[a] == 0 : ijk[a] == g->n[a] - 1;
             if (on_boundary) {
-              if (fixed[c]) continue;
+              if (fixed[c] || (side == 0 && mirror && mirror[a])) continue;
               const double gb = k[c] * area / (0.5 * hc);
               double p[3] = {g->xc[0][i], g->xc[1][j], g->xc[2][kk]};
               p[a] = side == 0 ? g->xf[a][0] : g->xf[a][g->n[a]];
@@ -111,11 +114,11 @@ static inline void mgp_assemble(const rfl_grid *g, const double *k, const uint8_
             const double gf = area / (0.5 * hc / k[c] + 0.5 * hn / k[nb]);
             if (!fixed[c] && !fixed[nb]) {
               A->g[a][c] = gf;
-            } else if (!fixed[c]) {
+            } else if (!fixed[c] && fixed[nb] == RFL_FIXED_DIRICHLET) {
               A->diag[c] += gf;
               A->dirichlet[c] += gf;
               b[c] += gf * xfix[nb];
-            } else if (!fixed[nb]) {
+            } else if (!fixed[nb] && fixed[c] == RFL_FIXED_DIRICHLET) {
               A->diag[nb] += gf;
               A->dirichlet[nb] += gf;
               b[nb] += gf * xfix[c];
@@ -123,6 +126,12 @@ static inline void mgp_assemble(const rfl_grid *g, const double *k, const uint8_
           }
         }
       }
+}
+
+static inline void mgp_assemble(const rfl_grid *g, const double *k, const uint8_t *fixed,
+                                const double *xfix, mgp_fn bc, const void *ctx, rfl_sysmat *A,
+                                double *b) {
+  mgp_assemble_mirror(g, k, fixed, xfix, bc, ctx, NULL, A, b);
 }
 
 /* Deterministic pseudo-random numbers in [0, 1) (xorshift64*), so tests do not depend on
@@ -195,6 +204,105 @@ static inline int mgp_problem_init(mgp_problem *p, const int n[3], const double 
   p->xfix = calloc(nc, sizeof(double));
   p->fixed = calloc(nc, 1);
   return p->b && p->x && p->k && p->xfix && p->fixed;
+}
+
+/* An RC-1-like needle electrode on a graded grid (the project's grid generator): the box
+ * [-20, 20]^3 mm with cells of width h in the fine box [-3.2, 3.2]^2 x [-8, 6.4] mm, growing
+ * by at most `growth` per cell outside it. The electrode is a rod of radius 0.6 mm along z
+ * with a hemispherical tip at z = -5 mm: the active part up to z = 1 mm, the insulated
+ * shaft from there to the +z boundary. quarter: only x >= 0, y >= 0 is gridded (from 0, the
+ * rod axis), x = 0 and y = 0 being symmetry planes, as the RC-1 case does it. Returns 0 on
+ * allocation failure or a bad grid. */
+#define MGP_ROD_RADIUS 0.6e-3
+#define MGP_ROD_TIP (-5e-3)
+#define MGP_ROD_TOP 1e-3
+
+static inline int mgp_rod_init(mgp_problem *p, double h, double growth, int quarter) {
+  memset(p, 0, sizeof *p);
+  rfl_grid_spec spec;
+  memset(&spec, 0, sizeof spec);
+  const double lo = quarter ? 0.0 : -20e-3, flo = quarter ? 0.0 : -3.2e-3;
+  spec.domain_min = (rfl_vec3){lo, lo, -20e-3};
+  spec.domain_max = (rfl_vec3){20e-3, 20e-3, 20e-3};
+  spec.spacing = h;
+  spec.fine_min = (rfl_vec3){flo, flo, -8e-3};
+  spec.fine_max = (rfl_vec3){3.2e-3, 3.2e-3, 6.4e-3};
+  spec.growth = growth;
+  if (rfl_grid_create(&spec, &p->g) != RFL_OK || rfl_sysmat_create(p->g, &p->A) != RFL_OK)
+    return 0;
+  const size_t nc = p->g->ncells;
+  p->b = calloc(nc, sizeof(double));
+  p->x = calloc(nc, sizeof(double));
+  p->k = calloc(nc, sizeof(double));
+  p->xfix = calloc(nc, sizeof(double));
+  p->fixed = calloc(nc, 1);
+  return p->b && p->x && p->k && p->xfix && p->fixed;
+}
+
+/* Where the cell centre (x, y, z) lies: 0 tissue, 1 active electrode, 2 insulated shaft. */
+/* The symmetry planes of a quarter grid (lower x and y faces at the rod axis). */
+static inline void mgp_rod_mirror(const rfl_grid *g, int mirror[3]) {
+  mirror[0] = g->xf[0][0] == 0.0;
+  mirror[1] = g->xf[1][0] == 0.0;
+  mirror[2] = 0;
+}
+
+static inline int mgp_rod_part(double x, double y, double z) {
+  const double r2 = x * x + y * y, R = MGP_ROD_RADIUS, zc = MGP_ROD_TIP + R;
+  if (z > MGP_ROD_TOP) return r2 <= R * R ? 2 : 0;
+  if (z >= zc) return r2 <= R * R;
+  return r2 + (z - zc) * (z - zc) <= R * R;
+}
+
+/* The potential: sigma 0.45 S/m, the active electrode fixed at V = 1 (Dirichlet), the shaft
+ * excluded (insulating), V = 0 on the outer boundary. */
+static inline void mgp_rod_potential(mgp_problem *p) {
+  const rfl_grid *g = p->g;
+  for (int kk = 0; kk < g->n[2]; ++kk)
+    for (int j = 0; j < g->n[1]; ++j)
+      for (int i = 0; i < g->n[0]; ++i) {
+        const size_t c = rfl_grid_index(g, i, j, kk);
+        const int part = mgp_rod_part(g->xc[0][i], g->xc[1][j], g->xc[2][kk]);
+        p->fixed[c] = (uint8_t)(part == 1 ? RFL_FIXED_DIRICHLET
+                                          : part == 2 ? RFL_FIXED_EXCLUDED : RFL_UNKNOWN);
+        p->xfix[c] = part == 1 ? 1.0 : 0.0;
+        p->k[c] = 0.45;
+      }
+  int mirror[3];
+  mgp_rod_mirror(g, mirror);
+  mgp_assemble_mirror(g, p->k, p->fixed, p->xfix, NULL, NULL, mirror, p->A, p->b);
+  memset(p->x, 0, g->ncells * sizeof(double));
+}
+
+/* One implicit heat step of length dt (s): k 0.49 W/(m K) in tissue and 15 in the steel rod
+ * (all cells unknown), rho c 3.73e6 J/(m^3 K) (tissue; the steel's 4e6 is close enough), the
+ * outer boundary at 0. The right-hand side is a Joule-like source 1e9 W/m^3 in the tissue
+ * cells within 1 mm of the rod axis, from z = -6 to 1 mm. */
+static inline void mgp_rod_heat(mgp_problem *p, double dt) {
+  const rfl_grid *g = p->g;
+  for (int kk = 0; kk < g->n[2]; ++kk)
+    for (int j = 0; j < g->n[1]; ++j)
+      for (int i = 0; i < g->n[0]; ++i) {
+        const size_t c = rfl_grid_index(g, i, j, kk);
+        const int part = mgp_rod_part(g->xc[0][i], g->xc[1][j], g->xc[2][kk]);
+        p->fixed[c] = RFL_UNKNOWN;
+        p->xfix[c] = 0.0;
+        p->k[c] = part ? 15.0 : 0.49;
+      }
+  int mirror[3];
+  mgp_rod_mirror(g, mirror);
+  mgp_assemble_mirror(g, p->k, p->fixed, p->xfix, NULL, NULL, mirror, p->A, p->b);
+  for (int kk = 0; kk < g->n[2]; ++kk)
+    for (int j = 0; j < g->n[1]; ++j)
+      for (int i = 0; i < g->n[0]; ++i) {
+        const size_t c = rfl_grid_index(g, i, j, kk);
+        const double x = g->xc[0][i], y = g->xc[1][j], z = g->xc[2][kk];
+        const double vol = rfl_grid_volume(g, i, j, kk);
+        p->A->diag[c] += 3.73e6 * vol / dt;
+        const int near = x * x + y * y <= 1e-6 && z >= -6e-3 && z <= 1e-3;
+        p->b[c] = near && !mgp_rod_part(x, y, z) ? 1e9 * vol : 0.0;
+      }
+  memset(p->x, 0, g->ncells * sizeof(double));
 }
 
 #endif

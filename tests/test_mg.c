@@ -1,7 +1,8 @@
 /* Unit tests of the conductance-form matrix (sysmat) and the MG-preconditioned CG (mg):
  * the operator against hand-assembled matrices and its symmetry, heat-step and steel-rod
- * systems that must converge, thread-count invariance, and every error path. The
- * convergence-order and convergence-factor studies are in test_mg_convergence.c. */
+ * systems that must converge, thread-count invariance, the graded (semi-)coarsening and the
+ * symmetry of its V-cycle, and every error path. The convergence-order and
+ * convergence-factor studies are in test_mg_convergence.c. */
 #include <gsl/gsl_errno.h>
 #include <string.h>
 
@@ -283,8 +284,95 @@ static void vcycle_is_a_convergent_iteration(void **state) {
   assert_int_equal(rfl_mg_residual_norm(mg, p.b, p.x, &r), RFL_OK);
   const double factor = pow(r / r0, 1.0 / 8.0);
   printf("stationary V-cycle on 33x20x17: factor %.3f per cycle\n", factor);
-  assert_in_range((long)(factor * 1000), 1, 250); /* measured 0.162 */
+  /* measured 0.148 (0.162 before the Dirichlet couplings were scaled per axis) */
+  assert_in_range((long)(factor * 1000), 1, 200);
   rfl_mg_free(mg);
+  mgp_problem_free(&p);
+}
+
+/* Graded coarsening on a hand-made tensor grid: x has 8 cells of 1 mm and then 2, 3, 4, 6 mm,
+ * y 8 cells of 1 mm, z 4 cells of 5 mm (aspect 5). With merge_ratio 1.75 and at most 20
+ * coarsest cells, pairs narrower than 1.75, 3.5, 7 mm merge on levels 0, 1, 2:
+ *   12x8x4 -> 8x4x4 (z and the graded x cells stay) -> 5x2x4 -> 3x1x2,
+ * against 12x8x4 -> 6x4x2 -> 3x2x1 with merge_ratio 0 (2x2x2 aggregation). The V-cycle with
+ * a Dirichlet and an excluded cell is a symmetric positive definite operator (restriction is
+ * the transpose of prolongation on the uneven maps) and converges as a stationary
+ * iteration. */
+static void graded_coarsening_is_symmetric_and_convergent(void **state) {
+  (void)state;
+  const double wx[12] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 6};
+  double fx[13], fy[9], fz[5];
+  fx[0] = fy[0] = fz[0] = 0.0;
+  for (int i = 0; i < 12; ++i) fx[i + 1] = fx[i] + 1e-3 * wx[i];
+  for (int i = 0; i < 8; ++i) fy[i + 1] = fy[i] + 1e-3;
+  for (int i = 0; i < 4; ++i) fz[i + 1] = fz[i] + 5e-3;
+  const int n[3] = {12, 8, 4};
+  const double *const faces[3] = {fx, fy, fz};
+  mgp_problem p = {0};
+  p.g = mgp_grid(n, faces);
+  assert_non_null(p.g);
+  assert_int_equal(rfl_sysmat_create(p.g, &p.A), RFL_OK);
+  const size_t N = p.g->ncells;
+  p.b = calloc(N, sizeof(double));
+  p.x = calloc(N, sizeof(double));
+  p.k = calloc(N, sizeof(double));
+  p.xfix = calloc(N, sizeof(double));
+  p.fixed = calloc(N, 1);
+  double *u = calloc(N, sizeof(double)), *v = calloc(N, sizeof(double));
+  double *bu = calloc(N, sizeof(double)), *bv = calloc(N, sizeof(double));
+  assert_true(p.b && p.x && p.k && p.xfix && p.fixed && u && v && bu && bv);
+  for (size_t c = 0; c < N; ++c) p.k[c] = c % 3 ? 0.45 : 0.2385;
+  const size_t cd = rfl_grid_index(p.g, 2, 3, 1), ce = rfl_grid_index(p.g, 5, 5, 2);
+  p.fixed[cd] = RFL_FIXED_DIRICHLET;
+  p.xfix[cd] = 1.0;
+  p.fixed[ce] = RFL_FIXED_EXCLUDED;
+  mgp_assemble(p.g, p.k, p.fixed, p.xfix, NULL, NULL, p.A, p.b);
+
+  static const int expect[2][4] = {{1284, 844, 524, 312}, {1284, 642, 321, 0}};
+  for (int variant = 0; variant < 2; ++variant) {
+    rfl_mg_options o = rfl_mg_options_default();
+    o.max_coarse = 20;
+    o.merge_ratio = variant == 0 ? 1.75 : 0.0;
+    rfl_mg *mg = NULL;
+    assert_int_equal(rfl_mg_create_with(p.g, &o, &mg), RFL_OK);
+    assert_int_equal(rfl_mg_setup(mg, p.A), RFL_OK);
+    assert_int_equal(rfl_mg_levels(mg), variant == 0 ? 4 : 3);
+    for (int l = 0; l < rfl_mg_levels(mg); ++l) {
+      int nl[3];
+      rfl_mg_level_size(mg, l, nl);
+      assert_int_equal(nl[0] * 100 + nl[1] * 10 + nl[2], expect[variant][l]);
+    }
+    /* symmetry and positivity: B u from one V-cycle on b = u from x = 0 */
+    uint64_t seed = 2385;
+    for (size_t c = 0; c < N; ++c) {
+      u[c] = p.fixed[c] ? 0.0 : mgp_rand(&seed) - 0.5;
+      v[c] = p.fixed[c] ? 0.0 : mgp_rand(&seed) - 0.5;
+    }
+    memset(bu, 0, N * sizeof(double));
+    memset(bv, 0, N * sizeof(double));
+    assert_int_equal(rfl_mg_vcycle(mg, u, bu), RFL_OK);
+    assert_int_equal(rfl_mg_vcycle(mg, v, bv), RFL_OK);
+    const double ubv = rfl_sysmat_dot(p.A, u, bv), vbu = rfl_sysmat_dot(p.A, v, bu);
+    assert_true(fabs(ubv - vbu) <= 1e-12 * fabs(ubv));
+    assert_true(rfl_sysmat_dot(p.A, u, bu) > 0.0 && rfl_sysmat_dot(p.A, v, bv) > 0.0);
+    /* stationary V-cycles */
+    double r0, r;
+    memset(p.x, 0, N * sizeof(double));
+    assert_int_equal(rfl_mg_residual_norm(mg, p.b, p.x, &r0), RFL_OK);
+    for (int it = 0; it < 8; ++it) assert_int_equal(rfl_mg_vcycle(mg, p.b, p.x), RFL_OK);
+    assert_int_equal(rfl_mg_residual_norm(mg, p.b, p.x, &r), RFL_OK);
+    const double factor = pow(r / r0, 1.0 / 8.0);
+    printf("%s on the 12x8x4 graded grid: <u, Bv> - <v, Bu> = %.2g (relative), stationary "
+           "V-cycle factor %.3f\n", variant == 0 ? "graded coarsening" : "2x2x2 aggregation",
+           (ubv - vbu) / ubv, factor);
+    /* measured 0.100 (2x2x2 aggregation: 0.431) */
+    if (variant == 0) assert_in_range((long)(factor * 1000), 1, 150);
+    rfl_mg_free(mg);
+  }
+  free(u);
+  free(v);
+  free(bu);
+  free(bv);
   mgp_problem_free(&p);
 }
 
@@ -354,6 +442,11 @@ static void errors_and_nonconvergence(void **state) {
   assert_int_equal(rfl_mg_create_with(p.g, &o, &bad), RFL_EINPUT);
   assert_null(bad);
   assert_contains(rfl_error_message(), "sweeps pre 0, post 0");
+  o = rfl_mg_options_default();
+  o.merge_ratio = -2.385;
+  assert_int_equal(rfl_mg_create_with(p.g, &o, &bad), RFL_EINPUT);
+  assert_null(bad);
+  assert_contains(rfl_error_message(), "mg: merge_ratio -2.385: expected a finite value >= 0");
   rfl_mg_free(NULL);
   rfl_sysmat_free(NULL);
   rfl_mg_free(mg);
@@ -369,6 +462,7 @@ int main(void) {
       cmocka_unit_test(steel_rod_converges),
       cmocka_unit_test(results_do_not_depend_on_thread_count),
       cmocka_unit_test(vcycle_is_a_convergent_iteration),
+      cmocka_unit_test(graded_coarsening_is_symmetric_and_convergent),
       cmocka_unit_test(errors_and_nonconvergence),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,13 @@
  *    uniform and smoothly stretched (widest/narrowest cell 3).
  * 2. Convergence factor per stationary V-cycle (geometric mean of the residual reductions
  *    over cycles 2..10) and the PCG rate on a potential problem (fixed sphere V = 1, a
- *    low-conductivity slab, V = 0 outside) at 32^3, 64^3 and 96^3. */
+ *    low-conductivity slab, V = 0 outside) at 32^3, 64^3 and 96^3, uniform and stretched.
+ * 3. The same on an RC-1-like needle on a graded grid (mgp_rod_init: 0.4 and 0.2 mm cells in
+ *    a box around the electrode, growing by 1.12 or 1.2 per cell out to a 40 mm box, cell
+ *    aspect ratios up to ~8 in the arms): the potential (active rod V = 1, insulated shaft to
+ *    the boundary, V = 0 outside) and an implicit heat step with a Joule-like source. The
+ *    PCG rate must stay near the uniform-grid figure and must not degrade with refinement;
+ *    uniform 2x2x2 aggregation (merge_ratio 0) is measured alongside for comparison. */
 #include <gsl/gsl_errno.h>
 
 #include "mg.h"
@@ -166,9 +172,13 @@ static void factor_study(double alpha) {
     }
     assert_in_range((long)(100 * v[2] / v[0]), 1, 150);
   } else {
-    /* Known limitation: cells of aspect ratio 3 defeat the point smoother; the stationary
-     * cycle diverges (factor > 1) and only the PCG converges (measured rate 0.28..0.38). */
-    for (int r = 0; r < 3; ++r) assert_in_range((long)(1000 * pr[r]), 1, 450);
+    /* With 2x2x2 aggregation, cells of aspect ratio 3 defeated the point smoother (the
+     * stationary cycle diverged, PCG rate 0.28..0.38); graded coarsening measured V-cycle
+     * factors 0.20 / 0.40 / 0.44 and PCG rates 0.094 / 0.112 / 0.145 */
+    for (int r = 0; r < 3; ++r) {
+      assert_in_range((long)(1000 * v[r]), 1, 550);
+      assert_in_range((long)(1000 * pr[r]), 1, 200);
+    }
   }
 }
 
@@ -182,6 +192,88 @@ static void vcycle_factor_stretched(void **state) {
   factor_study(0.5);
 }
 
+/* PCG (and stationary V-cycle) on the needle problem: cells h (m), growth per cell; heat:
+ * one implicit step of dt = 0.5 s instead of the potential; quarter: the quarter domain with
+ * two symmetry planes; merge_ratio as in rfl_mg_options. Returns the PCG rate, the V-cycle
+ * factor into *vfac. */
+static double rod_rate(double h, double growth, int heat, int quarter, double merge_ratio,
+                       double *vfac) {
+  mgp_problem p;
+  assert_true(mgp_rod_init(&p, h, growth, quarter));
+  if (heat) mgp_rod_heat(&p, 0.5);
+  else mgp_rod_potential(&p);
+  rfl_mg_options o = rfl_mg_options_default();
+  o.merge_ratio = merge_ratio;
+  rfl_mg *mg = NULL;
+  assert_int_equal(rfl_mg_create_with(p.g, &o, &mg), RFL_OK);
+  assert_int_equal(rfl_mg_setup(mg, p.A), RFL_OK);
+  double r[11];
+  assert_int_equal(rfl_mg_residual_norm(mg, p.b, p.x, &r[0]), RFL_OK);
+  for (int it = 1; it <= 10; ++it) {
+    assert_int_equal(rfl_mg_vcycle(mg, p.b, p.x), RFL_OK);
+    assert_int_equal(rfl_mg_residual_norm(mg, p.b, p.x, &r[it]), RFL_OK);
+  }
+  *vfac = pow(r[10] / r[1], 1.0 / 9.0);
+  memset(p.x, 0, p.g->ncells * sizeof(double));
+  rfl_mg_info info;
+  assert_int_equal(rfl_mg_solve(mg, p.b, p.x, 1e-8, 0.0, 200, &info), RFL_OK);
+  assert_int_equal(info.converged, 1);
+  double hmin, hmax;
+  rfl_grid_spacing_range(p.g, &hmin, &hmax);
+  printf("  %-9s%s h %.1f mm, growth %.2f, %dx%dx%d (aspect <= %.1f), %s: %d levels, "
+         "V-cycle factor %.3f, PCG %d iterations, rate %.3f\n",
+         heat ? "heat" : "potential", quarter ? " (quarter)" : "", 1e3 * h, growth, p.g->n[0],
+         p.g->n[1], p.g->n[2], hmax / hmin, merge_ratio > 0.0 ? "graded coarsening" : "2x2x2 aggregation",
+         rfl_mg_levels(mg), *vfac, info.iterations, info.rate);
+  rfl_mg_free(mg);
+  mgp_problem_free(&p);
+  return info.rate;
+}
+
+static void graded_needle_potential(void **state) {
+  (void)state;
+  const double merge = rfl_mg_options_default().merge_ratio;
+  double v[4], vagg;
+  printf("RC-1-like needle potential on graded grids:\n");
+  const double coarse = rod_rate(0.4e-3, 1.12, 0, 0, merge, &v[0]);
+  const double fine = rod_rate(0.2e-3, 1.12, 0, 0, merge, &v[1]);
+  const double steep = rod_rate(0.2e-3, 1.2, 0, 0, merge, &v[2]);
+  const double quarter = rod_rate(0.2e-3, 1.12, 0, 1, merge, &v[3]);
+  const double aggregated = rod_rate(0.4e-3, 1.12, 0, 0, 0.0, &vagg);
+  printf("  fine / coarse PCG rate (growth 1.12): %.2f\n", fine / coarse);
+  /* measured PCG rates 0.092 (h 0.4 mm), 0.091 (0.2 mm), 0.089 (0.2 mm, growth 1.2), 0.093
+   * (quarter); V-cycle factors 0.21, 0.28, 0.27, 0.54: as good as on a uniform grid (0.113
+   * and 0.23 at 0.4 mm). The quarter's stationary factor: its rod fills exactly half of the
+   * 0.8 mm corner cell, which the majority rule leaves an unknown; counting ties as
+   * Dirichlet gave 0.30 there but worse PCG rates elsewhere (0.16 instead of 0.11 on the
+   * stretched cube) */
+  assert_in_range((long)(1000 * coarse), 1, 200);
+  assert_in_range((long)(1000 * fine), 1, 200);
+  assert_in_range((long)(1000 * steep), 1, 200);
+  assert_in_range((long)(1000 * quarter), 1, 200);
+  assert_in_range((long)(100 * fine / coarse), 1, 150);
+  for (int r = 0; r < 4; ++r) assert_in_range((long)(1000 * v[r]), 1, r < 3 ? 400 : 600);
+  /* 2x2x2 aggregation: measured PCG rate 0.449, the stationary cycle diverges (2.06) */
+  assert_true(aggregated > 3.0 * coarse);
+}
+
+static void graded_needle_heat(void **state) {
+  (void)state;
+  const double merge = rfl_mg_options_default().merge_ratio;
+  double v[2];
+  printf("RC-1-like needle, implicit heat step (dt 0.5 s) on graded grids:\n");
+  const double coarse = rod_rate(0.4e-3, 1.12, 1, 0, merge, &v[0]);
+  const double fine = rod_rate(0.2e-3, 1.12, 1, 0, merge, &v[1]);
+  for (int r = 0; r < 2; ++r) assert_in_range((long)(1000 * v[r]), 1, 600);
+  /* measured 0.139 and 0.180 (V-cycle 0.45, 0.51). Not the grading: a uniform 0.4 mm grid
+   * gives 0.16 (0.49), and without the steel/tissue contrast of 30 in k the V-cycle factor is
+   * 0.03; the thin conducting rod is what the point smoother and the coarse operators
+   * handle worst */
+  assert_in_range((long)(1000 * coarse), 1, 200);
+  assert_in_range((long)(1000 * fine), 1, 200);
+  assert_in_range((long)(100 * fine / coarse), 1, 150);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -189,6 +281,8 @@ int main(void) {
       cmocka_unit_test(second_order_with_a_jump_stretched),
       cmocka_unit_test(vcycle_factor_uniform),
       cmocka_unit_test(vcycle_factor_stretched),
+      cmocka_unit_test(graded_needle_potential),
+      cmocka_unit_test(graded_needle_heat),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
