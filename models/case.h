@@ -108,12 +108,23 @@ typedef struct {
 } rfl_structure;
 
 /* ---- grid --------------------------------------------------------------------------- */
+/* Mirror planes: the lower domain face of each flagged axis is a plane of symmetry of the
+ * whole case (probe axis in the plane, structures mirrored), so only the half or quarter
+ * on the positive side is computed; no heat or current crosses the plane. */
+typedef enum {
+  RFL_SYMMETRY_NONE = 0,
+  RFL_SYMMETRY_X = 1, /* bit 0: the plane x = domain_min.x */
+  RFL_SYMMETRY_Y = 2, /* bit 1: the plane y = domain_min.y */
+  RFL_SYMMETRY_XY = 3
+} rfl_symmetry;
+
 typedef struct {
   rfl_vec3 domain_min, domain_max; /* computational box, m */
   double spacing;                  /* cell size in the fine region, m */
   rfl_vec3 fine_min, fine_max;     /* box with uniform fine spacing, m (= domain: uniform) */
   double growth;                   /* max ratio of neighbouring cell sizes outside the fine
                                       region (1 = uniform everywhere) */
+  rfl_symmetry symmetry;           /* mirror planes at the lower x / y domain faces */
   char voxel_file[RFL_PATH_MAX];   /* optional labelled volume (HDF5), "" if none */
   char voxel_dataset[RFL_NAME_MAX * 2]; /* dataset path inside voxel_file */
   int voxel_material[256];         /* label value -> material index (-1 = not mapped) */
@@ -181,6 +192,11 @@ typedef struct {
 /* Fill a case with the built-in defaults (an 18G 10 mm probe at the origin pointing +z,
  * muscle, 80 C for 90 s, 40 mm box). */
 void rfl_case_defaults(rfl_case *c);
+
+/* Factor from the computed part of the domain to the whole: 2 per mirror plane. */
+static inline double rfl_case_mirror_factor(const rfl_case *c) {
+  return (c->grid.symmetry & RFL_SYMMETRY_X ? 2.0 : 1.0) * (c->grid.symmetry & RFL_SYMMETRY_Y ? 2.0 : 1.0);
+}
 
 /* Index of a material by name, or -1. */
 int rfl_case_find_material(const rfl_case *c, const char *name);

@@ -86,6 +86,7 @@ ENUM_ACCESS(mat_kind, rfl_material, kind, rfl_material_kind)
 ENUM_ACCESS(shape_kind, rfl_structure, shape.kind, rfl_shape_kind)
 ENUM_ACCESS(role, rfl_structure, role, rfl_structure_role)
 ENUM_ACCESS(scheme, rfl_solver_settings, scheme, rfl_time_scheme)
+ENUM_ACCESS(symmetry, rfl_grid_spec, symmetry, rfl_symmetry)
 
 static const char *const tip_shape_words[] = {"round", "flat", NULL};
 static const char *const mode_words[] = {"temperature", "power", "pulsed", NULL};
@@ -94,6 +95,7 @@ static const char *const shape_words[] = {"box", "sphere", "cylinder", "capsule"
                                           NULL};
 static const char *const role_words[] = {"none", "target", "protected", NULL};
 static const char *const scheme_words[] = {"euler", "bdf2", NULL};
+static const char *const symmetry_words[] = {"none", "x", "y", "xy", NULL};
 
 #define TEMP_MIN -50.0
 #define TEMP_MAX 150.0
@@ -122,6 +124,7 @@ static const key_spec grid_keys[] = {
     VEC("fine_min_mm", rfl_grid_spec, fine_min),
     VEC("fine_max_mm", rfl_grid_spec, fine_max),
     REAL("growth", "", 1.0, 1.5, 1.0, rfl_grid_spec, growth),
+    ENUM("symmetry", symmetry_words, symmetry),
     PATH("voxel_file", rfl_grid_spec, voxel_file),
     TEXT("voxel_dataset", rfl_grid_spec, voxel_dataset),
     {"voxel_labels", KT_LABELS, "", 0, 255, 1.0, 0, 0, 0, NULL, NULL, NULL},
@@ -1402,6 +1405,15 @@ static int inside_box(rfl_vec3 p, rfl_vec3 lo, rfl_vec3 hi) {
   return p.x > lo.x && p.x < hi.x && p.y > lo.y && p.y < hi.y && p.z > lo.z && p.z < hi.z;
 }
 
+/* Inside, or on a mirror plane of the domain (a probe axis lies there under symmetry). */
+static int inside_domain(rfl_vec3 p, const rfl_grid_spec *g) {
+  rfl_vec3 lo = g->domain_min;
+  const double eps = 1e-9;
+  if (g->symmetry & RFL_SYMMETRY_X) lo.x -= eps;
+  if (g->symmetry & RFL_SYMMETRY_Y) lo.y -= eps;
+  return inside_box(p, lo, g->domain_max);
+}
+
 static const char *domain_text(const rfl_grid_spec *g, char *buf, size_t size) {
   snprintf(buf, size, "[%g, %g] x [%g, %g] x [%g, %g] mm", g->domain_min.x * 1e3,
            g->domain_max.x * 1e3, g->domain_min.y * 1e3, g->domain_max.y * 1e3,
@@ -1521,18 +1533,29 @@ static rfl_status check_probes(reader *r) {
       return fail_entry(r, find_entry(r, sec, "tip_length_mm"),
                         "expected at least the probe radius (%g mm) for a round tip, found '%s'",
                         pr->radius * 1e3, find_entry(r, sec, "tip_length_mm")->text);
-    if (!inside_box(pr->tip, c->grid.domain_min, c->grid.domain_max)) {
+    if (!inside_domain(pr->tip, &c->grid)) {
       entry_rec *t = find_entry(r, sec, "tip_mm");
       return fail_key(r, kind, "tip_mm", "expected a point inside the domain %s, found '%s'",
                       domain_text(&c->grid, buf, sizeof buf),
                       t ? t->text : vec_text(pr->tip, 1e-3, buf2, sizeof buf2));
     }
     rfl_vec3 end = rfl_vec3_add(pr->tip, rfl_vec3_scale(pr->direction, pr->tip_length));
-    if (!inside_box(end, c->grid.domain_min, c->grid.domain_max)) {
+    if (!inside_domain(end, &c->grid)) {
       int line;
       const char *set;
       key_origin(r, sec, "tip_mm", &line, &set);
       warn(r, line, set, "[%s] tip_mm: the active tip leaves the domain", sections_table[kind].word);
+    }
+    for (int a = 0; a < 2; ++a) {
+      if (!(c->grid.symmetry & (a == 0 ? RFL_SYMMETRY_X : RFL_SYMMETRY_Y))) continue;
+      double plane = rfl_vec3_get(c->grid.domain_min, a);
+      if (fabs(rfl_vec3_get(pr->tip, a) - plane) > 1e-9 || fabs(rfl_vec3_get(pr->direction, a)) > 1e-9)
+        return fail_key(r, S_GRID, "symmetry",
+                        "expected the axis of [%s] to lie in the mirror plane %c = %g mm (tip %c and "
+                        "direction %c component), found '%s' with tip_mm %s",
+                        sections_table[kind].word, "xy"[a], plane * 1e3, "xy"[a], "xy"[a],
+                        found_text(r, S_GRID, "symmetry", "none"),
+                        vec_text(pr->tip, 1e-3, buf2, sizeof buf2));
     }
     double h = rfl_case_local_spacing(&c->grid, pr->tip);
     double cpr = pr->radius / h;

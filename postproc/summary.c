@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "generator.h"
+#include "mirror.h"
 #include "rfl_version.h"
 
 struct rfl_monitor {
@@ -27,6 +28,12 @@ struct rfl_monitor {
   rfl_summary *sum;
   uint8_t *exclude;      /* 1 = not tissue */
   double *phi;           /* scratch level function */
+  /* Measurements see the whole domain: with mirror planes the unfolded grid and copies of
+   * exclude/phi and a scratch field on it; without, these alias the computed ones. */
+  rfl_mirror *mirror;
+  const rfl_grid *mgrid;
+  uint8_t *mexclude;
+  double *mphi, *mfield;
   size_t *active;        /* active-tip cells (their temperature is the electrode surface's) */
   size_t nactive;
   double *history;       /* structure peaks per step (summary.history_peak_C) */
@@ -44,6 +51,12 @@ void rfl_monitor_free(rfl_monitor *m) {
   free(m->phi);
   free(m->active);
   free(m->history);
+  if (m->mirror) {
+    free(m->mexclude);
+    free(m->mphi);
+    free(m->mfield);
+    rfl_mirror_free(m->mirror);
+  }
   free(m);
 }
 
@@ -73,6 +86,26 @@ rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_ge
     m->exclude[i] = l.part != RFL_PART_TISSUE || c->materials[l.material].kind != RFL_MATERIAL_TISSUE;
     if (l.part == RFL_PART_ACTIVE) m->active[m->nactive++] = i;
   }
+  m->mgrid = g;
+  m->mexclude = m->exclude;
+  m->mphi = m->phi;
+  if (c->grid.symmetry != RFL_SYMMETRY_NONE) {
+    rfl_status st = rfl_mirror_create(g, c->grid.symmetry, &m->mirror);
+    if (st != RFL_OK) {
+      rfl_monitor_free(m);
+      return st;
+    }
+    size_t nf = m->mirror->full->ncells;
+    m->mgrid = m->mirror->full;
+    m->mexclude = malloc(nf);
+    m->mphi = malloc(nf * sizeof(double));
+    m->mfield = malloc(nf * sizeof(double));
+    if (!m->mexclude || !m->mphi || !m->mfield) {
+      rfl_monitor_free(m);
+      return RFL_ERROR(RFL_ENOMEM, "out of memory for the unfolded domain (%zu cells)", nf);
+    }
+    rfl_mirror_unfold_bytes(m->mirror, m->exclude, m->mexclude);
+  }
   memset(summary, 0, sizeof *summary);
   summary->kase = c;
   summary->cells = g->ncells;
@@ -95,21 +128,31 @@ rfl_status rfl_monitor_status(const rfl_monitor *m) { return m->status; }
 
 static rfl_lesion_input lesion_input(const rfl_monitor *m) {
   rfl_lesion_input in;
-  in.grid = m->grid;
-  in.phi = m->phi;
-  in.exclude = m->exclude;
+  in.grid = m->mgrid;
+  in.phi = m->mphi;
+  in.exclude = m->mexclude;
   in.tip = m->kase->probes[0].tip;
   in.direction = m->kase->probes[0].direction;
   return in;
 }
 
+/* The level functions on the measurement grid. */
 static void fill_phi_omega(rfl_monitor *m, const double *omega) {
   for (size_t i = 0; i < m->grid->ncells; ++i) m->phi[i] = log(fmax(omega[i], 1e-300));
+  if (m->mirror) rfl_mirror_unfold(m->mirror, m->phi, m->mphi);
 }
 
 static void fill_phi_isotherm(rfl_monitor *m, const double *tpeak) {
   double iso = m->kase->damage.isotherm_C;
   for (size_t i = 0; i < m->grid->ncells; ++i) m->phi[i] = tpeak[i] - iso;
+  if (m->mirror) rfl_mirror_unfold(m->mirror, m->phi, m->mphi);
+}
+
+/* A computed field as seen on the measurement grid. */
+static const double *measurement_field(rfl_monitor *m, const double *f) {
+  if (!m->mirror) return f;
+  rfl_mirror_unfold(m->mirror, f, m->mfield);
+  return m->mfield;
 }
 
 static rfl_status snapshot(rfl_monitor *m, const rfl_field_view *v, rfl_lesion_snapshot *out) {
@@ -193,8 +236,10 @@ rfl_status rfl_monitor_finish(rfl_monitor *m) {
   for (int k = 0; k < c->nstructures; ++k) {
     rfl_structure_report *r = &s->structures[k];
     const rfl_structure *st = &c->structures[k];
-    RFL_CHECK(rfl_lesion_structure_max(m->grid, v.omega, m->exclude, &st->shape, &r->max_omega));
-    RFL_CHECK(rfl_lesion_structure_max(m->grid, v.cem43, m->exclude, &st->shape, &r->max_cem43_min));
+    RFL_CHECK(rfl_lesion_structure_max(m->mgrid, measurement_field(m, v.omega), m->mexclude, &st->shape,
+                                       &r->max_omega));
+    RFL_CHECK(rfl_lesion_structure_max(m->mgrid, measurement_field(m, v.cem43), m->mexclude, &st->shape,
+                                       &r->max_cem43_min));
     fill_phi_isotherm(m, v.peak_temperature);
     RFL_CHECK(rfl_lesion_distance_to_shape(&in, &st->shape, &r->isotherm_margin));
     fill_phi_omega(m, v.omega);

@@ -15,12 +15,15 @@
 typedef enum { CELL_UNKNOWN = 0, CELL_DIRICHLET = 1, CELL_EXCLUDED = 2 } cell_kind;
 
 typedef struct {
-  int boundary;    /* 1: the face lies on the outer boundary */
+  int boundary;    /* 1: the face lies on the outer boundary (a mirror plane included) */
+  int mirror;      /* 1: that boundary is a mirror plane: no flux crosses it */
   size_t n;        /* neighbour index (valid when !boundary) */
   double d;        /* centre-to-centre distance (boundary: half the cell width), m */
   double area;     /* face area, m^2 */
   double theta;    /* fraction of d on the cell's own side of the material interface */
 } face;
+
+static rfl_symmetry geo_symmetry(const rfl_geometry *geo) { return geo->symmetry; }
 
 /* Face of cell (i, j, k) = c along axis a on side s (+1 upper, -1 lower). */
 static face face_of(const rfl_geometry *geo, int i, int j, int k, size_t c, int a, int s) {
@@ -31,8 +34,10 @@ static face face_of(const rfl_geometry *geo, int i, int j, int k, size_t c, int 
   face f;
   f.area = g->dx[b1][ijk[b1]] * g->dx[b2][ijk[b2]];
   int ia = ijk[a];
+  f.mirror = 0;
   if ((s > 0 && ia == g->n[a] - 1) || (s < 0 && ia == 0)) {
     f.boundary = 1;
+    f.mirror = s < 0 && a < 2 && (geo_symmetry(geo) & (a == 0 ? RFL_SYMMETRY_X : RFL_SYMMETRY_Y));
     f.n = c;
     f.d = 0.5 * g->dx[a][ia];
     f.theta = 1.0;
@@ -149,7 +154,7 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
           for (int s = -1; s <= 1; s += 2) {
             face f = face_of(geo, i, j, k, c, a, s);
             if (f.boundary) {
-              if (grounded) A->diag[c] += f.area * sigma[c] / f.d; /* V = 0 on the outer boundary */
+              if (grounded && !f.mirror) A->diag[c] += f.area * sigma[c] / f.d; /* V = 0 outside */
               continue;
             }
             cell_kind nk = potential_kind(kase, geo->label[f.n]);
@@ -183,7 +188,7 @@ double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, 
             for (int s = -1; s <= 1; s += 2) {
               face f = face_of(geo, i, j, k, c, a, s);
               if (f.boundary) {
-                if (grounded) sum += f.area * sigma[c] / f.d * x[c] * x[c];
+                if (grounded && !f.mirror) sum += f.area * sigma[c] / f.d * x[c] * x[c];
                 continue;
               }
               cell_kind nk = potential_kind(kase, geo->label[f.n]);
@@ -198,7 +203,8 @@ double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, 
         }
         q[c] = sum;
       }
-  return rfl_parallel_dot(q, NULL, NULL, g->ncells);
+  /* the whole electrode's conductance: the computed part times its mirror images */
+  return rfl_case_mirror_factor(kase) * rfl_parallel_dot(q, NULL, NULL, g->ncells);
 }
 
 void rfl_assembler_heat(rfl_assembler *as, const double *T, rfl_sysmat *A, double *boundary_g) {
@@ -217,8 +223,9 @@ void rfl_assembler_heat(rfl_assembler *as, const double *T, rfl_sysmat *A, doubl
         for (int a = 0; a < 3; ++a)
           for (int s = -1; s <= 1; s += 2) {
             face f = face_of(geo, i, j, k, c, a, s);
-            if (f.boundary)
-              bg += f.area * kcell[c] / f.d;
+            if (f.boundary) {
+              if (!f.mirror) bg += f.area * kcell[c] / f.d;
+            }
             else if (s > 0)
               A->g[a][c] = series_conductance(&f, kcell[c], kcell[f.n]);
           }

@@ -42,7 +42,8 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
                              double *x);
 
 /* Unit-voltage Joule heat per cell (W at 1 V) from the potential x solved at temperature T;
- * returns the total, which is the tissue conductance G seen by the tip (A/V). */
+ * returns the total over the whole domain (mirror images included), which is the tissue
+ * conductance G seen by the tip (A/V). */
 double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, double *q);
 
 /* Heat conduction at temperature T: fills the face conductances of A, sets diag to the

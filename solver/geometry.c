@@ -232,6 +232,7 @@ rfl_status rfl_geometry_create(const rfl_case *c, const rfl_grid *g, rfl_geometr
   }
   const int nx = g->n[0], ny = g->n[1], nz = g->n[2];
   rfl_label *label = geo->label;
+  geo->symmetry = c->grid.symmetry;
 
   RFL_OMP_FOR_COLLAPSE2
   for (int k = 0; k < nz; ++k)

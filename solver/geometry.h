@@ -39,6 +39,7 @@ typedef struct {
   rfl_vec3 thermocouple[RFL_MAX_PROBES]; /* distal tip point of each probe, m */
   size_t material_cells[RFL_MAX_MATERIALS]; /* cells per material */
   size_t part_cells[3];      /* cells per part */
+  rfl_symmetry symmetry;     /* mirror planes of the case (lower x / y faces) */
 } rfl_geometry;
 
 /* Classify a point the way the voxeliser does (exposed for tests and postproc). */
