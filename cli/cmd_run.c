@@ -4,6 +4,7 @@
  * (untimed), run (timed), report, exit code. */
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "commands.h"
 #include "geometry.h"
 #include "grid.h"
+#include "h5out.h"
 #include "parallel.h"
 #include "simulation.h"
 #include "summary.h"
@@ -29,6 +31,9 @@ static const char run_usage[] =
     "  --set SECTION.KEY=VALUE  override a case key (repeatable; named sections as\n"
     "                           SECTION:NAME.KEY=VALUE, e.g. structure:root.radius_mm=2)\n"
     "  --json FILE              write the JSON summary (docs/json-summary.md)\n"
+    "  --output FILE.h5         HDF5 results + FILE.xmf for ParaView (docs/output-format.md;\n"
+    "                           default: CASE.h5 in [output] directory, else the current one)\n"
+    "  --no-output              write no HDF5/XDMF file\n"
     "  --threads N              OpenMP threads (default: [solver] threads, else all cores)\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the resolved case and per-step figures\n"
@@ -44,6 +49,10 @@ typedef struct {
   double t_end;
   int progress;   /* progress line on a terminal */
   int verbose;
+  rfl_h5out *h5;          /* field snapshots at [output] times_s */
+  const rfl_output_settings *output;
+  int next_output;
+  rfl_status h5_status;
 } run_progress;
 
 static double now_s(void) {
@@ -55,6 +64,14 @@ static double now_s(void) {
 static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx) {
   run_progress *p = ctx;
   int stop = rfl_monitor_observe(view, smp, p->monitor);
+  /* steps end exactly on the output times (simulation.h); same matching as the monitor */
+  while (p->h5 && p->h5_status == RFL_OK && p->next_output < p->output->ntimes &&
+         p->output->times_s[p->next_output] <= view->t + 1e-9) {
+    if (fabs(p->output->times_s[p->next_output] - view->t) <= 1e-9)
+      p->h5_status = rfl_h5out_write_fields(p->h5, view);
+    p->next_output++;
+  }
+  if (p->h5_status != RFL_OK) stop = 1;
   p->step++;
   if (p->verbose)
     fprintf(stderr, "t = %8.3f s  V = %7.3f V  P = %7.3f W  Z = %7.2f ohm  T_tc = %7.3f C  Tmax = %7.3f C  it = %d\n",
@@ -74,12 +91,13 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
 int rfl_cmd_run(int argc, char **argv) {
   static const struct option longopts[] = {
       {"set", required_argument, NULL, 's'}, {"json", required_argument, NULL, 'j'},
+      {"output", required_argument, NULL, 'o'}, {"no-output", no_argument, NULL, 'n'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *sets[MAX_SETS];
-  int nsets = 0, quiet = 0, verbose = 0, threads = -1;
-  const char *json = NULL;
+  int nsets = 0, quiet = 0, verbose = 0, threads = -1, no_output = 0;
+  const char *json = NULL, *output = NULL;
   optind = 0; /* GNU getopt: restart scanning (and permuting) from argv[1] */
   opterr = 0;
   int opt;
@@ -94,6 +112,12 @@ int rfl_cmd_run(int argc, char **argv) {
         break;
       case 'j':
         json = optarg;
+        break;
+      case 'o':
+        output = optarg;
+        break;
+      case 'n':
+        no_output = 1;
         break;
       case 't': {
         char *end;
@@ -149,22 +173,39 @@ int rfl_cmd_run(int argc, char **argv) {
   rfl_geometry *geo = NULL;
   rfl_simulation *sim = NULL;
   rfl_monitor *mon = NULL;
+  rfl_h5out *h5 = NULL;
+  char h5path[RFL_PATH_MAX];
   static rfl_summary summary;
   if ((st = rfl_grid_create(&kase.grid, &grid)) != RFL_OK || (st = rfl_geometry_create(&kase, grid, &geo)) != RFL_OK ||
       (st = rfl_simulation_create(&kase, grid, geo, &sim)) != RFL_OK ||
       (st = rfl_monitor_create(&kase, grid, geo, sim, &summary, &mon)) != RFL_OK)
+    goto done;
+  if (no_output) {
+    h5path[0] = '\0';
+  } else if (output) {
+    if (snprintf(h5path, sizeof h5path, "%s", output) >= (int)sizeof h5path) {
+      st = RFL_ERROR(RFL_EUSAGE, "--output: path longer than %d characters", RFL_PATH_MAX - 1);
+      goto done;
+    }
+  } else if ((st = rfl_h5out_default_path(&kase, h5path, sizeof h5path)) != RFL_OK) {
+    goto done;
+  }
+  if (!no_output && ((st = rfl_h5out_open(h5path, NULL, &h5)) != RFL_OK ||
+                     (st = rfl_h5out_write_grid(h5, grid, geo, &kase)) != RFL_OK))
     goto done;
   summary.threads = rfl_parallel_threads();
 
   /* run (timed) */
   run_progress prog = {.monitor = mon, .nsteps = rfl_simulation_step_count(sim),
                        .t_end = kase.generator.duration_s + kase.generator.cooldown_s,
-                       .progress = !quiet && !verbose && isatty(fileno(stderr)), .verbose = verbose};
+                       .progress = !quiet && !verbose && isatty(fileno(stderr)), .verbose = verbose,
+                       .h5 = h5, .output = &kase.output};
   double t_run = now_s();
   prog.start = prog.last_print = t_run;
   summary.setup_s = t_run - t_setup;
   st = rfl_simulation_run(sim, observe, &prog);
   if (prog.progress && t_run + 1.0 < now_s()) fprintf(stderr, "\r%*s\r", 78, "");
+  if (st == RFL_OK) st = prog.h5_status;
   if (st == RFL_OK) st = rfl_monitor_status(mon);
   if (st == RFL_OK) st = rfl_monitor_finish(mon);
   summary.wall_s = now_s() - t_run;
@@ -173,8 +214,15 @@ int rfl_cmd_run(int argc, char **argv) {
   /* report */
   if (!quiet) rfl_summary_print(stdout, &summary);
   if (json) st = rfl_summary_write_json(json, &summary);
+  size_t nsamples = 0;
+  const rfl_sample *samples = rfl_simulation_samples(sim, &nsamples);
+  if (h5 && st == RFL_OK) st = rfl_h5out_write_series(h5, samples, nsamples);
+  if (h5 && st == RFL_OK) st = rfl_h5out_write_summary(h5, &summary);
 
-done:
+done:;
+  /* commit only a complete run; otherwise the temporary file goes and an older result stays */
+  rfl_status h5st = rfl_h5out_close(h5, st == RFL_OK);
+  if (st == RFL_OK) st = h5st;
   if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
   int code = st != RFL_OK ? rfl_status_exit_code(st) : (summary.nflags > 0 ? 1 : 0);
   rfl_monitor_free(mon);

@@ -18,10 +18,12 @@
  * deflate-compressed, and every dataset carries a `units` string attribute. Coordinates are
  * in mm; everything else keeps the unit its name ends with.
  *
- * Errors: RFL_EIO (the message names the file), RFL_ENOMEM, RFL_EUSAGE for calls out of
- * order. After the first failure the writer is poisoned: later writes return the same
- * status, and rfl_h5out_close(out, 1) removes the temporary file and returns it again.
- * HDF5's automatic error printing is off inside these functions (and restored after). */
+ * Errors: RFL_EIO (the message names the file and, when HDF5 gives one, the system's
+ * reason), RFL_ENOMEM, and RFL_EUSAGE for calls out of order or twice (these only refuse
+ * the call). After an RFL_EIO or RFL_ENOMEM the writer is poisoned: later writes return
+ * the same status and message, and rfl_h5out_close(out, 1) removes the temporary file and
+ * returns it again. HDF5's automatic error printing is off inside these functions (and
+ * restored after). Not thread-safe: one writer per case, called from one thread. */
 #ifndef RFL_H5OUT_H
 #define RFL_H5OUT_H
 
@@ -48,7 +50,7 @@ typedef struct rfl_h5out rfl_h5out;
 
 /* Default result path for a case: DIR/BASE.h5 where BASE is the case file's name without
  * its directory and extension ("case" when built in code) and DIR is [output] directory,
- * or the case file's directory when that is empty. RFL_EUSAGE if it does not fit. */
+ * or the current directory when that is empty. RFL_EUSAGE if it does not fit. */
 rfl_status rfl_h5out_default_path(const rfl_case *c, char *buf, size_t size);
 
 /* Path of the XDMF sidecar of an .h5 path: the extension replaced by .xmf (appended when
@@ -58,8 +60,7 @@ rfl_status rfl_h5out_xdmf_path(const char *h5path, char *buf, size_t size);
 /* Creates the temporary file PATH.tmp.PID. opt may be NULL (defaults). */
 rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5out **out);
 
-/* /grid and /case. Once, before any fields. The grid must outlive the writer (the XDMF
- * sidecar is written from it at close). */
+/* /grid and /case (once, before any fields). The writer keeps only the grid's sizes. */
 rfl_status rfl_h5out_write_grid(rfl_h5out *out, const rfl_grid *grid, const rfl_geometry *geo,
                                 const rfl_case *c);
 
