@@ -74,9 +74,11 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
   if (p->h5_status != RFL_OK) stop = 1;
   p->step++;
   if (p->verbose)
-    fprintf(stderr, "t = %8.3f s  V = %7.3f V  P = %7.3f W  Z = %7.2f ohm  T_tc = %7.3f C  Tmax = %7.3f C  it = %d\n",
+    fprintf(stderr,
+            "t = %8.3f s  V = %7.3f V  P = %7.3f W  Z = %7.2f ohm  T_tc = %7.3f C  Tmax = %7.3f C  "
+            "iterations: potential %d, heat %d, passes %d\n",
             smp->t, smp->voltage, smp->power, smp->impedance, smp->thermocouple_C, smp->tissue_max_C,
-            smp->iterations);
+            smp->iterations_potential, smp->iterations_heat, smp->passes);
   double t = now_s();
   if (p->progress && t - p->last_print > 0.25 && t - p->start > 1.0) {
     double frac = (double)p->step / (double)p->nsteps;

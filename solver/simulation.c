@@ -288,7 +288,6 @@ static rfl_status solve(rfl_mg *mg, const double *b, double *x, const rfl_case *
   rfl_mg_info info;
   rfl_status st = rfl_mg_solve(mg, b, x, c->solver.rtol, 0.0, c->solver.max_iterations, &info);
   *iterations += info.iterations;
-  if (getenv("RFL_DEBUG_SOLVES")) fprintf(stderr, "  %s: it %d r0 %.3g r %.3g rate %.3f\n", what, info.iterations, info.residual_norm0, info.residual_norm, info.rate);
   if (st == RFL_ENUMERIC)
     return RFL_ERROR(RFL_ENUMERIC, "%s solve produced a non-finite value at t = %.4g s", what, t);
   if (st != RFL_OK) return st;
@@ -365,13 +364,13 @@ static double sigma_change(const rfl_simulation *s, double V2) {
  * the generator's voltage (from the controller state `gen`, which is updated). */
 static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const double a[3],
                              rfl_generator_state *gen, double *voltage, double *tc_a, double *tc_b,
-                             int *iterations) {
+                             int iterations[3]) {
   const rfl_case *k = s->kase;
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
   const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
-  if (rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, iterations));
+  if (rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, &iterations[0]));
   rfl_assembler_heat(s->as, s->Tstar, s->Ah, s->bg);
   const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
   RFL_OMP_FOR
@@ -387,11 +386,11 @@ static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const 
     s->TA[c] = s->T[c];
   }
   RFL_CHECK(rfl_mg_setup(s->mgh, s->Ah));
-  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, iterations));
+  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &iterations[1]));
   *tc_a = rfl_simulation_thermocouple(s, s->TA);
   *tc_b = 0.0;
   if (rf_on) {
-    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, iterations));
+    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &iterations[2]));
     *tc_b = rfl_simulation_thermocouple(s, s->TB);
   }
   double V = rfl_generator_step_voltage(&k->generator, gen, k->physics.initial_C, t_next, dt, *tc_a,
@@ -410,7 +409,7 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   const double a[3] = {bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0, bdf2 ? -(1.0 + w) : -1.0,
                        bdf2 ? w * w / (1.0 + w) : 0.0};
   const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
-  int iterations = 0;
+  int iterations[3] = {0, 0, 0}; /* potential, heat, Joule-heat response */
 
   /* 1. conductivities at the extrapolated temperature */
   RFL_OMP_FOR
@@ -421,9 +420,11 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
    * the conductivities at the new temperature (Picard), from the same controller state */
   rfl_generator_state gen;
   double V = 0.0, tc_a = 0.0, tc_b = 0.0;
+  int passes = 0;
   for (int pass = 0;; ++pass) {
     gen = s->gen;
-    RFL_CHECK(solve_step(s, dt, t_next, a, &gen, &V, &tc_a, &tc_b, &iterations));
+    passes = pass + 1;
+    RFL_CHECK(solve_step(s, dt, t_next, a, &gen, &V, &tc_a, &tc_b, iterations));
     if (!rf_on || pass == RFL_PICARD_MAX || sigma_change(s, V * V) <= RFL_PICARD_TOLERANCE) break;
     RFL_OMP_FOR
     for (size_t c = 0; c < n; ++c) s->Tstar[c] = s->TA[c] + V * V * s->TB[c];
@@ -462,11 +463,12 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   /* The minimum/maximum reductions are exact, so the check is thread-independent. */
   RFL_CHECK(check_state(s, t_next, tmin, tmax));
 
+  const double mirror = rfl_case_mirror_factor(k); /* cell sums cover the computed part only */
   s->energy.electrical += dt * V2 * s->G;
-  s->energy.boundary += dt * e_boundary;
-  s->energy.perfusion += dt * e_perf;
-  s->energy.cooling += dt * e_cool;
-  s->energy.metabolic += dt * e_met;
+  s->energy.boundary += mirror * dt * e_boundary;
+  s->energy.perfusion += mirror * dt * e_perf;
+  s->energy.cooling += mirror * dt * e_cool;
+  s->energy.metabolic += mirror * dt * e_met;
 
   rfl_sample *smp = &s->samples[s->nsamples < s->capacity ? s->nsamples : s->capacity - 1];
   smp->t = t_next;
@@ -478,7 +480,10 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   smp->setpoint_C = rfl_generator_setpoint(&k->generator, k->physics.initial_C, t_next);
   smp->tissue_max_C = tissue_max;
   smp->rf_on = rf_on;
-  smp->iterations = iterations;
+  smp->iterations = iterations[0] + iterations[1] + iterations[2];
+  smp->iterations_potential = iterations[0];
+  smp->iterations_heat = iterations[1] + iterations[2];
+  smp->passes = passes;
   if (s->nsamples < s->capacity) s->nsamples++;
 
   s->t = t_next;
@@ -529,7 +534,7 @@ rfl_energy_budget rfl_simulation_energy(const rfl_simulation *s) {
     const rfl_material *m = &s->kase->materials[s->geo->label[c].material];
     stored += m->rho * m->c * cell_volume(s->grid, c) * s->T[c];
   }
-  e.stored = stored - s->stored0;
+  e.stored = rfl_case_mirror_factor(s->kase) * (stored - s->stored0);
   return e;
 }
 

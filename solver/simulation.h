@@ -43,6 +43,9 @@ typedef struct {
   double tissue_max_C;   /* hottest tissue cell, C */
   int rf_on;             /* 1 if RF was applied over the step */
   int iterations;        /* linear-solver iterations of the step (all solves) */
+  int iterations_potential; /* ... of the potential solves */
+  int iterations_heat;   /* ... of the heat solves (both parts) */
+  int passes;            /* coefficient passes (1 + Picard repeats) */
 } rfl_sample;
 
 /* Read-only view of the fields for postproc (valid until the next step). */
