@@ -468,7 +468,7 @@ static void build_coarse(rfl_mg *mg, int l) {
   int *const *first = L->first;
   int side[3][2];
   dirichlet_sides(A, side);
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(F->ncells)
   for (int K = 0; K < cn2; ++K)
     for (int J = 0; J < cn1; ++J)
       for (int I = 0; I < cn0; ++I) {
@@ -489,7 +489,7 @@ static void build_coarse(rfl_mg *mg, int l) {
             (uint8_t)(2 * ndirichlet > nall ? RFL_FIXED_DIRICHLET
                                             : (nunknown == 0 ? RFL_FIXED_EXCLUDED : RFL_UNKNOWN));
       }
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(F->ncells)
   for (int K = 0; K < cn2; ++K)
     for (int J = 0; J < cn1; ++J)
       for (int I = 0; I < cn0; ++I) {
@@ -631,7 +631,7 @@ static void restrict_sum(const rfl_mg *mg, int l, const double *r, double *bc) {
   const rfl_grid *F = L->grid, *C = mg->lev[l + 1].grid;
   const int fn0 = F->n[0], cn0 = C->n[0], cn1 = C->n[1], cn2 = C->n[2];
   const int *p0 = L->parent[0];
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(F->ncells)
   for (int K = 0; K < cn2; ++K)
     for (int J = 0; J < cn1; ++J) {
       double *out = bc + rfl_grid_index(C, 0, J, K);
@@ -651,7 +651,7 @@ static void prolong_add(const rfl_mg *mg, int l, const double *xc, double *x) {
   const uint8_t *fixed = L->A->fixed;
   const int fn0 = F->n[0], fn1 = F->n[1], fn2 = F->n[2];
   const int *p0 = L->parent[0];
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(F->ncells)
   for (int k = 0; k < fn2; ++k)
     for (int j = 0; j < fn1; ++j) {
       const size_t c0 = rfl_grid_index(F, 0, j, k);
@@ -668,7 +668,7 @@ static void restrict_linear(const rfl_mg *mg, int l, const double *r, double *bc
   const rfl_grid *F = L->grid, *C = mg->lev[l + 1].grid;
   const int fn0 = F->n[0], fn1 = F->n[1], fn2 = F->n[2];
   const int cn0 = C->n[0], cn1 = C->n[1], cn2 = C->n[2];
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(F->ncells)
   for (int K = 0; K < cn2; ++K)
     for (int J = 0; J < cn1; ++J) {
       double *out = bc + rfl_grid_index(C, 0, J, K);
@@ -699,7 +699,7 @@ static void prolong_linear(const rfl_mg *mg, int l, const double *xc, double *x)
   const rfl_grid *F = L->grid, *C = mg->lev[l + 1].grid;
   const uint8_t *fixed = L->A->fixed;
   const int fn0 = F->n[0], fn1 = F->n[1], fn2 = F->n[2];
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(F->ncells)
   for (int k = 0; k < fn2; ++k)
     for (int j = 0; j < fn1; ++j) {
       const size_t c0 = rfl_grid_index(F, 0, j, k);

@@ -11,7 +11,7 @@ double rfl_parallel_dot(const double *f, const double *w, const unsigned char *s
   if (n > block * RFL_REDUCE_MAX_BLOCKS) block = (n + RFL_REDUCE_MAX_BLOCKS - 1) / RFL_REDUCE_MAX_BLOCKS;
   size_t nblocks = (n + block - 1) / block;
   double partial[RFL_REDUCE_MAX_BLOCKS];
-  RFL_OMP_FOR
+  RFL_OMP_FOR_N(n)
   for (size_t b = 0; b < nblocks; ++b) {
     size_t lo = b * block, hi = lo + block < n ? lo + block : n;
     double s = 0.0;

@@ -13,13 +13,24 @@
 #define RFL_PRAGMA(x) _Pragma(#x)
 #define RFL_OMP_FOR RFL_PRAGMA(omp parallel for schedule(static))
 #define RFL_OMP_FOR_COLLAPSE2 RFL_PRAGMA(omp parallel for collapse(2) schedule(static))
+/* The same, parallel only for loops over at least RFL_PARALLEL_MIN_CELLS cells: on coarse
+ * multigrid levels a fork/join costs more than the loop (and far more when the cores are
+ * shared). The partition stays static, so results do not change. */
+#define RFL_OMP_FOR_N(ncells) \
+  RFL_PRAGMA(omp parallel for schedule(static) if ((ncells) >= RFL_PARALLEL_MIN_CELLS))
+#define RFL_OMP_FOR_COLLAPSE2_N(ncells) \
+  RFL_PRAGMA(omp parallel for collapse(2) schedule(static) if ((ncells) >= RFL_PARALLEL_MIN_CELLS))
 static inline int rfl_parallel_threads(void) { return omp_get_max_threads(); }
 #else
 #define RFL_PRAGMA(x)
 #define RFL_OMP_FOR
 #define RFL_OMP_FOR_COLLAPSE2
+#define RFL_OMP_FOR_N(ncells)
+#define RFL_OMP_FOR_COLLAPSE2_N(ncells)
 static inline int rfl_parallel_threads(void) { return 1; }
 #endif
+
+#define RFL_PARALLEL_MIN_CELLS 8192
 
 /* Block size of deterministic reductions: partial sums over blocks of this many entries
  * are added in index order, whatever the number of threads. */

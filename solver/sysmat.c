@@ -132,14 +132,14 @@ static inline void row_apply(const rfl_sysmat *m, int j, int k, const double *b,
 
 void rfl_sysmat_apply(const rfl_sysmat *m, const double *x, double *y) {
   const int n1 = m->grid->n[1], n2 = m->grid->n[2];
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(m->grid->ncells)
   for (int k = 0; k < n2; ++k)
     for (int j = 0; j < n1; ++j) row_apply(m, j, k, NULL, x, 1.0, y);
 }
 
 void rfl_sysmat_residual(const rfl_sysmat *m, const double *b, const double *x, double *r) {
   const int n1 = m->grid->n[1], n2 = m->grid->n[2];
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(m->grid->ncells)
   for (int k = 0; k < n2; ++k)
     for (int j = 0; j < n1; ++j) row_apply(m, j, k, b, x, -1.0, r);
 }
@@ -154,7 +154,7 @@ double rfl_sysmat_norm(const rfl_sysmat *m, const double *v) {
 
 void rfl_sysmat_smooth_color(const rfl_sysmat *m, const double *b, double *x, int color) {
   const int n0 = m->grid->n[0], n1 = m->grid->n[1], n2 = m->grid->n[2];
-  RFL_OMP_FOR_COLLAPSE2
+  RFL_OMP_FOR_COLLAPSE2_N(m->grid->ncells)
   for (int k = 0; k < n2; ++k)
     for (int j = 0; j < n1; ++j) {
       row_nbrs R;
