@@ -2,6 +2,7 @@
  * coupled simulation, report the lesion, the generator and the structures' safety figures,
  * and write the JSON summary on request. Reads like its phases: parse, validate, set up
  * (untimed), run (timed), report, exit code. */
+#include <errno.h>
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
@@ -9,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "case_reader.h"
 #include "commands.h"
+#include "figures.h"
 #include "geometry.h"
 #include "grid.h"
 #include "h5out.h"
@@ -34,6 +37,9 @@ static const char run_usage[] =
     "  --output FILE.h5         HDF5 results + FILE.xmf for ParaView (docs/output-format.md;\n"
     "                           default: CASE.h5 in [output] directory, else the current one)\n"
     "  --no-output              write no HDF5/XDMF file\n"
+    "  --figures DIR            write figures into DIR (created if missing): a slice through\n"
+    "                           the probe at the end of RF, a peak-temperature slice and the\n"
+    "                           time series (PNG)\n"
     "  --threads N              OpenMP threads (default: [solver] threads, else all cores)\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the resolved case and per-step figures\n"
@@ -53,6 +59,11 @@ typedef struct {
   const rfl_output_settings *output;
   int next_output;
   rfl_status h5_status;
+  const char *figures;          /* --figures directory, or NULL */
+  const rfl_case *kase;
+  const rfl_summary *summary;
+  int slice_done;
+  rfl_status figure_status;
 } run_progress;
 
 static double now_s(void) {
@@ -71,7 +82,14 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
       p->h5_status = rfl_h5out_write_fields(p->h5, view);
     p->next_output++;
   }
-  if (p->h5_status != RFL_OK) stop = 1;
+  /* the end-of-RF slice now: after a cool-down the final fields are no longer those */
+  if (p->figures && !p->slice_done && fabs(view->t - p->kase->generator.duration_s) <= 1e-9) {
+    char fig[RFL_PATH_MAX + 32];
+    p->slice_done = 1;
+    snprintf(fig, sizeof fig, "%s/slice_end_of_rf.png", p->figures);
+    p->figure_status = rfl_figure_slice(fig, view, p->summary, NULL);
+  }
+  if (p->h5_status != RFL_OK || p->figure_status != RFL_OK) stop = 1;
   p->step++;
   if (p->verbose)
     fprintf(stderr,
@@ -90,16 +108,31 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
   return stop;
 }
 
+/* The figures drawn after the run: time series and peak-temperature slice. */
+static rfl_status write_figures(const char *dir, const rfl_simulation *sim, const rfl_sample *samples,
+                                size_t n, const rfl_summary *summary, const rfl_case *kase) {
+  char path[RFL_PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/timeseries.png", dir);
+  RFL_CHECK(rfl_figure_timeseries(path, samples, n, summary, kase));
+  rfl_figure_slice_options o;
+  rfl_figure_slice_defaults(&o);
+  o.field = RFL_FIGURE_PEAK;
+  rfl_field_view view = rfl_simulation_view(sim);
+  snprintf(path, sizeof path, "%s/slice_peak.png", dir);
+  return rfl_figure_slice(path, &view, summary, &o);
+}
+
 int rfl_cmd_run(int argc, char **argv) {
   static const struct option longopts[] = {
       {"set", required_argument, NULL, 's'}, {"json", required_argument, NULL, 'j'},
       {"output", required_argument, NULL, 'o'}, {"no-output", no_argument, NULL, 'n'},
+      {"figures", required_argument, NULL, 'f'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *sets[MAX_SETS];
   int nsets = 0, quiet = 0, verbose = 0, threads = -1, no_output = 0;
-  const char *json = NULL, *output = NULL;
+  const char *json = NULL, *output = NULL, *figures = NULL;
   optind = 0; /* GNU getopt: restart scanning (and permuting) from argv[1] */
   opterr = 0;
   int opt;
@@ -120,6 +153,9 @@ int rfl_cmd_run(int argc, char **argv) {
         break;
       case 'n':
         no_output = 1;
+        break;
+      case 'f':
+        figures = optarg;
         break;
       case 't': {
         char *end;
@@ -169,6 +205,11 @@ int rfl_cmd_run(int argc, char **argv) {
 #endif
   if (verbose) rfl_case_write(stdout, &kase);
 
+  if (figures && mkdir(figures, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "rflesion: %s: cannot create the figures directory: %s\n", figures, strerror(errno));
+    return 4;
+  }
+
   /* set up (untimed) */
   double t_setup = now_s();
   rfl_grid *grid = NULL;
@@ -201,13 +242,15 @@ int rfl_cmd_run(int argc, char **argv) {
   run_progress prog = {.monitor = mon, .nsteps = rfl_simulation_step_count(sim),
                        .t_end = kase.generator.duration_s + kase.generator.cooldown_s,
                        .progress = !quiet && !verbose && isatty(fileno(stderr)), .verbose = verbose,
-                       .h5 = h5, .output = &kase.output};
+                       .h5 = h5, .output = &kase.output, .figures = figures, .kase = &kase,
+                       .summary = &summary};
   double t_run = now_s();
   prog.start = prog.last_print = t_run;
   summary.setup_s = t_run - t_setup;
   st = rfl_simulation_run(sim, observe, &prog);
   if (prog.progress && t_run + 1.0 < now_s()) fprintf(stderr, "\r%*s\r", 78, "");
   if (st == RFL_OK) st = prog.h5_status;
+  if (st == RFL_OK) st = prog.figure_status;
   if (st == RFL_OK) st = rfl_monitor_status(mon);
   if (st == RFL_OK) st = rfl_monitor_finish(mon);
   summary.wall_s = now_s() - t_run;
@@ -220,6 +263,7 @@ int rfl_cmd_run(int argc, char **argv) {
   const rfl_sample *samples = rfl_simulation_samples(sim, &nsamples);
   if (h5 && st == RFL_OK) st = rfl_h5out_write_series(h5, samples, nsamples);
   if (h5 && st == RFL_OK) st = rfl_h5out_write_summary(h5, &summary);
+  if (figures && st == RFL_OK) st = write_figures(figures, sim, samples, nsamples, &summary, &kase);
 
 done:;
   /* commit only a complete run; otherwise the temporary file goes and an older result stays */

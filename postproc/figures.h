@@ -73,8 +73,11 @@ void rfl_figure_slice_pixel(const rfl_figure_slice_info *info, rfl_vec3 p, doubl
  * contour (solid white), the peak-temperature isotherm at damage.isotherm_C (dashed), the
  * electrode (active tip and insulated shaft), each structure's cross-section labelled with
  * its name and role (protected red, target green, others grey), a scale bar, a title
- * (case title, time, set point) and a legend with the lesion's size at the end of RF when
- * summary (may be NULL) holds it. options may be NULL (defaults).
+ * (case title, time, set point) and a legend. With a summary (may be NULL) the legend also
+ * gives the lesion's size from the snapshot taken at the view's time (end of RF, an output
+ * time, or the final one) and, once the run is finished (rfl_monitor_finish sets
+ * summary->final), each nerve's gap to the lesion and its peak temperature. Nerves the
+ * plane misses are listed as such. options may be NULL (defaults).
  * Errors: RFL_EINPUT (unknown extension, see rfl_figure_slice_plan, missing fields),
  * RFL_ENOMEM, RFL_EIO (the file cannot be created, written or renamed; the message names
  * the path and the system's reason). */
