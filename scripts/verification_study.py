@@ -45,7 +45,7 @@ def get(d, dotted):
 
 def run(rflesion, case, spacing, dt):
     out = f"/tmp/verification-{case}-{spacing}.json"
-    cmd = [rflesion, "run", os.path.join(ROOT, "cases", "reference", case + ".ini"), "--quiet",
+    cmd = [rflesion, "run", os.path.join(ROOT, "cases", "reference", case + ".ini"), "--quiet", "--no-output",
            "--json", out, "--set", f"grid.spacing_mm={spacing}", "--set", f"solver.dt_s={dt}"]
     t0 = time.time()
     subprocess.run(cmd, check=True)
