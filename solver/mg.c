@@ -144,15 +144,6 @@ rfl_mg_options rfl_mg_options_default(void) {
 
 /* ---------------------------------------------------------------- coarse grids */
 
-static void coarse_grid_free(rfl_grid *g) {
-  if (!g) return;
-  for (int a = 0; a < 3; ++a) {
-    free(g->xf[a]);
-    free(g->xc[a]);
-    free(g->dx[a]);
-  }
-  free(g);
-}
 
 /* Plans the aggregation of axis a of grid F: scanning upwards, cells i and i + 1 are merged
  * when both are narrower than `limit` (limit <= 0: always), every other cell stays alone.
@@ -184,7 +175,7 @@ static rfl_grid *coarse_grid_create(const rfl_grid *fine, const int nc[3],
     g->xc[a] = malloc((size_t)n * sizeof(double));
     g->dx[a] = malloc((size_t)n * sizeof(double));
     if (!g->xf[a] || !g->xc[a] || !g->dx[a]) {
-      coarse_grid_free(g);
+      rfl_grid_free(g);
       return NULL;
     }
     for (int I = 0; I <= n; ++I) g->xf[a][I] = fine->xf[a][first[a][I]];
@@ -267,7 +258,7 @@ void rfl_mg_free(rfl_mg *mg) {
     mg_level *L = &mg->lev[l];
     if (l > 0) {
       rfl_sysmat_free(L->A);
-      coarse_grid_free(L->grid);
+      rfl_grid_free(L->grid);
     }
     free(L->x);
     free(L->b);

@@ -8,11 +8,7 @@
 
 #include "test_support.h"
 /* after test_support.h (cmocka's include order) */
-#include "case_reader.h"
-#include "geometry.h"
-#include "grid.h"
-#include "simulation.h"
-#include "summary.h"
+#include "case_runner.h"
 
 #define NDIST 4
 static const double DIST_MM[NDIST] = {5.5, 7.5, 9.5, 11.5};
@@ -25,30 +21,13 @@ static void run_at(double d_mm, rfl_structure_report *out, int *nflags) {
   const char *sets[] = {points, "grid.growth=1.25", "solver.dt_s=1", "grid.fine_max_mm=6.4,6.4,6.4"};
   char path[1024];
   snprintf(path, sizeof path, "%s/cases/reference/rc3.ini", RFL_SOURCE_DIR);
-  rfl_case_read_options opt = {.sets = sets, .nsets = 4};
-  if (rfl_case_read(path, &opt, &kase) != RFL_OK) fail_msg("%s", rfl_error_message());
-  rfl_grid *grid = NULL;
-  rfl_geometry *geo = NULL;
-  rfl_simulation *sim = NULL;
-  rfl_monitor *mon = NULL;
-  assert_int_equal(rfl_grid_create(&kase.grid, &grid), RFL_OK);
-  assert_int_equal(rfl_geometry_create(&kase, grid, &geo), RFL_OK);
-  assert_int_equal(rfl_simulation_create(&kase, grid, geo, &sim), RFL_OK);
-  assert_int_equal(rfl_monitor_create(&kase, grid, geo, sim, &sum, &mon), RFL_OK);
-  rfl_status st = rfl_simulation_run(sim, rfl_monitor_observe, mon);
-  if (st == RFL_OK) st = rfl_monitor_status(mon);
-  if (st == RFL_OK) st = rfl_monitor_finish(mon);
-  if (st != RFL_OK) fail_msg("%s", rfl_error_message());
+  run_case_file(path, sets, 4, &kase, &sum);
   *out = sum.structures[0];
   *nflags = sum.nflags;
   printf("  nerve axis at %4.1f mm: margin %+6.3f mm, isotherm margin %+6.3f mm, peak %6.2f C, "
          "%d flag(s)%s%s\n",
          d_mm, 1e3 * out->margin, 1e3 * out->isotherm_margin, out->peak_C, sum.nflags,
          sum.nflags ? ", first " : "", sum.nflags ? sum.flags[0] : "");
-  rfl_monitor_free(mon);
-  rfl_simulation_free(sim);
-  rfl_geometry_free(geo);
-  rfl_grid_free(grid);
 }
 
 static void flags_and_margins_follow_the_distance(void **state) {

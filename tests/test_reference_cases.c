@@ -11,11 +11,7 @@
 
 #include "test_support.h"
 /* after test_support.h (cmocka's include order) */
-#include "case_reader.h"
-#include "geometry.h"
-#include "grid.h"
-#include "simulation.h"
-#include "summary.h"
+#include "case_runner.h"
 
 static const char *case_name;
 static const char *sets[64];
@@ -58,21 +54,8 @@ static void reference_case(void **state) {
   static rfl_summary sum;
   char path[1024];
   snprintf(path, sizeof path, "%s/cases/reference/%s.ini", RFL_SOURCE_DIR, case_name);
-  rfl_case_read_options opt = {.sets = sets, .nsets = nsets};
-  if (rfl_case_read(path, &opt, &kase) != RFL_OK) fail_msg("%s", rfl_error_message());
-  rfl_grid *grid = NULL;
-  rfl_geometry *geo = NULL;
-  rfl_simulation *sim = NULL;
-  rfl_monitor *mon = NULL;
-  assert_int_equal(rfl_grid_create(&kase.grid, &grid), RFL_OK);
-  assert_int_equal(rfl_geometry_create(&kase, grid, &geo), RFL_OK);
-  assert_int_equal(rfl_simulation_create(&kase, grid, geo, &sim), RFL_OK);
-  assert_int_equal(rfl_monitor_create(&kase, grid, geo, sim, &sum, &mon), RFL_OK);
-  rfl_status st = rfl_simulation_run(sim, rfl_monitor_observe, mon);
-  if (st == RFL_OK) st = rfl_monitor_status(mon);
-  if (st == RFL_OK) st = rfl_monitor_finish(mon);
-  if (st != RFL_OK) fail_msg("%s", rfl_error_message());
-  printf("  %s: %zu cells, %zu steps\n", case_name, grid->ncells, sum.steps);
+  size_t cells = run_case_file(path, sets, nsets, &kase, &sum);
+  printf("  %s: %zu cells, %zu steps\n", case_name, cells, sum.steps);
 
   const rfl_lesion_snapshot *e = &sum.end_of_rf;
   const rfl_sample *g = &sum.generator_end;
@@ -125,10 +108,6 @@ static void reference_case(void **state) {
   } else {
     fail_msg("unknown reference case '%s' (rc1, rc2, rc3, rc3b)", case_name);
   }
-  rfl_monitor_free(mon);
-  rfl_simulation_free(sim);
-  rfl_geometry_free(geo);
-  rfl_grid_free(grid);
   if (failures) fail_msg("%d figure(s) outside their tolerance", failures);
 }
 
