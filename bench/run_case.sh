@@ -21,7 +21,7 @@ declare -A wall_of
 for t in $threads; do
   : > "$work/wall.$t"; : > "$work/loop.$t"; : > "$work/rss.$t"
   for ((i = 0; i < repeat; i++)); do
-    OMP_NUM_THREADS=$t /usr/bin/time -v "$bin" run "$case_file" "$@" --quiet --threads "$t" \
+    OMP_NUM_THREADS=$t /usr/bin/time -v "$bin" run "$case_file" "$@" --quiet --no-output --threads "$t" \
       --json "$work/r.json" 2> "$work/time.txt" || { rc=$?; [ $rc -eq 1 ] || { cat "$work/time.txt"; exit $rc; }; }
     awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$work/time.txt" >> "$work/wall.$t"
     awk -F': ' '/Maximum resident set size/ {print $2/1024}' "$work/time.txt" >> "$work/rss.$t"
