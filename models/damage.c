@@ -34,24 +34,27 @@ static double log_mean_integral(double r0, double r1, double h) {
   return h * (r1 - r0) / log(ratio);
 }
 
-double rfl_damage_arrhenius_increment(const rfl_material *m, double T0, double T1, double dt) {
+/* Integral of a rate over a step along a linear temperature history, substepped. */
+typedef double (*rate_fn)(const void *model, double T_C);
+
+static double integrate_rate(rate_fn rate, const void *model, double T0, double T1, double dt) {
   int n = substeps(T0, T1);
-  double h = dt / n, sum = 0.0, prev = rfl_damage_arrhenius_rate(m, T0);
+  double h = dt / n, sum = 0.0, prev = rate(model, T0);
   for (int s = 1; s <= n; ++s) {
-    double next = rfl_damage_arrhenius_rate(m, T0 + (T1 - T0) * s / n);
+    double next = rate(model, T0 + (T1 - T0) * s / n);
     sum += log_mean_integral(prev, next, h);
     prev = next;
   }
   return sum;
 }
 
+static double arrhenius_rate(const void *m, double T_C) { return rfl_damage_arrhenius_rate(m, T_C); }
+static double cem43_rate(const void *d, double T_C) { return rfl_damage_cem43_rate(d, T_C); }
+
+double rfl_damage_arrhenius_increment(const rfl_material *m, double T0, double T1, double dt) {
+  return integrate_rate(arrhenius_rate, m, T0, T1, dt);
+}
+
 double rfl_damage_cem43_increment(const rfl_damage_settings *d, double T0, double T1, double dt) {
-  int n = substeps(T0, T1);
-  double h = dt / n, sum = 0.0, prev = rfl_damage_cem43_rate(d, T0);
-  for (int s = 1; s <= n; ++s) {
-    double next = rfl_damage_cem43_rate(d, T0 + (T1 - T0) * s / n);
-    sum += log_mean_integral(prev, next, h);
-    prev = next;
-  }
-  return sum;
+  return integrate_rate(cem43_rate, d, T0, T1, dt);
 }
