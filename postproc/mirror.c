@@ -59,14 +59,17 @@ done:
   return RFL_OK;
 }
 
+/* Index in the computed grid of the image of full-grid cell (i, j, k). */
+static inline size_t source_index(const rfl_mirror *m, int i, int j, int k) {
+  return rfl_grid_index(m->half, m->source[0][i], m->source[1][j], m->source[2][k]);
+}
+
 void rfl_mirror_unfold(const rfl_mirror *m, const double *src, double *dst) {
   const rfl_grid *f = m->full;
   RFL_OMP_FOR
   for (int k = 0; k < f->n[2]; ++k)
     for (int j = 0; j < f->n[1]; ++j)
-      for (int i = 0; i < f->n[0]; ++i)
-        dst[rfl_grid_index(f, i, j, k)] =
-            src[rfl_grid_index(m->half, m->source[0][i], m->source[1][j], m->source[2][k])];
+      for (int i = 0; i < f->n[0]; ++i) dst[rfl_grid_index(f, i, j, k)] = src[source_index(m, i, j, k)];
 }
 
 void rfl_mirror_unfold_bytes(const rfl_mirror *m, const uint8_t *src, uint8_t *dst) {
@@ -74,7 +77,5 @@ void rfl_mirror_unfold_bytes(const rfl_mirror *m, const uint8_t *src, uint8_t *d
   RFL_OMP_FOR
   for (int k = 0; k < f->n[2]; ++k)
     for (int j = 0; j < f->n[1]; ++j)
-      for (int i = 0; i < f->n[0]; ++i)
-        dst[rfl_grid_index(f, i, j, k)] =
-            src[rfl_grid_index(m->half, m->source[0][i], m->source[1][j], m->source[2][k])];
+      for (int i = 0; i < f->n[0]; ++i) dst[rfl_grid_index(f, i, j, k)] = src[source_index(m, i, j, k)];
 }
