@@ -631,6 +631,9 @@ static rfl_status parse_entry(reader *r, entry_rec *e) {
       if (!parse_vec3(e->text, k->min, k->max, v)) return fail_expected(r, e, dir_what);
       double norm = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
       if (!(norm > 1e-12) || !isfinite(norm)) return fail_expected(r, e, dir_what);
+      /* A direction already unit to within what a written case can carry (10 digits) is
+       * kept as given, so that writing a case and reading it back is a fixed point. */
+      if (fabs(norm - 1.0) < 1e-9) norm = 1.0;
       e->vec = rfl_vec3_make(v[0] / norm, v[1] / norm, v[2] / norm);
       return RFL_OK;
     }

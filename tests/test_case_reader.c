@@ -311,6 +311,9 @@ static void test_roundtrip(void **state) {
   roundtrip(RFL_SOURCE_DIR "/cases/default.ini");
   roundtrip(RFL_SOURCE_DIR "/cases/reference/rc1.ini");
   roundtrip(RFL_SOURCE_DIR "/cases/reference/rc3.ini");
+  /* an oblique probe: its normalised direction, written to 10 digits, must read back as
+   * the same text (found by the fuzzer) */
+  roundtrip(RFL_SOURCE_DIR "/fuzz/corpus/oblique_direction.ini");
 }
 
 /* ---- --set -------------------------------------------------------------------------- */
