@@ -262,7 +262,7 @@ static void test_case_files(void **state) {
   assert_close(kase.generator.kp_V_per_K, 2, 0);
   assert_close(kase.generator.ki_V_per_Ks, 1, 0);
   assert_close(kase.generator.max_voltage_V, 100, 0);
-  assert_close(kase.grid.growth, 1.12, 0);
+  assert_close(kase.grid.growth, 1.25, 0);
   assert_close(kase.grid.fine_min.z, -9.6e-3, 1e-15);
 
   read_file_ok(RFL_SOURCE_DIR "/cases/reference/rc2.ini");
