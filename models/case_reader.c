@@ -295,7 +295,9 @@ typedef struct {
 
   section_rec sections[MAX_SECTIONS];
   int nsections;
-  int cur;                   /* current section index, -1 before the first header */
+  int cur;                   /* current section index, -1 before the first header,
+                                SWEEP_SECTION inside [sweep] */
+  int sweep_line;            /* line of the [sweep] header, 0 if none */
   entry_rec *entries;
   int nentries, capentries;
 
@@ -735,6 +737,10 @@ static void remove_entry(reader *r, entry_rec *e) {
   r->nentries--;
 }
 
+/* The [sweep] section belongs to `rflesion sweep` (models/sweep_spec.h), which reads it
+ * itself: the case reader accepts it once and skips its keys. */
+#define SWEEP_SECTION (-2)
+
 /* Parse a header "[word name]" (text between the brackets, trimmed) into a new section. */
 static rfl_status open_section(reader *r, char *inside, int line, const char *set) {
   char *word = trim(inside);
@@ -742,6 +748,16 @@ static rfl_status open_section(reader *r, char *inside, int line, const char *se
   while (*name && *name != ' ' && *name != '\t') name++;
   if (*name) *name++ = '\0';
   name = trim(name);
+
+  if (strcmp(word, "sweep") == 0 && !set) {
+    if (*name)
+      return fail(r, line, set, "[sweep %s]: expected [sweep] without a name, found '%s'", name, name);
+    if (r->sweep_line > 0)
+      return fail(r, line, set, "[sweep]: duplicate section (first on line %d)", r->sweep_line);
+    r->sweep_line = line;
+    r->cur = SWEEP_SECTION;
+    return RFL_OK;
+  }
 
   int kind = -1;
   for (int s = 0; s < S_COUNT; s++)
@@ -756,7 +772,7 @@ static rfl_status open_section(reader *r, char *inside, int line, const char *se
                       : "");
     return fail(r, line, set,
                 "[%s]: unknown section (known: case, grid, probe, return_probe, generator, "
-                "tissue, physics, material NAME, structure NAME, damage, solver, output)",
+                "tissue, physics, material NAME, structure NAME, damage, solver, output, sweep)",
                 word);
   }
   const section_spec *ss = &sections_table[kind];
@@ -956,6 +972,7 @@ static int key_handler(void *user, const char *section, const char *name, const 
   reader *r = user;
   (void)section; /* inih truncates long names; the line reader tracks the real one */
   if (r->failed) return 0;
+  if (r->cur == SWEEP_SECTION) return 1; /* read by the sweep module */
   if (r->cur < 0) {
     fail(r, r->lineno, NULL, "%s: expected a [section] header before the first key, found '%s'",
          name, name);
@@ -1002,6 +1019,10 @@ static rfl_status apply_set(reader *r, const char *set) {
   char *name = word;
   while (*name && *name != ' ') name++;
   if (*name) *name++ = '\0';
+  if (strcmp(word, "sweep") == 0)
+    return fail(r, 0, set,
+                "expected a case key, found a [sweep] key (sweeps are varied with rflesion sweep "
+                "--vary KEY=VALUES)");
   int idx = -1;
   for (int s = 0; s < S_COUNT; s++)
     if (strcmp(sections_table[s].word, word) == 0) idx = find_section(r, s, name);
@@ -1568,10 +1589,12 @@ static rfl_status check_probes(reader *r) {
                       "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)",
                       pr->radius * 1e3 / 3.0, sections_table[kind].word, pr->radius * 1e3,
                       found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3);
-    if (!pr->cooled && find_entry(r, sec, "cooling_h_W_m2K")) {
-      entry_rec *e = find_entry(r, sec, "cooling_h_W_m2K");
-      warn(r, e->line, e->set, "[%s] cooling_h_W_m2K: ignored because cooled = no",
-           sections_table[kind].word);
+    static const char *const cooling_keys[] = {"coolant_C", "cooling_h_W_m2K"};
+    for (int i = 0; i < 2 && !pr->cooled; i++) {
+      entry_rec *e = find_entry(r, sec, cooling_keys[i]);
+      if (e)
+        warn(r, e->line, e->set, "[%s] %s: ignored because cooled = no", sections_table[kind].word,
+             cooling_keys[i]);
     }
   }
   if (c->nprobes == 2) {
@@ -1895,17 +1918,20 @@ static void write_value(FILE *f, const key_spec *k, const void *target, const rf
 }
 
 /* A skip rule says how to write a key: NULL = as a key, "" = not at all, any other text =
- * as a comment ending in that text (values that the case does not use). */
+ * as a comment ending in that text. A comment "used ..." marks a key the case does not use
+ * now (the reader warned and ignored it): it shows the default that would apply, not a
+ * value the user gave, so that a written case read back writes the same text. */
 typedef const char *(*skip_rule)(const key_spec *k, const void *target, const rfl_case *c);
 
 static void write_section(FILE *f, const char *header, const key_spec *keys, const void *target,
-                          const rfl_case *c, skip_rule skip) {
+                          const void *defaults, const rfl_case *c, skip_rule skip) {
   fprintf(f, "\n[%s]\n", header);
   for (const key_spec *k = keys; k->name; k++) {
     const char *why = skip ? skip(k, target, c) : NULL;
     if (why && !why[0]) continue;
+    const int unused = why && defaults && strncmp(why, "used ", 5) == 0;
     fprintf(f, "%s%s = ", why ? "; " : "", k->name);
-    write_value(f, k, target, c);
+    write_value(f, k, unused ? defaults : target, c);
     if (why) fprintf(f, "   (%s)", why);
     fputc('\n', f);
   }
@@ -1934,7 +1960,7 @@ static const char *skip_generator(const key_spec *k, const void *t, const rfl_ca
   const rfl_generator *g = t;
   (void)c;
   if (strcmp(k->name, "power_W") == 0 && g->mode != RFL_GEN_POWER)
-    return g->power_W > 0.0 ? "used in mode = power" : "";
+    return ""; /* no default to show: power mode requires it */
   if (strncmp(k->name, "pulse_", 6) == 0 && g->mode != RFL_GEN_PULSED) return "used in mode = pulsed";
   return NULL;
 }
@@ -1959,24 +1985,32 @@ rfl_status rfl_case_write(FILE *f, const rfl_case *c) {
   char header[RFL_NAME_MAX + 16];
   fprintf(f, "; resolved case%s%s: every key, defaults filled in, in the file's units\n",
           c->path[0] ? " from " : "", c->path);
-  write_section(f, "case", case_keys, c, c, NULL);
-  write_section(f, "grid", grid_keys, &c->grid, c, skip_grid);
+  rfl_case *d = malloc(sizeof *d); /* the defaults, for keys the case does not use */
+  if (!d) return RFL_ERROR(RFL_ENOMEM, "out of memory writing the resolved case");
+  rfl_case_defaults(d);
+  write_section(f, "case", case_keys, c, NULL, c, NULL);
+  write_section(f, "grid", grid_keys, &c->grid, NULL, c, skip_grid);
   for (int p = 0; p < c->nprobes && p < RFL_MAX_PROBES; p++)
-    write_section(f, p == 0 ? "probe" : "return_probe", probe_keys, &c->probes[p], c, skip_probe);
-  write_section(f, "generator", generator_keys, &c->generator, c, skip_generator);
-  write_section(f, "tissue", tissue_keys, c, c, NULL);
-  write_section(f, "physics", physics_keys, &c->physics, c, NULL);
-  write_section(f, "damage", damage_keys, &c->damage, c, NULL);
-  write_section(f, "solver", solver_keys, &c->solver, c, NULL);
-  write_section(f, "output", output_keys, &c->output, c, NULL);
+    write_section(f, p == 0 ? "probe" : "return_probe", probe_keys, &c->probes[p], &d->probes[0], c,
+                  skip_probe);
+  write_section(f, "generator", generator_keys, &c->generator, &d->generator, c, skip_generator);
+  write_section(f, "tissue", tissue_keys, c, NULL, c, NULL);
+  write_section(f, "physics", physics_keys, &c->physics, NULL, c, NULL);
+  write_section(f, "damage", damage_keys, &c->damage, NULL, c, NULL);
+  write_section(f, "solver", solver_keys, &c->solver, NULL, c, NULL);
+  write_section(f, "output", output_keys, &c->output, NULL, c, NULL);
   for (int m = 0; m < c->nmaterials && m < RFL_MAX_MATERIALS; m++) {
     snprintf(header, sizeof header, "material %s", c->materials[m].name);
-    write_section(f, header, material_keys, &c->materials[m], c, skip_material);
+    write_section(f, header, material_keys, &c->materials[m], NULL, c, skip_material);
   }
   for (int s = 0; s < c->nstructures && s < RFL_MAX_STRUCTURES; s++) {
+    rfl_structure sd = c->structures[s]; /* a structure's defaults come from [damage] */
+    sd.threshold_C = c->damage.default_threshold_C;
+    sd.margin = c->damage.default_margin;
     snprintf(header, sizeof header, "structure %s", c->structures[s].name);
-    write_section(f, header, structure_keys, &c->structures[s], c, skip_structure);
+    write_section(f, header, structure_keys, &c->structures[s], &sd, c, skip_structure);
   }
+  free(d);
   if (ferror(f)) return RFL_ERROR(RFL_EIO, "writing the resolved case failed");
   return RFL_OK;
 }

@@ -314,6 +314,8 @@ static void test_roundtrip(void **state) {
   /* an oblique probe: its normalised direction, written to 10 digits, must read back as
    * the same text (found by the fuzzer) */
   roundtrip(RFL_SOURCE_DIR "/fuzz/corpus/oblique_direction.ini");
+  /* values of keys the case does not use now (fuzzer find) */
+  roundtrip(RFL_SOURCE_DIR "/fuzz/corpus/unused_keys.ini");
 }
 
 /* ---- --set -------------------------------------------------------------------------- */
@@ -338,11 +340,23 @@ static void test_set_overrides(void **state) {
   assert_close(kase.probes[1].tip.x, 6e-3, 1e-15);
 }
 
+/* [sweep] belongs to rflesion sweep: the case reader accepts one and skips its keys. */
+static void test_sweep_section(void **state) {
+  (void)state;
+  read_ok(MIN_PROBE "[sweep]\ngenerator.duration_s = 30, 60\nnot.a_case_key = 1:3:1\n");
+  expect_error(MIN_PROBE "[sweep]\na.b = 1\n[sweep]\n",
+               "t.ini:6: [sweep]: duplicate section (first on line 4)");
+  expect_error(MIN_PROBE "[sweep x]\n", "t.ini:4: [sweep x]: expected [sweep] without a name, found 'x'");
+}
+
 static void test_set_errors(void **state) {
   (void)state;
   expect_set_error(MIN_PROBE, "generator.duration_s=abc",
                    "--set generator.duration_s=abc: [generator] duration_s: expected a number "
                    "of s in [0.1, 7200], found 'abc'");
+  expect_set_error(MIN_PROBE, "sweep.generator.duration_s=5",
+                   "--set sweep.generator.duration_s=5: expected a case key, found a [sweep] key "
+                   "(sweeps are varied with rflesion sweep --vary KEY=VALUES)");
   expect_set_error(MIN_PROBE, "duration_s=5",
                    "--set duration_s=5: expected SECTION.KEY=VALUE (a named section as "
                    "structure:NAME.KEY=VALUE), found 'duration_s=5'");
@@ -452,7 +466,7 @@ static void test_section_and_key_errors(void **state) {
   expect_error(MIN_PROBE "[widgets]\n",
                "t.ini:4: [widgets]: unknown section (known: case, grid, probe, return_probe, "
                "generator, tissue, physics, material NAME, structure NAME, damage, solver, "
-               "output)");
+               "output, sweep)");
   expect_error("[probe]\ngauge = 18\ntip_lenght_mm = 10\n",
                "t.ini:3: [probe] tip_lenght_mm: unknown key, did you mean 'tip_length_mm'?");
   expect_error(MIN_PROBE "[grid]\nSpacing_mm = 0.2\n",
@@ -707,6 +721,7 @@ int main(void) {
       cmocka_unit_test(test_case_files),
       cmocka_unit_test(test_roundtrip),
       cmocka_unit_test(test_set_overrides),
+      cmocka_unit_test(test_sweep_section),
       cmocka_unit_test(test_set_errors),
       cmocka_unit_test(test_value_errors),
       cmocka_unit_test(test_structure_errors),
