@@ -4,23 +4,17 @@
  * (untimed), run (timed), report, exit code. */
 #include <errno.h>
 #include <getopt.h>
-#include <gsl/gsl_errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "case_job.h"
 #include "case_reader.h"
 #include "commands.h"
-#include "figures.h"
-#include "geometry.h"
-#include "grid.h"
 #include "h5out.h"
 #include "parallel.h"
-#include "simulation.h"
 #include "summary.h"
 
 #define MAX_SETS 256
@@ -47,80 +41,6 @@ static const char run_usage[] =
     "\n"
     "Exit codes: 0 ok, 1 a safety flag was raised, 2 bad input or usage,\n"
     "3 numerical failure, 4 I/O or system failure.\n";
-
-typedef struct {
-  rfl_monitor *monitor;
-  double start, last_print;
-  size_t step, nsteps;
-  double t_end;
-  int progress;   /* progress line on a terminal */
-  int verbose;
-  rfl_h5out *h5;          /* field snapshots at [output] times_s */
-  const rfl_output_settings *output;
-  int next_output;
-  rfl_status h5_status;
-  const char *figures;          /* --figures directory, or NULL */
-  const rfl_case *kase;
-  const rfl_summary *summary;
-  int slice_done;
-  rfl_status figure_status;
-} run_progress;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx) {
-  run_progress *p = ctx;
-  int stop = rfl_monitor_observe(view, smp, p->monitor);
-  /* steps end exactly on the output times (simulation.h); same matching as the monitor */
-  while (p->h5 && p->h5_status == RFL_OK && p->next_output < p->output->ntimes &&
-         p->output->times_s[p->next_output] <= view->t + 1e-9) {
-    if (fabs(p->output->times_s[p->next_output] - view->t) <= 1e-9)
-      p->h5_status = rfl_h5out_write_fields(p->h5, view);
-    p->next_output++;
-  }
-  /* the end-of-RF slice now: after a cool-down the final fields are no longer those */
-  if (p->figures && !p->slice_done && fabs(view->t - p->kase->generator.duration_s) <= 1e-9) {
-    char fig[RFL_PATH_MAX + 32];
-    p->slice_done = 1;
-    snprintf(fig, sizeof fig, "%s/slice_end_of_rf.png", p->figures);
-    p->figure_status = rfl_figure_slice(fig, view, p->summary, NULL);
-  }
-  if (p->h5_status != RFL_OK || p->figure_status != RFL_OK) stop = 1;
-  p->step++;
-  if (p->verbose)
-    fprintf(stderr,
-            "t = %8.3f s  V = %7.3f V  P = %7.3f W  Z = %7.2f ohm  T_tc = %7.3f C  Tmax = %7.3f C  "
-            "iterations: potential %d, heat %d, passes %d\n",
-            smp->t, smp->voltage, smp->power, smp->impedance, smp->thermocouple_C, smp->tissue_max_C,
-            smp->iterations_potential, smp->iterations_heat, smp->passes);
-  double t = now_s();
-  if (p->progress && t - p->last_print > 0.25 && t - p->start > 1.0) {
-    double frac = (double)p->step / (double)p->nsteps;
-    double eta = frac > 0 ? (t - p->start) * (1.0 - frac) / frac : 0.0;
-    fprintf(stderr, "\r  t = %6.1f / %.1f s, step %zu / %zu, T_tc %.1f C, ETA %.0f s   ", smp->t,
-            p->t_end, p->step, p->nsteps, smp->thermocouple_C, eta);
-    p->last_print = t;
-  }
-  return stop;
-}
-
-/* The figures drawn after the run: time series and peak-temperature slice. */
-static rfl_status write_figures(const char *dir, const rfl_simulation *sim, const rfl_sample *samples,
-                                size_t n, const rfl_summary *summary, const rfl_case *kase) {
-  char path[RFL_PATH_MAX + 32];
-  snprintf(path, sizeof path, "%s/timeseries.png", dir);
-  RFL_CHECK(rfl_figure_timeseries(path, samples, n, summary, kase));
-  rfl_figure_slice_options o;
-  rfl_figure_slice_defaults(&o);
-  o.field = RFL_FIGURE_PEAK;
-  rfl_field_view view = rfl_simulation_view(sim);
-  snprintf(path, sizeof path, "%s/slice_peak.png", dir);
-  return rfl_figure_slice(path, &view, summary, &o);
-}
 
 int rfl_cmd_run(int argc, char **argv) {
   static const struct option longopts[] = {
@@ -210,70 +130,33 @@ int rfl_cmd_run(int argc, char **argv) {
     return 4;
   }
 
-  /* set up (untimed) */
-  double t_setup = now_s();
-  rfl_grid *grid = NULL;
-  rfl_geometry *geo = NULL;
-  rfl_simulation *sim = NULL;
-  rfl_monitor *mon = NULL;
-  rfl_h5out *h5 = NULL;
+  /* set up (untimed): the results file's path first, then grid, geometry, simulation */
   char h5path[RFL_PATH_MAX];
-  static rfl_summary summary;
-  if ((st = rfl_grid_create(&kase.grid, &grid)) != RFL_OK || (st = rfl_geometry_create(&kase, grid, &geo)) != RFL_OK ||
-      (st = rfl_simulation_create(&kase, grid, geo, &sim)) != RFL_OK ||
-      (st = rfl_monitor_create(&kase, grid, geo, sim, &summary, &mon)) != RFL_OK)
-    goto done;
+  st = RFL_OK;
   if (no_output) {
     h5path[0] = '\0';
   } else if (output) {
-    if (snprintf(h5path, sizeof h5path, "%s", output) >= (int)sizeof h5path) {
+    if (snprintf(h5path, sizeof h5path, "%s", output) >= (int)sizeof h5path)
       st = RFL_ERROR(RFL_EUSAGE, "--output: path longer than %d characters", RFL_PATH_MAX - 1);
-      goto done;
-    }
-  } else if ((st = rfl_h5out_default_path(&kase, h5path, sizeof h5path)) != RFL_OK) {
-    goto done;
+  } else {
+    st = rfl_h5out_default_path(&kase, h5path, sizeof h5path);
   }
-  if (!no_output && ((st = rfl_h5out_open(h5path, NULL, &h5)) != RFL_OK ||
-                     (st = rfl_h5out_write_grid(h5, grid, geo, &kase)) != RFL_OK))
-    goto done;
-  summary.threads = rfl_parallel_threads();
+  rfl_case_job_options jopt = {.h5path = no_output ? NULL : h5path, .figures = figures,
+                               .progress = !quiet && !verbose && isatty(fileno(stderr)),
+                               .verbose = verbose};
+  rfl_case_job *job = NULL;
+  if (st == RFL_OK) st = rfl_case_job_create(&kase, &jopt, &job);
 
   /* run (timed) */
-  run_progress prog = {.monitor = mon, .nsteps = rfl_simulation_step_count(sim),
-                       .t_end = kase.generator.duration_s + kase.generator.cooldown_s,
-                       .progress = !quiet && !verbose && isatty(fileno(stderr)), .verbose = verbose,
-                       .h5 = h5, .output = &kase.output, .figures = figures, .kase = &kase,
-                       .summary = &summary};
-  double t_run = now_s();
-  prog.start = prog.last_print = t_run;
-  summary.setup_s = t_run - t_setup;
-  st = rfl_simulation_run(sim, observe, &prog);
-  if (prog.progress && t_run + 1.0 < now_s()) fprintf(stderr, "\r%*s\r", 78, "");
-  if (st == RFL_OK) st = prog.h5_status;
-  if (st == RFL_OK) st = prog.figure_status;
-  if (st == RFL_OK) st = rfl_monitor_status(mon);
-  if (st == RFL_OK) st = rfl_monitor_finish(mon);
-  summary.wall_s = now_s() - t_run;
-  if (st != RFL_OK) goto done;
+  if (st == RFL_OK) st = rfl_case_job_run(job);
 
   /* report */
-  if (!quiet) rfl_summary_print(stdout, &summary);
-  if (json) st = rfl_summary_write_json(json, &summary);
-  size_t nsamples = 0;
-  const rfl_sample *samples = rfl_simulation_samples(sim, &nsamples);
-  if (h5 && st == RFL_OK) st = rfl_h5out_write_series(h5, samples, nsamples);
-  if (h5 && st == RFL_OK) st = rfl_h5out_write_summary(h5, &summary);
-  if (figures && st == RFL_OK) st = write_figures(figures, sim, samples, nsamples, &summary, &kase);
-
-done:;
-  /* commit only a complete run; otherwise the temporary file goes and an older result stays */
-  rfl_status h5st = rfl_h5out_close(h5, st == RFL_OK);
-  if (st == RFL_OK) st = h5st;
+  const rfl_summary *summary = job ? rfl_case_job_summary(job) : NULL;
+  if (st == RFL_OK && !quiet) rfl_summary_print(stdout, summary);
+  if (st == RFL_OK && json) st = rfl_summary_write_json(json, summary);
+  if (st == RFL_OK) st = rfl_case_job_write_results(job);
+  int nflags = summary ? summary->nflags : 0;
+  st = rfl_case_job_close(job, st);
   if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
-  int code = st != RFL_OK ? rfl_status_exit_code(st) : (summary.nflags > 0 ? 1 : 0);
-  rfl_monitor_free(mon);
-  rfl_simulation_free(sim);
-  rfl_geometry_free(geo);
-  rfl_grid_free(grid);
-  return code;
+  return st != RFL_OK ? rfl_status_exit_code(st) : (nflags > 0 ? 1 : 0);
 }

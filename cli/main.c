@@ -21,6 +21,8 @@ static const command commands[] = {
     {"check", rfl_cmd_check,
      "validate a case, print it resolved (as a case file) and report its grid and geometry"},
     {"run", rfl_cmd_run, "simulate a case: lesion size, generator figures, safety flags"},
+    {"sweep", rfl_cmd_sweep, "run a parameter sweep (serial, MPI task farm or job-array shards) into a table"},
+    {"merge", rfl_cmd_merge, "merge the results of a sweep's shards into one table"},
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
 

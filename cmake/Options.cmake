@@ -1,4 +1,4 @@
-# Build options. MPI is off until the sweep scheduler needs it.
+# Build options. MPI (the sweep's task farm) is off by default; the presets turn it on.
 option(RFL_WITH_MPI "Build the MPI task farm for sweeps" OFF)
 option(RFL_BUILD_TESTS "Build the cmocka test suite" ON)
 option(RFL_BUILD_BENCH "Build the benchmark harness in bench/" ON)

@@ -1545,3 +1545,108 @@ rfl_status rfl_figure_timeseries(const char *path, const rfl_sample *samples, si
   free(buf);
   return figure_close(&f, RFL_OK);
 }
+
+/* ---- sweep figure --------------------------------------------------------------------------- */
+
+typedef struct {
+  double x, y;
+  size_t group; /* index into the group labels */
+} sweep_point;
+
+static int by_group_then_x(const void *a, const void *b) {
+  const sweep_point *p = a, *q = b;
+  if (p->group != q->group) return p->group < q->group ? -1 : 1;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const char *metric, const char *xname,
+                            const char *group) {
+  if (!path || !t || !metric || !xname) return RFL_ERROR(RFL_EINPUT, "sweep figure: missing file name or columns");
+  fig_format fmt;
+  RFL_CHECK(figure_format(path, &fmt));
+  int cy = rfl_results_table_column(t, metric), cx = rfl_results_table_column(t, xname);
+  int cg = group ? rfl_results_table_column(t, group) : -1;
+  const char *missing = cy < 0 ? metric : cx < 0 ? xname : group && cg < 0 ? group : NULL;
+  if (missing) return RFL_ERROR(RFL_EINPUT, "%s: sweep figure: expected a column of the results table, found '%s'", path, missing);
+  int cstatus = rfl_results_table_column(t, "status");
+  sweep_point *pts = malloc((t->nrows ? t->nrows : 1) * sizeof *pts);
+  char (*labels)[64] = malloc((t->nrows ? t->nrows : 1) * sizeof *labels);
+  if (!pts || !labels) {
+    free(pts);
+    free(labels);
+    return RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the sweep figure", path);
+  }
+  size_t np = 0, ng = 0;
+  char nb[64];
+  for (size_t r = 0; r < t->nrows; ++r) {
+    if (cstatus >= 0 && strcmp(rfl_results_table_text(t, r, cstatus, nb, sizeof nb), "failed") == 0) continue;
+    double x = rfl_results_table_number(t, r, cx), y = rfl_results_table_number(t, r, cy);
+    if (!isfinite(x) || !isfinite(y)) continue;
+    const char *g = cg >= 0 ? rfl_results_table_text(t, r, cg, nb, sizeof nb) : "";
+    size_t k = 0;
+    while (k < ng && strcmp(labels[k], g) != 0) ++k;
+    if (k == ng) snprintf(labels[ng++], sizeof labels[0], "%s", g);
+    pts[np++] = (sweep_point){x, y, k};
+  }
+  qsort(pts, np, sizeof *pts, by_group_then_x);
+
+  enum { W = 1000, H = 640, LEFT = 96, RIGHT = 230, TOP = 84, BOTTOM = 70 };
+  figure f;
+  rfl_status st = figure_open(&f, path, W, H, 1.0);
+  if (st != RFL_OK) {
+    free(pts);
+    free(labels);
+    return st;
+  }
+  cairo_t *cr = f.cr;
+  panel p = {LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM, INFINITY, -INFINITY, INFINITY, -INFINITY};
+  for (size_t i = 0; i < np; ++i) {
+    p.t0 = fmin(p.t0, pts[i].x), p.t1 = fmax(p.t1, pts[i].x);
+    p.y0 = fmin(p.y0, pts[i].y), p.y1 = fmax(p.y1, pts[i].y);
+  }
+  nice_range(&p.t0, &p.t1);
+  nice_range(&p.y0, &p.y1);
+  char title[400];
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  snprintf(title, sizeof title, "%s against %s", metric, xname);
+  text(cr, LEFT, 34, title, 21, 1, 0.0, 0.0);
+  snprintf(title, sizeof title, "%zu of %zu cases%s%s", np, t->nrows, group ? ", one curve per " : "", group ? group : "");
+  cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+  text(cr, LEFT, 62, title, 15, 0, 0.0, 0.0);
+  panel_frame(cr, &p, metric, 1, INFINITY);
+  static const rgb palette[8] = {{0.12, 0.47, 0.71}, {1.0, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
+                                 {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.09, 0.75, 0.81}};
+  double *xs = malloc((np ? np : 1) * 2 * sizeof *xs);
+  if (!xs) {
+    free(pts);
+    free(labels);
+    return figure_close(&f, RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the sweep figure", path));
+  }
+  double *ys = xs + (np ? np : 1), ly = p.y + 12;
+  for (size_t k = 0, i = 0; k < ng; ++k) {
+    size_t n = 0;
+    for (; i < np && pts[i].group == k; ++i, ++n) xs[n] = pts[i].x, ys[n] = pts[i].y;
+    rgb col = palette[k % 8];
+    panel_series(cr, &p, xs, ys, n, 1, col, 2.2, k >= 8);
+    for (size_t j = 0; j < n; ++j) {
+      cairo_arc(cr, px_t(&p, xs[j]), px_y(&p, ys[j]), 4.0, 0, 2 * RFL_PI);
+      set_rgb(cr, col);
+      cairo_fill(cr);
+    }
+    if (group) {
+      if (k == 0) { /* the group's key without its section, then one line per value */
+        const char *dot = strrchr(group, '.');
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, W - RIGHT + 22, ly, dot ? dot + 1 : group, 13, 1, 0.0, 0.5);
+        ly += 22;
+      }
+      ly += ts_legend(cr, W - RIGHT + 22, ly, col, k >= 8, labels[k]);
+    }
+  }
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  text(cr, p.x + 0.5 * p.w, p.y + p.h + 46, xname, 14, 0, 0.5, 0.0);
+  free(xs);
+  free(pts);
+  free(labels);
+  return figure_close(&f, RFL_OK);
+}

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "case.h"
+#include "results_table.h"
 #include "simulation.h"
 #include "status.h"
 #include "summary.h"
@@ -92,5 +93,12 @@ rfl_status rfl_figure_slice(const char *path, const rfl_field_view *view, const 
  * unknown extension, RFL_ENOMEM, RFL_EIO as above. */
 rfl_status rfl_figure_timeseries(const char *path, const rfl_sample *samples, size_t n,
                                  const rfl_summary *summary, const rfl_case *kase);
+
+/* A sweep figure: the results-table column `metric` against the column `x`, one curve (in x
+ * order, with a dot per case) for each value of the column `group` (NULL: one curve).
+ * Failed cases and non-finite values are left out. Errors: RFL_EINPUT for a column the
+ * table lacks or an unknown extension, RFL_ENOMEM, RFL_EIO as above. */
+rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const char *metric, const char *x,
+                            const char *group);
 
 #endif

@@ -1,0 +1,161 @@
+/* One case from a validated rfl_case to its summary (see case_job.h): the part of
+ * `rflesion run` that `rflesion sweep` shares. The step observer feeds the monitor, writes
+ * field snapshots exactly at the requested output times (steps end on them), draws the
+ * end-of-RF slice at t = duration (after a cool-down the final fields are no longer
+ * those), prints progress, and calls the caller's poll hook. Nothing here prints results
+ * or maps statuses to exit codes. */
+#include "case_job.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "figures.h"
+#include "geometry.h"
+#include "grid.h"
+#include "h5out.h"
+#include "parallel.h"
+#include "simulation.h"
+
+struct rfl_case_job {
+  const rfl_case *kase;
+  rfl_case_job_options opt;
+  rfl_grid *grid;
+  rfl_geometry *geo;
+  rfl_simulation *sim;
+  rfl_monitor *mon;
+  rfl_h5out *h5;
+  double t_setup;
+  rfl_summary summary;
+};
+
+typedef struct {
+  rfl_case_job *job;
+  double start, last_print;
+  size_t step, nsteps;
+  double t_end;
+  int next_output;
+  rfl_status h5_status;
+  int slice_done;
+  rfl_status figure_status;
+} progress;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx) {
+  progress *p = ctx;
+  rfl_case_job *job = p->job;
+  const rfl_output_settings *output = &job->kase->output;
+  int stop = rfl_monitor_observe(view, smp, job->mon);
+  /* steps end exactly on the output times (simulation.h); same matching as the monitor */
+  while (job->h5 && p->h5_status == RFL_OK && p->next_output < output->ntimes &&
+         output->times_s[p->next_output] <= view->t + 1e-9) {
+    if (fabs(output->times_s[p->next_output] - view->t) <= 1e-9)
+      p->h5_status = rfl_h5out_write_fields(job->h5, view);
+    p->next_output++;
+  }
+  if (job->opt.figures && !p->slice_done && fabs(view->t - job->kase->generator.duration_s) <= 1e-9) {
+    char fig[RFL_PATH_MAX + 32];
+    p->slice_done = 1;
+    snprintf(fig, sizeof fig, "%s/slice_end_of_rf.png", job->opt.figures);
+    p->figure_status = rfl_figure_slice(fig, view, &job->summary, NULL);
+  }
+  if (p->h5_status != RFL_OK || p->figure_status != RFL_OK) stop = 1;
+  p->step++;
+  if (job->opt.verbose)
+    fprintf(stderr,
+            "t = %8.3f s  V = %7.3f V  P = %7.3f W  Z = %7.2f ohm  T_tc = %7.3f C  Tmax = %7.3f C  "
+            "iterations: potential %d, heat %d, passes %d\n",
+            smp->t, smp->voltage, smp->power, smp->impedance, smp->thermocouple_C, smp->tissue_max_C,
+            smp->iterations_potential, smp->iterations_heat, smp->passes);
+  double t = now_s();
+  if (job->opt.progress && t - p->last_print > 0.25 && t - p->start > 1.0) {
+    double frac = (double)p->step / (double)p->nsteps;
+    double eta = frac > 0 ? (t - p->start) * (1.0 - frac) / frac : 0.0;
+    fprintf(stderr, "\r  t = %6.1f / %.1f s, step %zu / %zu, T_tc %.1f C, ETA %.0f s   ", smp->t, p->t_end,
+            p->step, p->nsteps, smp->thermocouple_C, eta);
+    p->last_print = t;
+  }
+  if (job->opt.poll) job->opt.poll(job->opt.poll_ctx);
+  return stop;
+}
+
+rfl_status rfl_case_job_create(const rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out) {
+  rfl_case_job *job = calloc(1, sizeof *job);
+  *out = job;
+  if (!job) return RFL_ERROR(RFL_ENOMEM, "out of memory for a case");
+  job->kase = kase;
+  if (opt) job->opt = *opt;
+  job->t_setup = now_s();
+  rfl_status st;
+  if ((st = rfl_grid_create(&kase->grid, &job->grid)) != RFL_OK ||
+      (st = rfl_geometry_create(kase, job->grid, &job->geo)) != RFL_OK ||
+      (st = rfl_simulation_create(kase, job->grid, job->geo, &job->sim)) != RFL_OK ||
+      (st = rfl_monitor_create(kase, job->grid, job->geo, job->sim, &job->summary, &job->mon)) != RFL_OK)
+    return st;
+  if (job->opt.h5path && ((st = rfl_h5out_open(job->opt.h5path, NULL, &job->h5)) != RFL_OK ||
+                          (st = rfl_h5out_write_grid(job->h5, job->grid, job->geo, kase)) != RFL_OK))
+    return st;
+  job->summary.threads = rfl_parallel_threads();
+  return RFL_OK;
+}
+
+rfl_status rfl_case_job_run(rfl_case_job *job) {
+  const rfl_case *kase = job->kase;
+  progress prog = {.job = job, .nsteps = rfl_simulation_step_count(job->sim),
+                   .t_end = kase->generator.duration_s + kase->generator.cooldown_s};
+  double t_run = now_s();
+  prog.start = prog.last_print = t_run;
+  job->summary.setup_s = t_run - job->t_setup;
+  rfl_status st = rfl_simulation_run(job->sim, observe, &prog);
+  if (job->opt.progress && t_run + 1.0 < now_s()) fprintf(stderr, "\r%*s\r", 78, "");
+  if (st == RFL_OK) st = prog.h5_status;
+  if (st == RFL_OK) st = prog.figure_status;
+  if (st == RFL_OK) st = rfl_monitor_status(job->mon);
+  if (st == RFL_OK) st = rfl_monitor_finish(job->mon);
+  job->summary.wall_s = now_s() - t_run;
+  return st;
+}
+
+/* The figures drawn after the run: time series and peak-temperature slice. */
+static rfl_status write_figures(const rfl_case_job *job, const rfl_sample *samples, size_t n) {
+  char path[RFL_PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/timeseries.png", job->opt.figures);
+  RFL_CHECK(rfl_figure_timeseries(path, samples, n, &job->summary, job->kase));
+  rfl_figure_slice_options o;
+  rfl_figure_slice_defaults(&o);
+  o.field = RFL_FIGURE_PEAK;
+  rfl_field_view view = rfl_simulation_view(job->sim);
+  snprintf(path, sizeof path, "%s/slice_peak.png", job->opt.figures);
+  return rfl_figure_slice(path, &view, &job->summary, &o);
+}
+
+rfl_status rfl_case_job_write_results(rfl_case_job *job) {
+  size_t nsamples = 0;
+  const rfl_sample *samples = rfl_simulation_samples(job->sim, &nsamples);
+  rfl_status st = RFL_OK;
+  if (job->h5) st = rfl_h5out_write_series(job->h5, samples, nsamples);
+  if (job->h5 && st == RFL_OK) st = rfl_h5out_write_summary(job->h5, &job->summary);
+  if (job->opt.figures && st == RFL_OK) st = write_figures(job, samples, nsamples);
+  return st;
+}
+
+const rfl_summary *rfl_case_job_summary(const rfl_case_job *job) { return &job->summary; }
+
+rfl_status rfl_case_job_close(rfl_case_job *job, rfl_status st) {
+  if (!job) return st;
+  /* commit only a complete run; otherwise the temporary file goes and an older result stays */
+  rfl_status h5st = rfl_h5out_close(job->h5, st == RFL_OK);
+  if (st == RFL_OK) st = h5st;
+  rfl_monitor_free(job->mon);
+  rfl_simulation_free(job->sim);
+  rfl_geometry_free(job->geo);
+  rfl_grid_free(job->grid);
+  free(job);
+  return st;
+}

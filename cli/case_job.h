@@ -1,0 +1,46 @@
+/* One case, start to finish, for the commands that run cases (run, sweep): grid, geometry,
+ * simulation and monitor, an optional HDF5 results file with field snapshots at [output]
+ * times_s, optional figures, and the summary. The caller reads and validates the case and
+ * decides what to report; the job does the work in the order a run needs it:
+ *
+ *   rfl_case_job_create   set up (untimed): grid, geometry, simulation, monitor, results
+ *                         file opened with the grid and case written
+ *   rfl_case_job_run      the timed run: every step observed (monitor, snapshots, the
+ *                         end-of-RF slice figure, progress), then the final measurements
+ *   rfl_case_job_write_results   time series and summary into the results file, the
+ *                         time-series and peak-temperature figures
+ *   rfl_case_job_close    commits the results file only when the job succeeded (else the
+ *                         temporary file goes), frees everything
+ *
+ * The summary lives in the job (it points into the monitor's history): read it before
+ * closing. The case must outlive the job. */
+#ifndef RFL_CASE_JOB_H
+#define RFL_CASE_JOB_H
+
+#include "case.h"
+#include "status.h"
+#include "summary.h"
+
+typedef struct {
+  const char *h5path;  /* HDF5 results file (+ XDMF sidecar), or NULL for none */
+  const char *figures; /* existing directory for figures, or NULL */
+  int progress;        /* a progress line on standard error (terminals) */
+  int verbose;         /* per-step figures on standard error */
+  /* Called after every step (the sweep's task farm answers its workers here); may be NULL. */
+  void (*poll)(void *ctx);
+  void *poll_ctx;
+} rfl_case_job_options;
+
+typedef struct rfl_case_job rfl_case_job;
+
+/* Sets up the job; on failure *out is still a job to close (it holds the status). */
+rfl_status rfl_case_job_create(const rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out);
+rfl_status rfl_case_job_run(rfl_case_job *job);
+rfl_status rfl_case_job_write_results(rfl_case_job *job);
+const rfl_summary *rfl_case_job_summary(const rfl_case_job *job);
+
+/* Commits the results file if st is RFL_OK, frees the job (NULL is fine) and returns st, or
+ * the commit's failure when st was RFL_OK. */
+rfl_status rfl_case_job_close(rfl_case_job *job, rfl_status st);
+
+#endif

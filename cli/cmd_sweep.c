@@ -1,0 +1,641 @@
+/* rflesion sweep CASE: run a parameter sweep (docs/hpc.md; syntax in docs/case-format.md).
+ *
+ * Phases: parse the options; read the [sweep] section and the --vary/--zip/--samples/--seed
+ * options into a sweep (models/sweep_spec); expand it and read every case through the case
+ * reader (base case + --set + one --set per varied key), so every value is validated like a
+ * line of a case file before anything runs, and estimate each case's cost (cells x steps);
+ * then either print the plan (--dry-run) or prepare the output directory (manifest: a
+ * restart must be the same sweep), pick this process's cases (a shard: --shard or a SLURM
+ * array task) that have no results record yet, and run them: one after another, or as an
+ * MPI task farm when mpirun/srun started several ranks. Each finished case is one results
+ * record written atomically; the table (results.h5 + results.csv) is assembled from all
+ * records at the end, unless this is one shard of several (then `rflesion merge` does it).
+ * A case that fails is recorded as failed with its message and the sweep goes on. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "case_job.h"
+#include "case_reader.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "grid.h"
+#include "parallel.h"
+#include "sweep_dir.h"
+#include "sweep_farm.h"
+#include "sweep_spec.h"
+
+#define MAX_FIGURES 16
+
+static const char sweep_usage[] =
+    "Usage: rflesion sweep CASE [options]\n"
+    "Run every case of a parameter sweep (the case's [sweep] section and --vary options) and\n"
+    "gather one row per case into DIR/results.h5 and DIR/results.csv. Started by mpirun or\n"
+    "srun with several ranks it becomes an MPI task farm; in a SLURM job array each array\n"
+    "task runs its shard. Run again with the same command to resume (docs/hpc.md).\n"
+    "\n"
+    "Options:\n"
+    "  --set SECTION.KEY=VALUE   override a case key in every case (repeatable)\n"
+    "  --vary KEY=VALUES         vary a case key (KEY as for --set): V1,V2,... or\n"
+    "                            START:STOP:STEP or uniform(A,B) or normal(MEAN,SD[,LO,HI])\n"
+    "  --zip KEY,KEY[,...]       move varied keys together (equal numbers of values)\n"
+    "  --samples N, --seed S     random draws of uniform()/normal() values, and their seed\n"
+    "  --out DIR                 output directory (required unless --dry-run)\n"
+    "  --dry-run                 print the number of cases, examples and the cost; run nothing\n"
+    "  --shard I/N               run only shard I of N (0 <= I < N); default from\n"
+    "                            SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT in a job array\n"
+    "  --fields                  also keep each case's HDF5 field file in DIR/fields/\n"
+    "  --figure METRIC:X[:GROUP] draw METRIC against X, one curve per GROUP value, into\n"
+    "                            DIR/figure-METRIC-vs-X[-by-GROUP].png (repeatable)\n"
+    "  --threads N               OpenMP threads per process (default: the OpenMP default)\n"
+    "  -q, --quiet               print nothing but errors\n"
+    "  -h, --help                this help\n"
+    "\n"
+    "Exit codes: 0 every case ok, 1 a case raised a safety flag, 2 bad input or usage,\n"
+    "3 a case failed numerically (recorded as failed; the others ran), 4 I/O or system failure.\n";
+
+typedef struct {
+  const char *path;      /* case file */
+  char *data;            /* its bytes */
+  size_t len;
+  const char *sets[RFL_CLI_MAX_SETS];
+  int nsets;
+  rfl_sweep sweep;
+  size_t ncases;
+  double *cost;          /* cells x steps per case */
+  const char *out;
+  int fields, quiet;
+  int rank, size;
+  size_t done, todo;     /* progress of this run (rank 0 / serial) */
+  rfl_case *kase;        /* scratch case */
+  rfl_summary *summary;  /* scratch copy of a job's summary */
+} sweep_ctx;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The --set list of one case: the global ones, then one per varied key. */
+static rfl_status case_sets(const sweep_ctx *c, size_t index, char (*buf)[RFL_CASE_MAX_LINE + 1], const char **sets,
+                            int *nsets) {
+  int n = 0;
+  for (int i = 0; i < c->nsets; i++) sets[n++] = c->sets[i];
+  for (int a = 0; a < c->sweep.naxes; a++) {
+    RFL_CHECK(rfl_sweep_case_set(&c->sweep, index, a, buf[a], sizeof buf[0]));
+    sets[n++] = buf[a];
+  }
+  *nsets = n;
+  return RFL_OK;
+}
+
+static rfl_status read_case(const sweep_ctx *c, size_t index, rfl_case *out, rfl_case_warnings *w) {
+  char buf[RFL_SWEEP_MAX_AXES][RFL_CASE_MAX_LINE + 1];
+  const char *sets[RFL_CLI_MAX_SETS + RFL_SWEEP_MAX_AXES];
+  int nsets;
+  RFL_CHECK(case_sets(c, index, buf, sets, &nsets));
+  rfl_case_read_options opt = {.sets = sets, .nsets = nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
+                               .warnings = w};
+  return rfl_case_read_buffer(c->path, c->data, c->len, &opt, out);
+}
+
+/* A rough step count: the time loop's steps at dt (and pulse_dt inside bursts). */
+static double estimate_steps(const rfl_case *k) {
+  const rfl_generator *g = &k->generator;
+  double dt = k->solver.dt_s > 0 ? k->solver.dt_s : 1.0;
+  double rf = g->duration_s / dt;
+  if (g->mode == RFL_GEN_PULSED && k->solver.pulse_dt_s > 0) {
+    double bursts = g->duration_s * g->pulse_frequency_Hz;
+    rf = bursts * (g->pulse_width_s / k->solver.pulse_dt_s + 2.0) + g->duration_s / dt;
+  }
+  return ceil(rf + g->cooldown_s / dt);
+}
+
+/* 64-bit FNV-1a of the resolved case without its comment lines (the first names the file). */
+static rfl_status case_hash(const rfl_case *k, uint64_t *hash) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return RFL_ERROR(RFL_ENOMEM, "out of memory hashing a case");
+  rfl_status st = rfl_case_write(f, k);
+  fclose(f);
+  if (!text) return RFL_ERROR(RFL_ENOMEM, "out of memory hashing a case");
+  uint64_t h = 1469598103934665603ULL;
+  int comment = 0, bol = 1;
+  for (size_t i = 0; i < len; i++) {
+    if (bol) comment = text[i] == ';';
+    bol = text[i] == '\n';
+    if (comment) continue;
+    h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+  }
+  free(text);
+  *hash = h;
+  return st;
+}
+
+/* The reader's message for a failed case, told as the sweep's: "ORIGIN: [sweep] KEY=VALUE
+ * (case I): ..." when a varied value is to blame, else "sweep case I (sets): ...". */
+static rfl_status case_error(const sweep_ctx *c, size_t index, rfl_status st) {
+  char msg[2048];
+  snprintf(msg, sizeof msg, "%s", rfl_error_message());
+  for (int a = 0; a < c->sweep.naxes; a++) {
+    char set[RFL_CASE_MAX_LINE + 1], prefix[RFL_CASE_MAX_LINE + 16];
+    if (rfl_sweep_case_set(&c->sweep, index, a, set, sizeof set) != RFL_OK) break;
+    snprintf(prefix, sizeof prefix, "--set %s: ", set);
+    if (strncmp(msg, prefix, strlen(prefix)) == 0)
+      return RFL_ERROR(st, "%s: [sweep] %s (case %zu of %zu): %s", c->sweep.axes[a].origin, set, index, c->ncases,
+                       msg + strlen(prefix));
+  }
+  char sets[1024] = "";
+  for (int a = 0; a < c->sweep.naxes; a++) {
+    char set[RFL_CASE_MAX_LINE + 1];
+    size_t n = strlen(sets);
+    if (rfl_sweep_case_set(&c->sweep, index, a, set, sizeof set) == RFL_OK)
+      snprintf(sets + n, sizeof sets - n, "%s%s", n ? " " : "", set);
+  }
+  return RFL_ERROR(st, "sweep case %zu of %zu (%s): %s", index, c->ncases, sets, msg);
+}
+
+/* Expands and validates every case; builds the manifest and the costs. */
+static rfl_status expand(sweep_ctx *c, char **manifest) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep manifest");
+  fprintf(f, "# rflesion sweep manifest: the expanded sweep of this directory (do not edit)\n");
+  fprintf(f, "# case file: %s\nrflesion-sweep 1\ncases %zu\n", c->path, c->ncases);
+  for (int i = 0; i < c->nsets; i++) fprintf(f, "set\t%s\n", c->sets[i]);
+  for (int a = 0; a < c->sweep.naxes; a++)
+    fprintf(f, "axis\t%s\t%s\t%d values\n", c->sweep.axes[a].key, c->sweep.axes[a].numeric ? "number" : "text",
+            c->sweep.axes[a].nvalues);
+  rfl_status st = RFL_OK;
+  for (size_t i = 0; i < c->ncases && st == RFL_OK; i++) {
+    rfl_error_clear();
+    st = read_case(c, i, c->kase, NULL);
+    if (st != RFL_OK) {
+      st = case_error(c, i, st);
+      break;
+    }
+    int n[3];
+    c->cost[i] = rfl_case_estimate_cells(&c->kase->grid, n) * estimate_steps(c->kase);
+    uint64_t h = 0;
+    st = case_hash(c->kase, &h);
+    fprintf(f, "case %zu\t%016llx", i, (unsigned long long)h);
+    for (int a = 0; a < c->sweep.naxes; a++)
+      fprintf(f, "\t%s", c->sweep.axes[a].values[rfl_sweep_value_index(&c->sweep, i, a)]);
+    fputc('\n', f);
+  }
+  fclose(f);
+  if (st != RFL_OK || !text) {
+    free(text);
+    return st != RFL_OK ? st : RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep manifest");
+  }
+  *manifest = text;
+  return RFL_OK;
+}
+
+/* ---- one case ----------------------------------------------------------------------------- */
+
+static void add_head(rfl_results_row *row, const sweep_ctx *c, size_t index, const char *status, const char *message,
+                     int exit_code, rfl_status *st) {
+  if (*st == RFL_OK) *st = rfl_results_row_add_int(row, "case", (long long)index);
+  if (*st == RFL_OK) *st = rfl_results_row_add_text(row, "status", status);
+  if (*st == RFL_OK) *st = rfl_results_row_add_text(row, "message", message);
+  if (*st == RFL_OK) *st = rfl_results_row_add_int(row, "exit_code", exit_code);
+  for (int a = 0; a < c->sweep.naxes && *st == RFL_OK; a++) {
+    const rfl_sweep_axis *ax = &c->sweep.axes[a];
+    const char *v = ax->values[rfl_sweep_value_index(&c->sweep, index, a)];
+    *st = ax->numeric ? rfl_results_row_add_real(row, ax->key, strtod(v, NULL)) : rfl_results_row_add_text(row, ax->key, v);
+  }
+}
+
+static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll poll, void *poll_ctx, void *ctx) {
+  sweep_ctx *c = ctx;
+  rfl_results_row_init(row, (long long)index);
+  double t0 = now_s();
+  rfl_error_clear();
+  rfl_status st = read_case(c, index, c->kase, NULL);
+  int have_case = st == RFL_OK, have_summary = 0;
+  char h5path[RFL_PATH_MAX];
+  if (c->fields) rfl_sweep_dir_fields_path(c->out, index, h5path, sizeof h5path);
+  rfl_case_job_options jopt = {.h5path = c->fields ? h5path : NULL, .poll = poll, .poll_ctx = poll_ctx};
+  rfl_case_job *job = NULL;
+  if (st == RFL_OK) st = rfl_case_job_create(c->kase, &jopt, &job);
+  if (st == RFL_OK) st = rfl_case_job_run(job);
+  if (st == RFL_OK) st = rfl_case_job_write_results(job);
+  if (st == RFL_OK) {
+    *c->summary = *rfl_case_job_summary(job); /* the job owns it; keep a copy */
+    have_summary = 1;
+  }
+  st = rfl_case_job_close(job, st);
+  char message[1024] = "";
+  if (st != RFL_OK) snprintf(message, sizeof message, "%s", rfl_error_message()[0] ? rfl_error_message() : rfl_strerror(st));
+  int nflags = st == RFL_OK && have_summary ? c->summary->nflags : 0;
+  const char *status = st != RFL_OK ? "failed" : nflags > 0 ? "flagged" : "ok";
+  int exit_code = st != RFL_OK ? rfl_status_exit_code(st) : nflags > 0 ? 1 : 0;
+  rfl_status rs = RFL_OK;
+  add_head(row, c, index, status, message, exit_code, &rs);
+  if (rs == RFL_OK)
+    rs = rfl_results_row_add_summary(row, st == RFL_OK ? c->summary : NULL, have_case ? c->kase : NULL);
+  if (rs == RFL_OK) rs = rfl_results_row_add_real(row, "wall_s", now_s() - t0);
+  return rs;
+}
+
+static rfl_status commit(const rfl_results_row *row, const char *who, void *ctx) {
+  sweep_ctx *c = ctx;
+  char host[64] = "?", whofull[160];
+  gethostname(host, sizeof host);
+  host[sizeof host - 1] = '\0';
+  snprintf(whofull, sizeof whofull, "%s on %s pid %ld", who, host, (long)getpid());
+  RFL_CHECK(rfl_sweep_dir_commit_row(c->out, row, whofull));
+  c->done++;
+  if (!c->quiet) {
+    const rfl_results_cell *s = rfl_results_row_find(row, "status"), *w = rfl_results_row_find(row, "wall_s");
+    const rfl_results_cell *lw = rfl_results_row_find(row, "lesion_width_mm"), *ll = rfl_results_row_find(row, "lesion_length_mm");
+    const rfl_results_cell *m = rfl_results_row_find(row, "message");
+    printf("[%zu/%zu] case %lld %s (%s, %.2f s)", c->done, c->todo, row->index, s ? s->text : "?", who, w ? w->num : NAN);
+    if (s && strcmp(s->text, "failed") == 0 && m) printf(": %s\n", m->text);
+    else if (lw && ll) printf(": lesion %.2f x %.2f mm\n", lw->num, ll->num);
+    else printf("\n");
+    fflush(stdout);
+  }
+  return RFL_OK;
+}
+
+/* ---- planning ------------------------------------------------------------------------------ */
+
+typedef struct {
+  size_t index;
+  double cost;
+} costed;
+
+static int longest_first(const void *a, const void *b) {
+  const costed *p = a, *q = b;
+  if (p->cost != q->cost) return p->cost > q->cost ? -1 : 1;
+  return (p->index > q->index) - (p->index < q->index);
+}
+
+/* The cases of shard `shard` of `nshards`: every nshards-th of the longest-first order, so
+ * shards get similar work. Returned longest first (farm) or by index (one process). */
+static rfl_status plan(const sweep_ctx *c, int shard, int nshards, int by_index, size_t **out, size_t *n) {
+  costed *all = malloc((c->ncases ? c->ncases : 1) * sizeof *all);
+  size_t *q = malloc((c->ncases ? c->ncases : 1) * sizeof *q);
+  if (!all || !q) {
+    free(all);
+    free(q);
+    return RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep's queue");
+  }
+  for (size_t i = 0; i < c->ncases; i++) all[i] = (costed){i, c->cost[i]};
+  qsort(all, c->ncases, sizeof *all, longest_first);
+  size_t m = 0;
+  for (size_t k = 0; k < c->ncases; k++)
+    if ((int)(k % (size_t)nshards) == shard) q[m++] = all[k].index;
+  free(all);
+  if (by_index)
+    for (size_t i = 1; i < m; i++) /* insertion sort of the shard's indices */
+      for (size_t j = i; j > 0 && q[j - 1] > q[j]; j--) {
+        size_t t = q[j];
+        q[j] = q[j - 1];
+        q[j - 1] = t;
+      }
+  *out = q;
+  *n = m;
+  return RFL_OK;
+}
+
+static void print_dry_run(const sweep_ctx *c, int shard, int nshards, size_t nmine) {
+  printf("Sweep of %s: %zu case%s", c->path, c->ncases, c->ncases == 1 ? "" : "s");
+  if (c->sweep.naxes) {
+    printf(" (");
+    for (int a = 0; a < c->sweep.naxes; a++)
+      printf("%s%s: %d value%s", a ? "; " : "", c->sweep.axes[a].key, c->sweep.axes[a].nvalues,
+             c->sweep.axes[a].nvalues == 1 ? "" : "s");
+    printf("; %d group%s in the product)", c->sweep.ngroups, c->sweep.ngroups == 1 ? "" : "s");
+  }
+  printf("\n");
+  size_t show[5] = {0, 1, 2, c->ncases - 2, c->ncases - 1};
+  int nshow = c->ncases <= 5 ? (int)c->ncases : 5;
+  printf("Examples:\n");
+  for (int k = 0; k < nshow; k++) {
+    size_t i = c->ncases <= 5 ? (size_t)k : show[k];
+    if (c->ncases > 5 && k == 3) printf("  ...\n");
+    printf("  case %zu:", i);
+    for (int a = 0; a < c->sweep.naxes; a++) {
+      char set[RFL_CASE_MAX_LINE + 1];
+      if (rfl_sweep_case_set(&c->sweep, i, a, set, sizeof set) == RFL_OK) printf(" %s", set);
+    }
+    printf("%s  (%.3g cell-steps)\n", c->sweep.naxes ? "" : " the base case", c->cost[i]);
+  }
+  double total = 0, lo = INFINITY, hi = 0;
+  for (size_t i = 0; i < c->ncases; i++) total += c->cost[i], lo = fmin(lo, c->cost[i]), hi = fmax(hi, c->cost[i]);
+  /* about 2 us per cell-step on one core (RC-1-like cases, docs/performance.md): a guide only */
+  printf("Estimated cost: %.3g cell-steps (cells x time steps; smallest case %.3g, largest %.3g), roughly %.0f s of "
+         "one core at 2 us per cell-step\n", total, lo, hi, 2e-6 * total);
+  if (nshards > 1) printf("This process: shard %d of %d, %zu cases\n", shard, nshards, nmine);
+}
+
+/* ---- the command ---------------------------------------------------------------------------- */
+
+static int parse_shard(const char *s, int *i, int *n) {
+  char *end;
+  long a = strtol(s, &end, 10);
+  if (end == s || *end != '/') return 0;
+  const char *t = end + 1;
+  long b = strtol(t, &end, 10);
+  if (end == t || *end || b < 1 || b > 1000000 || a < 0 || a >= b) return 0;
+  *i = (int)a;
+  *n = (int)b;
+  return 1;
+}
+
+/* Shard from a SLURM job array: task ID - MIN of COUNT tasks. 0 if not in an array. */
+static int slurm_shard(int *i, int *n) {
+  const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
+  const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+  if (!id || !count) return 0;
+  long a = strtol(id, NULL, 10), b = strtol(count, NULL, 10), m = min ? strtol(min, NULL, 10) : 0;
+  if (b < 1 || a - m < 0 || a - m >= b) return -1;
+  *i = (int)(a - m);
+  *n = (int)b;
+  return 1;
+}
+
+static int finish(sweep_ctx *c, int code) {
+  rfl_sweep_free(&c->sweep);
+  free(c->data);
+  free(c->cost);
+  free(c->kase);
+  free(c->summary);
+  rfl_farm_finalize();
+  return code;
+}
+
+/* Message from rank 0 only (every rank reaches the same input errors). */
+static int fail(sweep_ctx *c, rfl_status st) {
+  int code = rfl_status_exit_code(st);
+  if (c->rank == 0) fprintf(stderr, "rflesion: %s\n", rfl_error_message()[0] ? rfl_error_message() : rfl_strerror(st));
+  return finish(c, code);
+}
+
+static int usage_error(sweep_ctx *c, const char *fmt, const char *arg) {
+  if (c->rank == 0) {
+    fprintf(stderr, "rflesion sweep: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", sweep_usage);
+  }
+  return finish(c, 2);
+}
+
+int rfl_cmd_sweep(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"set", required_argument, NULL, 's'},     {"vary", required_argument, NULL, 'V'},
+      {"zip", required_argument, NULL, 'z'},     {"samples", required_argument, NULL, 'N'},
+      {"seed", required_argument, NULL, 'S'},    {"out", required_argument, NULL, 'o'},
+      {"dry-run", no_argument, NULL, 'd'},       {"shard", required_argument, NULL, 'x'},
+      {"fields", no_argument, NULL, 'F'},        {"figure", required_argument, NULL, 'g'},
+      {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+  sweep_ctx ctx = {0}, *c = &ctx;
+  rfl_sweep_init(&c->sweep);
+  /* MPI first: every rank parses the same arguments and reaches the same verdicts */
+  rfl_status st = rfl_farm_init(&c->rank, &c->size);
+  if (st != RFL_OK) return fail(c, st);
+  struct {
+    const char *option, *text;
+  } sweep_opts[RFL_CLI_MAX_SETS];
+  int nsweep_opts = 0, dry_run = 0, shard = -1, nshards = 0, threads = -1;
+  const char *figures[MAX_FIGURES];
+  int nfigures = 0;
+  optind = 0;
+  opterr = 0;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    switch (opt) {
+      case 's':
+        if (c->nsets == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 --set options, found more%s", "");
+        c->sets[c->nsets++] = optarg;
+        break;
+      case 'V':
+      case 'z':
+      case 'N':
+      case 'S':
+        if (nsweep_opts == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 sweep options, found more%s", "");
+        sweep_opts[nsweep_opts].option = opt == 'V' ? "vary" : opt == 'z' ? "zip" : opt == 'N' ? "samples" : "seed";
+        sweep_opts[nsweep_opts++].text = optarg;
+        break;
+      case 'o':
+        c->out = optarg;
+        break;
+      case 'd':
+        dry_run = 1;
+        break;
+      case 'x':
+        if (!parse_shard(optarg, &shard, &nshards))
+          return usage_error(c, "--shard: expected I/N with 0 <= I < N, found '%s'", optarg);
+        break;
+      case 'F':
+        c->fields = 1;
+        break;
+      case 'g':
+        if (nfigures == MAX_FIGURES) return usage_error(c, "expected at most 16 --figure options, found more%s", "");
+        figures[nfigures++] = optarg;
+        break;
+      case 't': {
+        char *end;
+        long v = strtol(optarg, &end, 10);
+        if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1024)
+          return usage_error(c, "--threads: expected an integer 1..1024, found '%s'", optarg);
+        threads = (int)v;
+        break;
+      }
+      case 'q':
+        c->quiet = 1;
+        break;
+      case 'h':
+        if (c->rank == 0) fputs(sweep_usage, stdout);
+        return finish(c, 0);
+      default:
+        return usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
+    }
+  }
+  if (optind != argc - 1) {
+    char n[32];
+    snprintf(n, sizeof n, "%d", argc - optind);
+    return usage_error(c, "expected one case file, found %s arguments", n);
+  }
+  c->path = argv[optind];
+  if (!c->out && !dry_run) return usage_error(c, "expected --out DIR (or --dry-run)%s", "");
+  if (shard < 0) {
+    int s = slurm_shard(&shard, &nshards);
+    if (s < 0) return usage_error(c, "expected SLURM_ARRAY_TASK_ID within the array, found '%s'",
+                                  getenv("SLURM_ARRAY_TASK_ID"));
+    if (s == 0) shard = 0, nshards = 1;
+  }
+#ifdef _OPENMP
+  if (threads > 0) omp_set_num_threads(threads);
+#endif
+
+  /* the sweep: the file's [sweep] section, then the command line's options */
+  c->kase = malloc(sizeof *c->kase);
+  c->summary = malloc(sizeof *c->summary);
+  if (!c->kase || !c->summary) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory"));
+  rfl_case_warnings warnings = {0};
+  rfl_case_read_options ropt = {.sets = c->sets, .nsets = c->nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
+                                .warnings = &warnings};
+  FILE *f = fopen(c->path, "rb");
+  if (!f) {
+    /* the reader's own message for a missing or unreadable file */
+    return fail(c, rfl_case_read(c->path, &ropt, c->kase));
+  }
+  c->data = malloc(RFL_CASE_MAX_BYTES + 1);
+  if (!c->data) {
+    fclose(f);
+    return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory"));
+  }
+  c->len = fread(c->data, 1, RFL_CASE_MAX_BYTES + 1, f);
+  fclose(f);
+  if (c->len > RFL_CASE_MAX_BYTES) return fail(c, rfl_case_read(c->path, &ropt, c->kase));
+  if ((st = rfl_sweep_read_text(&c->sweep, c->path, c->data, c->len)) != RFL_OK) return fail(c, st);
+  for (int i = 0; i < nsweep_opts; i++)
+    if ((st = rfl_sweep_add_option(&c->sweep, sweep_opts[i].option, sweep_opts[i].text)) != RFL_OK) return fail(c, st);
+  if ((st = rfl_sweep_finalize(&c->sweep)) != RFL_OK) return fail(c, st);
+  c->ncases = rfl_sweep_count(&c->sweep);
+  c->cost = malloc(c->ncases * sizeof *c->cost);
+  if (!c->cost) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases));
+
+  /* every case read and validated before anything runs; the first case's warnings shown */
+  rfl_error_clear();
+  if (read_case(c, 0, c->kase, &warnings) != RFL_OK) return fail(c, case_error(c, 0, RFL_EINPUT));
+  if (!c->quiet && c->rank == 0)
+    for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; ++i)
+      fprintf(stderr, "rflesion: warning: case 0: %s\n", warnings.text[i]);
+  char *manifest = NULL;
+  if ((st = expand(c, &manifest)) != RFL_OK) return fail(c, st);
+
+  /* --figure names must be columns: check them against case 0's row as a failed case */
+  if (nfigures) {
+    rfl_results_row proto;
+    rfl_results_table t;
+    rfl_results_table_init(&t);
+    rfl_results_row_init(&proto, 0);
+    read_case(c, 0, c->kase, NULL);
+    rfl_status ps = RFL_OK;
+    add_head(&proto, c, 0, "failed", "", 3, &ps);
+    if (ps == RFL_OK) ps = rfl_results_row_add_summary(&proto, NULL, c->kase);
+    if (ps == RFL_OK) ps = rfl_results_row_add_real(&proto, "wall_s", 0.0);
+    if (ps == RFL_OK) ps = rfl_results_table_add(&t, &proto);
+    if (ps == RFL_OK) ps = rfl_results_table_finish(&t);
+    for (int i = 0; i < nfigures && ps == RFL_OK; i++) ps = rfl_sweep_figure_check(&t, figures[i]);
+    rfl_results_row_free(&proto);
+    rfl_results_table_free(&t);
+    if (ps != RFL_OK) {
+      free(manifest);
+      return fail(c, ps);
+    }
+  }
+
+  size_t *queue = NULL, nqueue = 0;
+  if ((st = plan(c, shard, nshards, c->size == 1, &queue, &nqueue)) != RFL_OK) {
+    free(manifest);
+    return fail(c, st);
+  }
+  if (dry_run) {
+    if (c->rank == 0) {
+      print_dry_run(c, shard, nshards, nqueue);
+      printf("Execution: %s\n", c->size > 1 ? "MPI task farm" : nshards > 1 ? "one process, this shard" : "one process");
+    }
+    free(manifest);
+    free(queue);
+    return finish(c, 0);
+  }
+
+  /* the directory: rank 0 (or each shard) writes the manifest or checks it */
+  if (c->rank == 0) st = rfl_sweep_dir_prepare(c->out, manifest, c->fields);
+  int code0 = rfl_farm_bcast_int(st == RFL_OK ? 0 : rfl_status_exit_code(st));
+  if (code0 != 0) {
+    free(manifest);
+    free(queue);
+    return c->rank == 0 ? fail(c, st) : finish(c, code0);
+  }
+  size_t pending = 0;
+  if (c->rank == 0) {
+    for (size_t k = 0; k < nqueue; k++)
+      if (!rfl_sweep_dir_has_row(c->out, queue[k])) queue[pending++] = queue[k];
+    c->todo = pending;
+    if (!c->quiet) {
+      printf("Sweep of %s: %zu cases", c->path, c->ncases);
+      if (nshards > 1) printf(", shard %d of %d: %zu cases", shard, nshards, nqueue);
+      printf(", %zu to run", pending);
+      if (nqueue > pending) printf(" (%zu done before)", nqueue - pending);
+      if (c->size > 1) printf(", %d MPI ranks", c->size);
+      printf(", %d thread(s) each\n", rfl_parallel_threads());
+      fflush(stdout);
+    }
+  }
+
+  /* run */
+  double t0 = now_s();
+  st = rfl_farm_run(queue, c->rank == 0 ? pending : 0, run_case, commit, c);
+  double wall = now_s() - t0;
+  free(queue);
+  if (c->rank != 0) {
+    free(manifest);
+    return st != RFL_OK ? fail(c, st) : finish(c, 0);
+  }
+  if (st != RFL_OK) {
+    free(manifest);
+    return fail(c, st);
+  }
+
+  /* the table (all shards' records) or this shard's verdict */
+  rfl_results_table t;
+  rfl_results_table_init(&t);
+  size_t missing = 0, first[8];
+  const char *dirs[1] = {c->out};
+  st = rfl_sweep_dir_collect(dirs, 1, c->ncases, &t, &missing, first, 8);
+  int code = st != RFL_OK ? rfl_status_exit_code(st) : 0;
+  if (st == RFL_OK && missing == 0) {
+    st = rfl_sweep_dir_write_table(c->out, &t, manifest);
+    for (int i = 0; i < nfigures && st == RFL_OK; i++) {
+      char path[RFL_PATH_MAX + 512];
+      st = rfl_sweep_figure(c->out, &t, figures[i], path, sizeof path);
+      if (st == RFL_OK && !c->quiet) printf("Figure: %s\n", path);
+    }
+    if (st == RFL_OK) code = rfl_sweep_table_exit_code(&t);
+    if (st == RFL_OK && !c->quiet)
+      printf("Done: %zu cases in %.1f s (%.1f cases per minute); table %s/results.h5 and %s/results.csv\n", pending,
+             wall, wall > 0 ? 60.0 * (double)pending / wall : 0.0, c->out, c->out);
+  } else if (st == RFL_OK) {
+    /* one shard of several: judge its own cases, leave the table to rflesion merge */
+    rfl_results_table mine;
+    rfl_results_table_init(&mine);
+    size_t *q2 = NULL, n2 = 0;
+    st = plan(c, shard, nshards, 1, &q2, &n2);
+    for (size_t k = 0; st == RFL_OK && k < n2; k++) {
+      char path[RFL_PATH_MAX + 64];
+      rfl_results_row row;
+      rfl_sweep_dir_row_path(c->out, q2[k], path, sizeof path);
+      st = rfl_results_row_read(path, &row);
+      if (st == RFL_OK) st = rfl_results_table_add(&mine, &row);
+      rfl_results_row_free(&row);
+    }
+    if (st == RFL_OK) st = rfl_results_table_finish(&mine);
+    code = st == RFL_OK ? rfl_sweep_table_exit_code(&mine) : rfl_status_exit_code(st);
+    free(q2);
+    rfl_results_table_free(&mine);
+    if (st == RFL_OK && !c->quiet)
+      printf("Done: shard %d of %d (%zu cases in %.1f s); %zu cases of the sweep have no results yet: when every "
+             "shard has finished, 'rflesion merge %s' writes the table\n", shard, nshards, pending, wall, missing, c->out);
+  }
+  if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
+  rfl_results_table_free(&t);
+  free(manifest);
+  return finish(c, code);
+}

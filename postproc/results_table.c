@@ -1,0 +1,528 @@
+/* Rows, row records and the sweep results table (see results_table.h).
+ *
+ * Record format (version 1), one cell per line, names without blanks:
+ *   rflesion-row 1
+ *   i case 42
+ *   s status ok
+ *   n lesion_width_mm 5.2799999999999998
+ *   end
+ * Texts lose control characters (they become blanks), so a record is always one cell per
+ * line. Every file is written to NAME.tmp.PID, flushed to disk and renamed, so a reader
+ * sees a whole record or none; the "end" line also guards against a truncated copy. */
+#include "results_table.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rfl_version.h"
+
+void rfl_results_row_init(rfl_results_row *row, long long index) {
+  memset(row, 0, sizeof *row);
+  row->index = index;
+}
+
+void rfl_results_row_free(rfl_results_row *row) {
+  if (!row) return;
+  for (int i = 0; i < row->ncells; i++) free(row->cells[i].text);
+  free(row->cells);
+  row->cells = NULL;
+  row->ncells = row->capacity = 0;
+}
+
+static rfl_status add_cell(rfl_results_row *row, const char *name, rfl_results_type type, double num,
+                           const char *text) {
+  if (strlen(name) >= RFL_RESULTS_NAME_MAX || !name[0] || strpbrk(name, " \t\r\n"))
+    return RFL_ERROR(RFL_EINPUT, "results column '%.60s': expected a name of 1 to %d characters without blanks",
+                     name, RFL_RESULTS_NAME_MAX - 1);
+  for (int i = 0; i < row->ncells; i++)
+    if (strcmp(row->cells[i].name, name) == 0)
+      return RFL_ERROR(RFL_EINPUT, "results column '%s': given twice in the row of case %lld", name, row->index);
+  if (row->ncells == row->capacity) {
+    int cap = row->capacity ? 2 * row->capacity : 32;
+    rfl_results_cell *grown = realloc(row->cells, (size_t)cap * sizeof *grown);
+    if (!grown) return RFL_ERROR(RFL_ENOMEM, "out of memory for a results row");
+    row->cells = grown;
+    row->capacity = cap;
+  }
+  rfl_results_cell *c = &row->cells[row->ncells];
+  memset(c, 0, sizeof *c);
+  snprintf(c->name, sizeof c->name, "%s", name);
+  c->type = type;
+  c->num = num;
+  if (type == RFL_RESULTS_TEXT) {
+    size_t n = strlen(text ? text : "");
+    c->text = malloc(n + 1);
+    if (!c->text) return RFL_ERROR(RFL_ENOMEM, "out of memory for a results row");
+    for (size_t i = 0; i < n; i++) c->text[i] = (unsigned char)text[i] < 0x20 ? ' ' : text[i];
+    c->text[n] = '\0';
+  }
+  row->ncells++;
+  return RFL_OK;
+}
+
+rfl_status rfl_results_row_add_int(rfl_results_row *row, const char *name, long long v) {
+  return add_cell(row, name, RFL_RESULTS_INT, (double)v, NULL);
+}
+rfl_status rfl_results_row_add_real(rfl_results_row *row, const char *name, double v) {
+  return add_cell(row, name, RFL_RESULTS_REAL, v, NULL);
+}
+rfl_status rfl_results_row_add_text(rfl_results_row *row, const char *name, const char *v) {
+  return add_cell(row, name, RFL_RESULTS_TEXT, 0.0, v);
+}
+
+const rfl_results_cell *rfl_results_row_find(const rfl_results_row *row, const char *name) {
+  for (int i = 0; i < row->ncells; i++)
+    if (strcmp(row->cells[i].name, name) == 0) return &row->cells[i];
+  return NULL;
+}
+
+/* ---- the figures of a run --------------------------------------------------------------- */
+
+static rfl_status add_lesion(rfl_results_row *row, const char *prefix, const rfl_lesion_metrics *l) {
+  char name[RFL_RESULTS_NAME_MAX];
+  int have = l != NULL, found = have && l->found;
+  static const char *const what[] = {"width_mm", "length_mm", "distal_mm", "volume_mm3"};
+  double v[4] = {NAN, NAN, NAN, NAN};
+  if (have) { /* as the JSON summary: no lesion has size 0 and no distal projection */
+    v[0] = found ? 1e3 * l->width : 0.0;
+    v[1] = found ? 1e3 * l->length : 0.0;
+    v[2] = found ? 1e3 * l->distal : NAN;
+    v[3] = found ? 1e9 * l->volume : 0.0;
+  }
+  for (int i = 0; i < 4; i++) {
+    snprintf(name, sizeof name, "%s_%s", prefix, what[i]);
+    RFL_CHECK(rfl_results_row_add_real(row, name, v[i]));
+  }
+  return RFL_OK;
+}
+
+rfl_status rfl_results_row_add_summary(rfl_results_row *row, const rfl_summary *s, const rfl_case *kase) {
+  RFL_CHECK(add_lesion(row, "lesion", s ? &s->end_of_rf.lesion : NULL));
+  RFL_CHECK(add_lesion(row, "isotherm", s ? &s->end_of_rf.isotherm : NULL));
+  RFL_CHECK(add_lesion(row, "final_lesion", s ? &s->final.lesion : NULL));
+  const rfl_sample *g = s ? &s->generator_end : NULL;
+  RFL_CHECK(rfl_results_row_add_real(row, "voltage_V", g ? g->voltage : NAN));
+  RFL_CHECK(rfl_results_row_add_real(row, "power_W", g ? g->power : NAN));
+  RFL_CHECK(rfl_results_row_add_real(row, "impedance_ohm", g ? g->impedance : NAN));
+  RFL_CHECK(rfl_results_row_add_real(row, "energy_J", s ? s->energy.electrical : NAN));
+  RFL_CHECK(rfl_results_row_add_real(row, "thermocouple_C", g ? g->thermocouple_C : NAN));
+  RFL_CHECK(rfl_results_row_add_real(row, "peak_tissue_C", s ? s->peak_tissue_run_C : NAN));
+  int ns = s ? s->nstructures : kase ? kase->nstructures : 0;
+  for (int k = 0; k < ns; k++) {
+    const rfl_structure_report *r = s ? &s->structures[k] : NULL;
+    const char *sname = r ? r->structure->name : kase->structures[k].name;
+    char name[RFL_RESULTS_NAME_MAX];
+    snprintf(name, sizeof name, "%s.margin_mm", sname);
+    RFL_CHECK(rfl_results_row_add_real(row, name, r ? 1e3 * r->margin : NAN));
+    snprintf(name, sizeof name, "%s.isotherm_margin_mm", sname);
+    RFL_CHECK(rfl_results_row_add_real(row, name, r ? 1e3 * r->isotherm_margin : NAN));
+    snprintf(name, sizeof name, "%s.peak_C", sname);
+    RFL_CHECK(rfl_results_row_add_real(row, name, r ? r->peak_C : NAN));
+  }
+  char flags[RFL_MAX_FLAGS * 98] = "";
+  for (int i = 0; s && i < s->nflags; i++) {
+    size_t n = strlen(flags);
+    snprintf(flags + n, sizeof flags - n, "%s%s", i ? "; " : "", s->flags[i]);
+  }
+  RFL_CHECK(rfl_results_row_add_int(row, "nflags", s ? s->nflags : 0));
+  RFL_CHECK(rfl_results_row_add_text(row, "flags", flags));
+  RFL_CHECK(rfl_results_row_add_int(row, "cells", s ? (long long)s->cells : 0));
+  RFL_CHECK(rfl_results_row_add_int(row, "steps", s ? (long long)s->steps : 0));
+  return rfl_results_row_add_int(row, "threads", s ? s->threads : 0);
+}
+
+/* ---- row records -------------------------------------------------------------------------- */
+
+rfl_status rfl_results_row_format(const rfl_results_row *row, char **text) {
+  size_t size = 64;
+  for (int i = 0; i < row->ncells; i++)
+    size += strlen(row->cells[i].name) + 40 + (row->cells[i].text ? strlen(row->cells[i].text) : 0);
+  char *buf = malloc(size);
+  if (!buf) return RFL_ERROR(RFL_ENOMEM, "out of memory for a results record");
+  size_t n = (size_t)snprintf(buf, size, "rflesion-row 1\n");
+  for (int i = 0; i < row->ncells; i++) {
+    const rfl_results_cell *c = &row->cells[i];
+    if (c->type == RFL_RESULTS_INT)
+      n += (size_t)snprintf(buf + n, size - n, "i %s %lld\n", c->name, (long long)c->num);
+    else if (c->type == RFL_RESULTS_REAL)
+      n += (size_t)snprintf(buf + n, size - n, "n %s %.17g\n", c->name, c->num);
+    else
+      n += (size_t)snprintf(buf + n, size - n, "s %s %s\n", c->name, c->text);
+  }
+  snprintf(buf + n, size - n, "end\n");
+  *text = buf;
+  return RFL_OK;
+}
+
+rfl_status rfl_results_row_parse(const char *name, const char *text, rfl_results_row *row) {
+  rfl_results_row_init(row, -1);
+  const char *p = text;
+  int lineno = 0, ended = 0;
+  rfl_status st = RFL_OK;
+  while (*p && st == RFL_OK && !ended) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    char line[8192];
+    lineno++;
+    if (n >= sizeof line) {
+      st = RFL_ERROR(RFL_EINPUT, "%s:%d: expected a results record line of at most %zu characters", name, lineno,
+                     sizeof line - 1);
+      break;
+    }
+    memcpy(line, p, n);
+    line[n] = '\0';
+    p += n + (nl ? 1 : 0);
+    if (lineno == 1) {
+      if (strcmp(line, "rflesion-row 1") != 0)
+        st = RFL_ERROR(RFL_EINPUT, "%s:1: expected 'rflesion-row 1', found '%.40s'", name, line);
+      continue;
+    }
+    if (strcmp(line, "end") == 0) {
+      ended = 1;
+      break;
+    }
+    char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    if (!sp1 || !sp2 || sp1 != line + 1 || !strchr("ins", line[0])) {
+      st = RFL_ERROR(RFL_EINPUT, "%s:%d: expected 'TYPE NAME VALUE', found '%.60s'", name, lineno, line);
+      break;
+    }
+    *sp2 = '\0';
+    const char *cname = sp1 + 1, *value = sp2 + 1;
+    if (line[0] == 's') {
+      st = rfl_results_row_add_text(row, cname, value);
+      continue;
+    }
+    char *end;
+    double v = strtod(value, &end);
+    if (end == value || *end) {
+      st = RFL_ERROR(RFL_EINPUT, "%s:%d: %s: expected a number, found '%.40s'", name, lineno, cname, value);
+      break;
+    }
+    st = line[0] == 'i' ? rfl_results_row_add_int(row, cname, (long long)v) : rfl_results_row_add_real(row, cname, v);
+    if (st == RFL_OK && strcmp(cname, "case") == 0) row->index = (long long)v;
+  }
+  if (st == RFL_OK && !ended) st = RFL_ERROR(RFL_EINPUT, "%s: expected a whole results record, found no 'end' line", name);
+  if (st == RFL_OK && row->index < 0) st = RFL_ERROR(RFL_EINPUT, "%s: expected a 'case' cell, found none", name);
+  if (st != RFL_OK) rfl_results_row_free(row);
+  return st;
+}
+
+/* Writes len bytes to path atomically: PATH.tmp.PID, fsync, rename. */
+static rfl_status write_atomic(const char *path, const char *data, size_t len) {
+  char tmp[RFL_PATH_MAX + 32];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) return RFL_ERROR(RFL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+  int bad = fwrite(data, 1, len, f) != len;
+  if (fflush(f) != 0 || fsync(fileno(f)) != 0) bad = 1;
+  int e = errno;
+  if (fclose(f) != 0) bad = 1;
+  if (bad) {
+    remove(tmp);
+    return RFL_ERROR(RFL_EIO, "%s: write failed: %s", path, strerror(e));
+  }
+  if (rename(tmp, path) != 0) {
+    e = errno;
+    remove(tmp);
+    return RFL_ERROR(RFL_EIO, "%s: cannot rename the finished file into place: %s", path, strerror(e));
+  }
+  return RFL_OK;
+}
+
+rfl_status rfl_results_row_write(const char *path, const rfl_results_row *row) {
+  char *text;
+  RFL_CHECK(rfl_results_row_format(row, &text));
+  rfl_status st = write_atomic(path, text, strlen(text));
+  free(text);
+  return st;
+}
+
+rfl_status rfl_results_row_read(const char *path, rfl_results_row *row) {
+  rfl_results_row_init(row, -1);
+  FILE *f = fopen(path, "rb");
+  if (!f) return RFL_ERROR(RFL_EIO, "%s: cannot read the results record: %s", path, strerror(errno));
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  rfl_status st = RFL_OK;
+  for (;;) {
+    if (len + 4096 + 1 > cap) {
+      cap = cap ? 2 * cap : 16384;
+      char *grown = realloc(buf, cap);
+      if (!grown) {
+        st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory", path);
+        break;
+      }
+      buf = grown;
+    }
+    size_t n = fread(buf + len, 1, 4096, f);
+    len += n;
+    if (n < 4096) break;
+  }
+  if (st == RFL_OK && ferror(f)) st = RFL_ERROR(RFL_EIO, "%s: read error", path);
+  fclose(f);
+  if (st == RFL_OK) {
+    buf[len] = '\0';
+    st = rfl_results_row_parse(path, buf, row);
+  }
+  free(buf);
+  return st;
+}
+
+/* ---- the table ------------------------------------------------------------------------------ */
+
+void rfl_results_table_init(rfl_results_table *t) { memset(t, 0, sizeof *t); }
+
+void rfl_results_table_free(rfl_results_table *t) {
+  if (!t) return;
+  for (size_t i = 0; i < t->nrows; i++) rfl_results_row_free(&t->rows[i]);
+  free(t->rows);
+  free(t->columns);
+  memset(t, 0, sizeof *t);
+}
+
+rfl_status rfl_results_table_add(rfl_results_table *t, rfl_results_row *row) {
+  if (t->nrows == t->capacity) {
+    size_t cap = t->capacity ? 2 * t->capacity : 64;
+    rfl_results_row *grown = realloc(t->rows, cap * sizeof *grown);
+    if (!grown) return RFL_ERROR(RFL_ENOMEM, "out of memory for the results table");
+    t->rows = grown;
+    t->capacity = cap;
+  }
+  t->rows[t->nrows++] = *row;
+  rfl_results_row_init(row, row->index);
+  return RFL_OK;
+}
+
+static int by_index(const void *a, const void *b) {
+  long long x = ((const rfl_results_row *)a)->index, y = ((const rfl_results_row *)b)->index;
+  return (x > y) - (x < y);
+}
+
+rfl_status rfl_results_table_finish(rfl_results_table *t) {
+  qsort(t->rows, t->nrows, sizeof *t->rows, by_index);
+  free(t->columns);
+  t->columns = NULL;
+  t->ncolumns = 0;
+  int cap = 0;
+  for (size_t r = 0; r < t->nrows; r++)
+    for (int i = 0; i < t->rows[r].ncells; i++) {
+      const rfl_results_cell *c = &t->rows[r].cells[i];
+      int col = rfl_results_table_column(t, c->name);
+      if (col >= 0) {
+        rfl_results_type *have = &t->columns[col].type;
+        if (*have != c->type && *have != RFL_RESULTS_TEXT)
+          *have = c->type == RFL_RESULTS_TEXT ? RFL_RESULTS_TEXT : RFL_RESULTS_REAL;
+        continue;
+      }
+      if (t->ncolumns == cap) {
+        cap = cap ? 2 * cap : 64;
+        rfl_results_column *grown = realloc(t->columns, (size_t)cap * sizeof *grown);
+        if (!grown) return RFL_ERROR(RFL_ENOMEM, "out of memory for the results table");
+        t->columns = grown;
+      }
+      snprintf(t->columns[t->ncolumns].name, RFL_RESULTS_NAME_MAX, "%s", c->name);
+      t->columns[t->ncolumns++].type = c->type;
+    }
+  return RFL_OK;
+}
+
+int rfl_results_table_column(const rfl_results_table *t, const char *name) {
+  for (int i = 0; i < t->ncolumns; i++)
+    if (strcmp(t->columns[i].name, name) == 0) return i;
+  return -1;
+}
+
+double rfl_results_table_number(const rfl_results_table *t, size_t r, int col) {
+  const rfl_results_cell *c = rfl_results_row_find(&t->rows[r], t->columns[col].name);
+  if (!c) return NAN;
+  if (c->type != RFL_RESULTS_TEXT) return c->num;
+  char *end;
+  double v = strtod(c->text, &end);
+  return end != c->text && !*end ? v : NAN;
+}
+
+const char *rfl_results_table_text(const rfl_results_table *t, size_t r, int col, char *buf, size_t size) {
+  const rfl_results_cell *c = rfl_results_row_find(&t->rows[r], t->columns[col].name);
+  if (!c) return "";
+  if (c->type == RFL_RESULTS_TEXT) return c->text;
+  if (c->type == RFL_RESULTS_INT)
+    snprintf(buf, size, "%lld", (long long)c->num);
+  else
+    snprintf(buf, size, "%.10g", c->num);
+  return buf;
+}
+
+/* ---- CSV -------------------------------------------------------------------------------------- */
+
+static void csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+rfl_status rfl_results_table_write_csv(const rfl_results_table *t, const char *path) {
+  char *data = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&data, &len);
+  if (!f) return RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table", path);
+  for (int c = 0; c < t->ncolumns; c++) {
+    if (c) fputc(',', f);
+    csv_field(f, t->columns[c].name);
+  }
+  fputc('\n', f);
+  char buf[64];
+  for (size_t r = 0; r < t->nrows; r++) {
+    for (int c = 0; c < t->ncolumns; c++) {
+      if (c) fputc(',', f);
+      if (t->columns[c].type == RFL_RESULTS_TEXT || rfl_results_row_find(&t->rows[r], t->columns[c].name))
+        csv_field(f, rfl_results_table_text(t, r, c, buf, sizeof buf));
+      else
+        fputs(t->columns[c].type == RFL_RESULTS_INT ? "-1" : "nan", f);
+    }
+    fputc('\n', f);
+  }
+  if (fclose(f) != 0 || !data) {
+    free(data);
+    return RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table", path);
+  }
+  rfl_status st = write_atomic(path, data, len);
+  free(data);
+  return st;
+}
+
+/* ---- HDF5 ------------------------------------------------------------------------------------- */
+
+rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *path, const char *note) {
+  char tmp[RFL_PATH_MAX + 32];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
+  size_t *offset = calloc((size_t)t->ncolumns + 1, sizeof *offset);
+  size_t *width = calloc((size_t)t->ncolumns + 1, sizeof *width);
+  hid_t *strtype = calloc((size_t)t->ncolumns + 1, sizeof *strtype);
+  unsigned char *buf = NULL;
+  hid_t file = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID, dset = H5I_INVALID_HID;
+  hid_t ascalar = H5I_INVALID_HID, atype = H5I_INVALID_HID, attr = H5I_INVALID_HID;
+  rfl_status st = RFL_OK;
+  H5E_auto2_t old_func;
+  void *old_data;
+  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  if (!offset || !width || !strtype) {
+    st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table", path);
+    goto done;
+  }
+  /* member sizes: strings as long as the longest value (NUL included) */
+  size_t rowsize = 0;
+  char nb[64];
+  for (int c = 0; c < t->ncolumns; c++) {
+    strtype[c] = H5I_INVALID_HID;
+    if (t->columns[c].type == RFL_RESULTS_TEXT) {
+      size_t w = 2;
+      for (size_t r = 0; r < t->nrows; r++) {
+        size_t n = strlen(rfl_results_table_text(t, r, c, nb, sizeof nb)) + 1;
+        if (n > w) w = n;
+      }
+      width[c] = w;
+    } else {
+      width[c] = 8;
+    }
+    offset[c] = rowsize;
+    rowsize += width[c];
+  }
+  if (rowsize == 0) rowsize = 1;
+  buf = calloc(t->nrows ? t->nrows : 1, rowsize);
+  if (!buf) {
+    st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table (%zu rows)", path, t->nrows);
+    goto done;
+  }
+  for (size_t r = 0; r < t->nrows; r++)
+    for (int c = 0; c < t->ncolumns; c++) {
+      unsigned char *p = buf + r * rowsize + offset[c];
+      const rfl_results_cell *cell = rfl_results_row_find(&t->rows[r], t->columns[c].name);
+      if (t->columns[c].type == RFL_RESULTS_TEXT) {
+        memcpy(p, rfl_results_table_text(t, r, c, nb, sizeof nb), strlen(rfl_results_table_text(t, r, c, nb, sizeof nb)));
+      } else if (t->columns[c].type == RFL_RESULTS_INT) {
+        int64_t v = cell ? (int64_t)cell->num : -1;
+        memcpy(p, &v, 8);
+      } else {
+        double v = rfl_results_table_number(t, r, c);
+        memcpy(p, &v, 8);
+      }
+    }
+  file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0) {
+    st = RFL_ERROR(RFL_EIO, "%s: cannot create the HDF5 table (temporary file %s)", path, tmp);
+    goto done;
+  }
+  type = H5Tcreate(H5T_COMPOUND, rowsize);
+  if (type < 0) goto h5fail;
+  for (int c = 0; c < t->ncolumns; c++) {
+    hid_t member = t->columns[c].type == RFL_RESULTS_INT ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+    if (t->columns[c].type == RFL_RESULTS_TEXT) {
+      strtype[c] = H5Tcopy(H5T_C_S1);
+      if (strtype[c] < 0 || H5Tset_size(strtype[c], width[c]) < 0 || H5Tset_strpad(strtype[c], H5T_STR_NULLTERM) < 0)
+        goto h5fail;
+      member = strtype[c];
+    }
+    if (H5Tinsert(type, t->columns[c].name, offset[c], member) < 0) goto h5fail;
+  }
+  hsize_t dims[1] = {t->nrows};
+  space = H5Screate_simple(1, dims, NULL);
+  if (space < 0) goto h5fail;
+  dset = H5Dcreate2(file, "results", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (dset < 0) goto h5fail;
+  if (t->nrows && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) goto h5fail;
+  const char *attrs[2][2] = {{"sweep", note}, {"rflesion_version", RFL_VERSION}};
+  for (int a = 0; a < 2; a++) {
+    if (!attrs[a][1]) continue;
+    ascalar = H5Screate(H5S_SCALAR);
+    atype = H5Tcopy(H5T_C_S1);
+    if (ascalar < 0 || atype < 0 || H5Tset_size(atype, strlen(attrs[a][1]) + 1) < 0) goto h5fail;
+    attr = H5Acreate2(dset, attrs[a][0], atype, ascalar, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0 || H5Awrite(attr, atype, attrs[a][1]) < 0) goto h5fail;
+    H5Aclose(attr);
+    H5Tclose(atype);
+    H5Sclose(ascalar);
+    attr = atype = ascalar = H5I_INVALID_HID;
+  }
+  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) goto h5fail;
+  goto done;
+h5fail:
+  st = RFL_ERROR(RFL_EIO, "%s: HDF5 failed writing the results table", path);
+done:
+  H5E_BEGIN_TRY {
+    if (attr >= 0) H5Aclose(attr);
+    if (atype >= 0) H5Tclose(atype);
+    if (ascalar >= 0) H5Sclose(ascalar);
+    if (dset >= 0) H5Dclose(dset);
+    if (space >= 0) H5Sclose(space);
+    if (type >= 0) H5Tclose(type);
+    for (int c = 0; strtype && c < t->ncolumns; c++)
+      if (strtype[c] > 0) H5Tclose(strtype[c]);
+    if (file >= 0 && H5Fclose(file) < 0 && st == RFL_OK) st = RFL_ERROR(RFL_EIO, "%s: closing the HDF5 table failed", path);
+  }
+  H5E_END_TRY;
+  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+  if (st == RFL_OK && rename(tmp, path) != 0) st = RFL_ERROR(RFL_EIO, "%s: cannot rename the table into place: %s",
+                                                              path, strerror(errno));
+  if (st != RFL_OK && file >= 0) remove(tmp);
+  free(buf);
+  free(offset);
+  free(width);
+  free(strtype);
+  return st;
+}
