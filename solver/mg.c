@@ -134,6 +134,10 @@ struct rfl_mg {
   int ready;              /* setup succeeded */
   size_t *queue;          /* connectivity check of setup: breadth-first queue ... */
   uint8_t *reached;       /* ... and the cells it reached */
+  /* The scratch vectors above (r, z, p, q, queue, reached) and those of every level (x, b,
+   * r) hold nothing between calls; a solver made by rfl_mg_create_sharing borrows them from
+   * another one instead of allocating its own. */
+  int borrowed;
 };
 
 rfl_mg_options rfl_mg_options_default(void) {
@@ -260,9 +264,11 @@ void rfl_mg_free(rfl_mg *mg) {
       rfl_sysmat_free(L->A);
       rfl_grid_free(L->grid);
     }
-    free(L->x);
-    free(L->b);
-    free(L->r);
+    if (!mg->borrowed) {
+      free(L->x);
+      free(L->b);
+      free(L->r);
+    }
     for (int a = 0; a < 3; ++a) {
       free(L->first[a]);
       free(L->parent[a]);
@@ -273,15 +279,17 @@ void rfl_mg_free(rfl_mg *mg) {
       free(L->rw[a]);
     }
   }
-  free(mg->r);
-  free(mg->z);
-  free(mg->p);
-  free(mg->q);
+  if (!mg->borrowed) {
+    free(mg->r);
+    free(mg->z);
+    free(mg->p);
+    free(mg->q);
+    free(mg->queue);
+    free(mg->reached);
+  }
   if (mg->band) gsl_matrix_free(mg->band);
   if (mg->rhs) gsl_vector_free(mg->rhs);
   free(mg->map);
-  free(mg->queue);
-  free(mg->reached);
   free(mg);
 }
 
@@ -289,7 +297,22 @@ rfl_status rfl_mg_create(const rfl_grid *g, rfl_mg **out) {
   return rfl_mg_create_with(g, NULL, out);
 }
 
+static rfl_status mg_create(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg *lender,
+                            rfl_mg **out);
+
 rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg **out) {
+  return mg_create(g, opt, NULL, out);
+}
+
+rfl_status rfl_mg_create_sharing(rfl_mg *lender, rfl_mg **out) {
+  *out = NULL;
+  if (!lender || lender->borrowed)
+    return RFL_ERROR(RFL_EINPUT, "mg: a shared workspace must come from a solver that owns it");
+  return mg_create(lender->grid, &lender->opt, lender, out);
+}
+
+static rfl_status mg_create(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg *lender,
+                            rfl_mg **out) {
   *out = NULL;
   rfl_mg_options o = opt ? *opt : rfl_mg_options_default();
   if (o.pre_sweeps < 0 || o.post_sweeps < 0 || o.pre_sweeps + o.post_sweeps < 1)
@@ -309,6 +332,7 @@ rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_
   if (!mg) return RFL_ERROR(RFL_ENOMEM, "mg: out of memory");
   mg->grid = g;
   mg->opt = o;
+  mg->borrowed = lender != NULL;
   mg->lev[0].grid = (rfl_grid *)g; /* never written through: level 0 is the caller's */
   mg->nlevels = 1;
   /* the width below which cells merge doubles with every level (see the header) */
@@ -334,21 +358,40 @@ rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_
     ++mg->nlevels;
     if (!transfer_create(L, C->grid)) goto nomem;
     if (rfl_sysmat_create(C->grid, &C->A) != RFL_OK) goto nomem;
+    if (lender) continue; /* same grid and options: the same hierarchy, scratch borrowed */
     C->x = calloc(C->grid->ncells, sizeof(double));
     C->b = calloc(C->grid->ncells, sizeof(double));
     C->r = calloc(C->grid->ncells, sizeof(double));
     if (!C->x || !C->b || !C->r) goto nomem;
   }
   const size_t n0 = g->ncells;
-  mg->lev[0].r = calloc(n0, sizeof(double));
-  mg->r = calloc(n0, sizeof(double));
-  mg->z = calloc(n0, sizeof(double));
-  mg->p = calloc(n0, sizeof(double));
-  mg->q = calloc(n0, sizeof(double));
-  mg->queue = malloc(n0 * sizeof(size_t));
-  mg->reached = malloc(n0);
-  if (!mg->lev[0].r || !mg->r || !mg->z || !mg->p || !mg->q || !mg->queue || !mg->reached)
-    goto nomem;
+  if (lender) {
+    if (lender->nlevels != mg->nlevels) { /* cannot happen: the hierarchy is deterministic */
+      rfl_mg_free(mg);
+      return RFL_ERROR(RFL_EINTERNAL, "mg: shared workspace of a different hierarchy");
+    }
+    for (int l = 0; l < mg->nlevels; ++l) {
+      mg->lev[l].x = lender->lev[l].x;
+      mg->lev[l].b = lender->lev[l].b;
+      mg->lev[l].r = lender->lev[l].r;
+    }
+    mg->r = lender->r;
+    mg->z = lender->z;
+    mg->p = lender->p;
+    mg->q = lender->q;
+    mg->queue = lender->queue;
+    mg->reached = lender->reached;
+  } else {
+    mg->lev[0].r = calloc(n0, sizeof(double));
+    mg->r = calloc(n0, sizeof(double));
+    mg->z = calloc(n0, sizeof(double));
+    mg->p = calloc(n0, sizeof(double));
+    mg->q = calloc(n0, sizeof(double));
+    mg->queue = malloc(n0 * sizeof(size_t));
+    mg->reached = malloc(n0);
+    if (!mg->lev[0].r || !mg->r || !mg->z || !mg->p || !mg->q || !mg->queue || !mg->reached)
+      goto nomem;
+  }
   const rfl_grid *gc = mg->lev[mg->nlevels - 1].grid;
   const size_t nc = gc->ncells;
   mg->bw = gc->n[0] * gc->n[1];

@@ -67,6 +67,10 @@ rfl_mg_options rfl_mg_options_default(void);
 rfl_status rfl_mg_create(const rfl_grid *g, rfl_mg **out);
 /* The same with explicit options (NULL: the defaults). RFL_EINPUT on bad options. */
 rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg **out);
+/* A second solver on the lender's grid with the lender's options that borrows its scratch
+ * vectors (about 50 bytes per cell): for two problems on one grid that are never solved at
+ * the same time, as the potential and the heat step are. Free it before the lender. */
+rfl_status rfl_mg_create_sharing(rfl_mg *lender, rfl_mg **out);
 void rfl_mg_free(rfl_mg *mg);
 
 /* Build the coarse operators for A (A is referenced, not copied: keep it alive). */

@@ -209,8 +209,8 @@ void rfl_simulation_free(rfl_simulation *s) {
   rfl_assembler_free(s->as);
   rfl_sysmat_free(s->Ap);
   rfl_sysmat_free(s->Ah);
+  rfl_mg_free(s->mgh); /* borrows the scratch of mgp */
   rfl_mg_free(s->mgp);
-  rfl_mg_free(s->mgh);
   double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
                        &s->q1, &s->b, &s->TA, &s->TB, &s->bg, &s->Tstar};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) free(*fields[i]);
@@ -240,7 +240,8 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
   }
   if ((st = rfl_assembler_create(c, geo, &s->as)) != RFL_OK ||
       (st = rfl_sysmat_create(g, &s->Ap)) != RFL_OK || (st = rfl_sysmat_create(g, &s->Ah)) != RFL_OK ||
-      (st = rfl_mg_create(g, &s->mgp)) != RFL_OK || (st = rfl_mg_create(g, &s->mgh)) != RFL_OK ||
+      (st = rfl_mg_create(g, &s->mgp)) != RFL_OK ||
+      (st = rfl_mg_create_sharing(s->mgp, &s->mgh)) != RFL_OK || /* never solved at once */
       (st = build_thermocouple(s)) != RFL_OK) {
     rfl_simulation_free(s);
     return st;

@@ -96,6 +96,30 @@ static inline double cell_apply(const rfl_sysmat *m, const row_nbrs *R, const do
          R->mu * R->gu[i] * (xc - x[(ptrdiff_t)c + R->ou]);
 }
 
+/* The interior cells 1..n0-2 of a row: out = A x (b == NULL) or b - A x, 0 on fixed cells.
+ * Plain row pointers, restrict-qualified, and a branch-free body (an arithmetic mask for the
+ * fixed cells) so that the compiler vectorises it; the transverse neighbour rows come from
+ * row_setup (a missing neighbour is the row itself with weight 0). */
+#define ROW_INTERIOR_PARAMS                                                                   \
+  int n0, const double *restrict d, const double *restrict gx, const double *restrict gs,   \
+      const double *restrict gn, const double *restrict gd, const double *restrict gu,      \
+      double ms, double mn, double md, double mu, const double *restrict x,                 \
+      const double *restrict xs, const double *restrict xn, const double *restrict xd,      \
+      const double *restrict xu, const uint8_t *restrict fx
+#define ROW_INTERIOR_AX                                                                       \
+  (d[i] * x[i] + gx[i - 1] * (x[i] - x[i - 1]) + gx[i] * (x[i] - x[i + 1]) +                \
+   ms * gs[i] * (x[i] - xs[i]) + mn * gn[i] * (x[i] - xn[i]) + md * gd[i] * (x[i] - xd[i]) + \
+   mu * gu[i] * (x[i] - xu[i]))
+
+static void row_interior_apply(ROW_INTERIOR_PARAMS, double *restrict o) {
+  for (int i = 1; i < n0 - 1; ++i) o[i] = (double)(fx[i] == 0) * ROW_INTERIOR_AX;
+}
+
+static void row_interior_residual(ROW_INTERIOR_PARAMS, const double *restrict b,
+                                  double *restrict o) {
+  for (int i = 1; i < n0 - 1; ++i) o[i] = (double)(fx[i] == 0) * (b[i] - ROW_INTERIOR_AX);
+}
+
 /* out[c] = sign * (A x)_c + (b ? b[c] : 0) over one row; 0 on fixed cells. */
 static inline void row_apply(const rfl_sysmat *m, int j, int k, const double *b,
                              const double *x, double sign, double *out) {
@@ -113,17 +137,12 @@ static inline void row_apply(const rfl_sysmat *m, int j, int k, const double *b,
   }
   double v0 = sign * cell_apply(m, &R, x, 0, 0.0, 0.0, gx[0], xr[1]) + (br ? br[0] : 0.0);
   o[0] = fx[0] ? 0.0 : v0;
-  if (br) {
-    for (int i = 1; i < n0 - 1; ++i) {
-      double v = br[i] - cell_apply(m, &R, x, (size_t)i, gx[i - 1], xr[i - 1], gx[i], xr[i + 1]);
-      o[i] = fx[i] ? 0.0 : v;
-    }
-  } else {
-    for (int i = 1; i < n0 - 1; ++i) {
-      double v = cell_apply(m, &R, x, (size_t)i, gx[i - 1], xr[i - 1], gx[i], xr[i + 1]);
-      o[i] = fx[i] ? 0.0 : v;
-    }
-  }
+  if (br)
+    row_interior_residual(n0, m->diag + R.c0, gx, R.gs, R.gn, R.gd, R.gu, R.ms, R.mn, R.md,
+                          R.mu, xr, xr + R.os, xr + R.on, xr + R.od, xr + R.ou, fx, br, o);
+  else
+    row_interior_apply(n0, m->diag + R.c0, gx, R.gs, R.gn, R.gd, R.gu, R.ms, R.mn, R.md, R.mu,
+                       xr, xr + R.os, xr + R.on, xr + R.od, xr + R.ou, fx, o);
   const int l = n0 - 1;
   double vl = sign * cell_apply(m, &R, x, (size_t)l, gx[l - 1], xr[l - 1], 0.0, 0.0) +
               (br ? br[l] : 0.0);
