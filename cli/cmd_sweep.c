@@ -53,7 +53,9 @@ static const char sweep_usage[] =
     "  --fields                  also keep each case's HDF5 field file in DIR/fields/\n"
     "  --figure METRIC:X[:GROUP] draw METRIC against X, one curve per GROUP value, into\n"
     "                            DIR/figure-METRIC-vs-X[-by-GROUP].png (repeatable)\n"
-    "  --threads N               OpenMP threads per process (default: the OpenMP default)\n"
+    "  --threads N               OpenMP threads per process (default: OMP_NUM_THREADS, else\n"
+    "                            under mpirun/srun the node's cores shared among its ranks,\n"
+    "                            else all cores)\n"
     "  -q, --quiet               print nothing but errors\n"
     "  -h, --help                this help\n"
     "\n"
@@ -479,7 +481,20 @@ int rfl_cmd_sweep(int argc, char **argv) {
     if (s == 0) shard = 0, nshards = 1;
   }
 #ifdef _OPENMP
-  if (threads > 0) omp_set_num_threads(threads);
+  if (threads > 0) {
+    omp_set_num_threads(threads);
+  } else if (!getenv("OMP_NUM_THREADS") && rfl_farm_launched()) {
+    /* ranks on one node share its cores: OpenMP's default (every core per rank)
+     * oversubscribes them, and spinning threads then slow every rank down many times over */
+    const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    if (!local) local = getenv("MPI_LOCALNRANKS");  /* MPICH */
+    if (!local) local = getenv("SLURM_NTASKS_PER_NODE");
+    long per_node = local ? strtol(local, NULL, 10) : 0;
+    if (per_node > 1) {
+      int t = omp_get_num_procs() / (int)per_node;
+      omp_set_num_threads(t > 1 ? t : 1);
+    }
+  }
 #endif
 
   /* the sweep: the file's [sweep] section, then the command line's options */
