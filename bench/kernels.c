@@ -6,7 +6,9 @@
  *
  * 1. STREAM-like triad a[i] = b[i] + s c[i] on three arrays of MIB MiB each (default 256, so
  *    that they do not fit in the last-level cache), best of 10, counted as 24 bytes per
- *    element (no write-allocate traffic), as STREAM does.
+ *    element (no write-allocate traffic), as STREAM does; and the same triad on the case's
+ *    working set (3 arrays moving the bytes of one operator apply), which tells the
+ *    bandwidth of the cache level the case's arrays fit in.
  * 2. The case is run to t = SECONDS (default 20 s of RF) so that temperature, conductivity and
  *    damage fields are those of a real lesion, then on those fields:
  *      potential apply    y = A_V x                    x, diag, g[3] read, fixed, y written  49 B
@@ -67,11 +69,10 @@ static void die(const char *what) {
 
 /* ---- 1. triad ------------------------------------------------------------------------- */
 
-static double triad_gbs(size_t mib) {
-  const size_t n = mib * 1024 * 1024 / sizeof(double);
+static double triad_gbs(size_t n) {
   double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
   if (!a || !b || !c) {
-    fprintf(stderr, "kernels: out of memory for the triad (3 x %zu MiB)\n", mib);
+    fprintf(stderr, "kernels: out of memory for the triad (3 x %zu doubles)\n", n);
     exit(4);
   }
   RFL_PRAGMA(omp parallel for schedule(static)) /* first touch by the thread that uses it */
@@ -249,7 +250,7 @@ int main(int argc, char **argv) {
   }
   if (at > kase.generator.duration_s) at = kase.generator.duration_s;
   printf("threads %d\n", rfl_parallel_threads());
-  if (!mg_only) printf("triad gbs %.3f mib %zu\n", triad_gbs(triad_mib), triad_mib);
+  if (!mg_only) printf("triad gbs %.3f mib %zu\n", triad_gbs(triad_mib * 1024 * 1024 / sizeof(double)), triad_mib);
 
   rfl_grid *grid = NULL;
   rfl_geometry *geo = NULL;
@@ -259,6 +260,11 @@ int main(int argc, char **argv) {
     die("setup");
   const size_t n = grid->ncells;
   printf("case cells %zu\n", n);
+  /* the same triad on the working set of an operator apply (49 B per cell): the bandwidth
+   * of the cache level the case's arrays live in */
+  if (!mg_only)
+    printf("triad_case gbs %.3f mib %.1f\n", triad_gbs(n * 49 / 24),
+           3.0 * (double)(n * 49 / 24) * 8.0 / 1048576.0);
   warmup w = {.stop_at = at};
   if (rfl_simulation_run(sim, observe, &w) != RFL_OK) die("warm-up run");
   if (w.steps > 0)
