@@ -261,6 +261,68 @@ static void results_do_not_depend_on_thread_count(void **state) {
   mgp_problem_free(&p);
 }
 
+/* Two solvers on one grid, the second borrowing the first's scratch (as the potential and
+ * the heat step do): interleaved setups and solves give bit for bit the solutions of two
+ * independent solvers, and only a solver that owns its scratch can lend it. */
+static void shared_workspace_gives_the_same_solutions(void **state) {
+  (void)state;
+  mgp_problem p;
+  const int n[3] = {24, 20, 18};
+  const double len[3] = {12e-3, 10e-3, 9e-3};
+  assert_true(mgp_problem_init(&p, n, len, 0.3));
+  const double ctr[3] = {6.1e-3, 4.9e-3, 4.4e-3};
+  mgp_potential(p.g, ctr, 1.1e-3, p.k, p.fixed, p.xfix, p.A, p.b);
+  const size_t N = p.g->ncells;
+  /* a second operator: the first plus a mass term, with its own right-hand side */
+  rfl_sysmat *B = NULL;
+  assert_int_equal(rfl_sysmat_create(p.g, &B), RFL_OK);
+  double *bB = calloc(N, sizeof(double));
+  assert_non_null(bB);
+  for (int a = 0; a < 3; ++a) memcpy(B->g[a], p.A->g[a], N * sizeof(double));
+  memcpy(B->fixed, p.A->fixed, N);
+  memcpy(B->dirichlet, p.A->dirichlet, N * sizeof(double));
+  for (size_t c = 0; c < N; ++c) {
+    B->diag[c] = p.A->diag[c] + 1e-3;
+    bB[c] = p.b[c] + 1e-3 * (double)(c % 7);
+  }
+  double *xa[2], *xb[2];
+  for (int t = 0; t < 2; ++t) {
+    assert_non_null(xa[t] = calloc(N, sizeof(double)));
+    assert_non_null(xb[t] = calloc(N, sizeof(double)));
+    memcpy(xa[t], p.xfix, N * sizeof(double));
+    memcpy(xb[t], p.xfix, N * sizeof(double));
+  }
+  rfl_mg *ma = NULL, *mb = NULL, *lender = NULL, *borrower = NULL, *bad = NULL;
+  /* t = 0: independent solvers; t = 1: the second borrows, setups and solves interleaved */
+  assert_int_equal(rfl_mg_create(p.g, &ma), RFL_OK);
+  assert_int_equal(rfl_mg_create(p.g, &mb), RFL_OK);
+  assert_int_equal(rfl_mg_setup(ma, p.A), RFL_OK);
+  assert_int_equal(rfl_mg_solve(ma, p.b, xa[0], 1e-10, 0.0, 40, NULL), RFL_OK);
+  assert_int_equal(rfl_mg_setup(mb, B), RFL_OK);
+  assert_int_equal(rfl_mg_solve(mb, bB, xb[0], 1e-10, 0.0, 40, NULL), RFL_OK);
+  assert_int_equal(rfl_mg_create(p.g, &lender), RFL_OK);
+  assert_int_equal(rfl_mg_create_sharing(lender, &borrower), RFL_OK);
+  assert_int_equal(rfl_mg_setup(lender, p.A), RFL_OK);
+  assert_int_equal(rfl_mg_setup(borrower, B), RFL_OK);
+  assert_int_equal(rfl_mg_solve(borrower, bB, xb[1], 1e-10, 0.0, 40, NULL), RFL_OK);
+  assert_int_equal(rfl_mg_solve(lender, p.b, xa[1], 1e-10, 0.0, 40, NULL), RFL_OK);
+  assert_memory_equal(xa[0], xa[1], N * sizeof(double));
+  assert_memory_equal(xb[0], xb[1], N * sizeof(double));
+  assert_int_equal(rfl_mg_create_sharing(borrower, &bad), RFL_EINPUT);
+  assert_null(bad);
+  rfl_mg_free(borrower);
+  rfl_mg_free(lender);
+  rfl_mg_free(mb);
+  rfl_mg_free(ma);
+  for (int t = 0; t < 2; ++t) {
+    free(xa[t]);
+    free(xb[t]);
+  }
+  free(bB);
+  rfl_sysmat_free(B);
+  mgp_problem_free(&p);
+}
+
 /* The stationary V-cycle converges on its own (factor well below 1) and rfl_mg_levels and
  * the level sizes follow the 2x2x2 aggregation. */
 static void vcycle_is_a_convergent_iteration(void **state) {
@@ -461,6 +523,7 @@ int main(void) {
       cmocka_unit_test(heat_step_converges),
       cmocka_unit_test(steel_rod_converges),
       cmocka_unit_test(results_do_not_depend_on_thread_count),
+      cmocka_unit_test(shared_workspace_gives_the_same_solutions),
       cmocka_unit_test(vcycle_is_a_convergent_iteration),
       cmocka_unit_test(graded_coarsening_is_symmetric_and_convergent),
       cmocka_unit_test(errors_and_nonconvergence),
