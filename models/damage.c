@@ -8,16 +8,6 @@
 
 #include <math.h>
 
-double rfl_damage_arrhenius_rate(const rfl_material *m, double T_C) {
-  if (m->kind != RFL_MATERIAL_TISSUE || m->arrhenius_A <= 0.0) return 0.0;
-  return m->arrhenius_A * exp(-m->arrhenius_Ea / (RFL_GAS_CONSTANT * (T_C + 273.15)));
-}
-
-double rfl_damage_cem43_rate(const rfl_damage_settings *d, double T_C) {
-  double R = T_C >= 43.0 ? d->cem43_R_above : d->cem43_R_below;
-  return pow(R, 43.0 - T_C) / 60.0;
-}
-
 /* Substeps so that each changes T by at most 1 K (at most 64). */
 static int substeps(double T0, double T1) {
   int n = (int)ceil(fabs(T1 - T0));
@@ -27,7 +17,7 @@ static int substeps(double T0, double T1) {
 }
 
 /* Integral over h of a positive rate that varies exponentially from r0 to r1, given
- * d = ln(r1 / r0) in closed form from the model (no log() per cell: this runs for every
+ * d = ln(r1 / r0) from the model's ln(rate) (no log() of the ratio: this runs for every
  * cell in every step). */
 static double log_mean_integral(double r0, double r1, double d, double h) {
   if (r0 <= 0.0 || r1 <= 0.0 || fabs(d) < 1e-6) return 0.5 * h * (r0 + r1);
@@ -57,14 +47,24 @@ static void arrhenius_rate(const void *model, double T_C, double *rate, double *
   *rate = m->kind == RFL_MATERIAL_TISSUE && m->arrhenius_A > 0.0 ? m->arrhenius_A * exp(*log_rate) : 0.0;
 }
 
-#define LN2 0.693147180559945309417232121458176568
-
 static void cem43_rate(const void *model, double T_C, double *rate, double *log_rate) {
   const rfl_damage_settings *d = model;
-  /* ln R^(43 - T) with R fixed on each side of 43 C; exp() of it equals pow() */
+  /* ln R^(43 - T) with R fixed on each side of 43 C */
   const double R = T_C >= 43.0 ? d->cem43_R_above : d->cem43_R_below;
-  *log_rate = (43.0 - T_C) * (R == 0.5 ? -LN2 : R == 0.25 ? -2.0 * LN2 : log(R)); /* - ln 60 */
+  *log_rate = (43.0 - T_C) * log(R); /* - ln 60 */
   *rate = exp(*log_rate) / 60.0;
+}
+
+double rfl_damage_arrhenius_rate(const rfl_material *m, double T_C) {
+  double rate, log_rate;
+  arrhenius_rate(m, T_C, &rate, &log_rate);
+  return rate;
+}
+
+double rfl_damage_cem43_rate(const rfl_damage_settings *d, double T_C) {
+  double rate, log_rate;
+  cem43_rate(d, T_C, &rate, &log_rate);
+  return rate;
 }
 
 double rfl_damage_arrhenius_increment(const rfl_material *m, double T0, double T1, double dt) {
