@@ -483,22 +483,9 @@ int rfl_cmd_sweep(int argc, char **argv) {
 #ifdef _OPENMP
   if (threads > 0) {
     omp_set_num_threads(threads);
-  } else if (!getenv("OMP_NUM_THREADS") && rfl_farm_launched()) {
-    /* ranks on one node share its cores: OpenMP's default (every core per rank)
-     * oversubscribes them, and spinning threads then slow every rank down many times over */
-    const char *cpus = getenv("SLURM_CPUS_PER_TASK"); /* srun: what the step gave each task */
-    const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-    if (!local) local = getenv("MPI_LOCALNRANKS");          /* MPICH */
-    if (!local) local = getenv("SLURM_STEP_TASKS_PER_NODE"); /* srun: "2" or "2(x3)" */
-    if (!local) local = getenv("SLURM_NTASKS_PER_NODE");
-    long per_task = cpus ? strtol(cpus, NULL, 10) : 0;
-    long per_node = local ? strtol(local, NULL, 10) : 0;
-    if (per_task >= 1) {
-      omp_set_num_threads((int)per_task);
-    } else if (per_node > 1) {
-      int t = omp_get_num_procs() / (int)per_node;
-      omp_set_num_threads(t > 1 ? t : 1);
-    }
+  } else {
+    const int t = rfl_farm_threads_per_rank(omp_get_num_procs());
+    if (t > 0) omp_set_num_threads(t);
   }
 #endif
 

@@ -26,6 +26,27 @@ static int env_int(const char *name, int *v) {
   return 1;
 }
 
+/* The leading integer of a variable such as SLURM_STEP_TASKS_PER_NODE ("2" or "2(x3)"). */
+static int env_leading_int(const char *name, int *v) {
+  const char *s = getenv(name);
+  if (!s || *s < '0' || *s > '9') return 0;
+  long x = strtol(s, NULL, 10);
+  if (x < 0 || x > 1 << 24) return 0;
+  *v = (int)x;
+  return 1;
+}
+
+int rfl_farm_threads_per_rank(int cores) {
+  if (getenv("OMP_NUM_THREADS") || !rfl_farm_launched()) return 0;
+  int n;
+  if (env_int("SLURM_CPUS_PER_TASK", &n) && n >= 1) return n; /* srun: the step's share */
+  if (env_int("OMPI_COMM_WORLD_LOCAL_SIZE", &n) || env_int("MPI_LOCALNRANKS", &n) || /* MPICH */
+      env_leading_int("SLURM_STEP_TASKS_PER_NODE", &n) || env_int("SLURM_NTASKS_PER_NODE", &n)) {
+    if (n > 1) return cores / n > 1 ? cores / n : 1;
+  }
+  return 0;
+}
+
 int rfl_farm_launched(void) {
   return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK") || getenv("PMI_SIZE");
 }

@@ -23,6 +23,13 @@
 int rfl_farm_launched_tasks(void);
 /* 1 when the environment shows an MPI launcher. */
 int rfl_farm_launched(void);
+/* OpenMP threads for each rank when neither --threads nor OMP_NUM_THREADS says (0: no
+ * advice, keep OpenMP's default). Under a launcher the ranks of a node share its cores, and
+ * OpenMP's default (every core for every rank) oversubscribes them: spinning threads then
+ * slow every rank down many times over. srun's SLURM_CPUS_PER_TASK wins; otherwise the
+ * node's `cores` divided by its ranks (OMPI_COMM_WORLD_LOCAL_SIZE, MPI_LOCALNRANKS,
+ * SLURM_STEP_TASKS_PER_NODE, SLURM_NTASKS_PER_NODE), at least 1. */
+int rfl_farm_threads_per_rank(int cores);
 
 /* MPI_Init when launched (and built with MPI); rank and size of the world (0 and 1 when not). */
 rfl_status rfl_farm_init(int *rank, int *size);
