@@ -286,11 +286,14 @@ int main(int argc, char **argv) {
   if (!mg_only) {
     memcpy(s.phi, view.unit_potential, n * sizeof *s.phi);
     rfl_assembler_heat(s.as, s.T, s.At, s.y);
-    for (size_t c = 0; c < n; ++c) { /* the mass term of a step: rho c vol / dt */
-      const rfl_material *m = &kase.materials[geo->label[c].material];
-      const int i = (int)(c % (size_t)grid->n[0]), j = (int)(c / (size_t)grid->n[0] % (size_t)grid->n[1]),
-                k = (int)(c / ((size_t)grid->n[0] * (size_t)grid->n[1]));
-      s.At->diag[c] += m->rho * m->c * grid->dx[0][i] * grid->dx[1][j] * grid->dx[2][k] / s.dt;
+    for (int k = 0; k < grid->n[2]; ++k) /* the mass term of a step: rho c vol / dt */
+      for (int j = 0; j < grid->n[1]; ++j)
+        for (int i = 0; i < grid->n[0]; ++i) {
+          const size_t c = rfl_grid_index(grid, i, j, k);
+          const rfl_material *m = &kase.materials[geo->label[c].material];
+          s.At->diag[c] += m->rho * m->c * rfl_grid_volume(grid, i, j, k) / s.dt;
+        }
+    for (size_t c = 0; c < n; ++c) {
       s.x[c] = s.phi[c];
       s.T1[c] = s.T[c] + 0.5;
       s.omega[c] = view.omega[c];
