@@ -130,6 +130,24 @@ def fmt_range(r, unit):
     return f"{r[0]:g}-{r[1]:g}{unit}"
 
 
+def save_figure(fig, path):
+    """Lay out, write atomically (temporary file, then rename) and close a figure."""
+    fig.tight_layout()
+    tmp = path + ".tmp.png"
+    fig.savefig(tmp, dpi=110)
+    os.replace(tmp, path)
+    plt.close(fig)
+
+
+def finish_axes(ax, xlabel, ylabel, title):
+    """The axes decoration every trend figure shares."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rflesion", default=os.path.join(ROOT, "build", "release", "cli", "rflesion"))
@@ -172,6 +190,9 @@ def main():
     go("row_pp2020_tip5", spec(gauge=20, tip=5.0, set_C=80, duration=90, T0=21.0))
     go("row_pp2020_tip10", spec(gauge=20, tip=10.0, set_C=80, duration=90, T0=21.0))
     cpu = sum(r.get("_elapsed", 0.0) for r in R.values())
+    # the threads the runs used (from their summaries: with --reuse, not this call's --threads)
+    used = sorted({r["threads"] for r in R.values() if "threads" in r})
+    threads = "-".join(str(t) for t in used) if used else str(a.threads)
 
     def g_of(T0, g, edge):
         return at(R[f"T{T0:g}_base"], 120, edge) if g == 18 else at(R[f"T{T0:g}_g{g}"], 120, edge)
@@ -191,7 +212,7 @@ def main():
       "Regenerate with `/usr/bin/python3 scripts/validation_study.py --rflesion "
       "build/release/cli/rflesion` (add `--reuse` to rebuild the page from the cached runs in "
       f"`build/validation`). This run: {len(R)} simulations, {cpu / 60:.1f} min of run time with "
-      f"{a.threads} thread(s) per run.\n")
+      f"{threads} thread(s) per run.\n")
     w("## Model and settings\n")
     w("- **Runs.** Every simulation is the RC-1 benchmark model (`cases/reference/rc1.ini`: "
       "round-tip monopolar needle, PI temperature control with a 10 s ramp from the starting "
@@ -319,9 +340,7 @@ def main():
     ax.set_ylabel("mm")
     ax.set_title("In-scope rows of lesion_sizes.csv: measured vs simulated")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.figures, "validation_rows.png"), dpi=110)
-    plt.close(fig)
+    save_figure(fig, os.path.join(a.figures, "validation_rows.png"))
     w("![measured vs simulated](figures/validation_rows.png)\n")
 
     # ---------------- trends ----------------
@@ -350,14 +369,8 @@ def main():
             for bx, (lo, hi) in zip(band_x, band):
                 ax.errorbar([bx], [(lo + hi) / 2], yerr=[[(hi - lo) / 2]], fmt="s", color="k", capsize=5,
                             label="published (Cosman 2014)" if bx == band_x[0] else None)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_title(title, fontsize=10)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        fig.savefig(os.path.join(a.figures, fname), dpi=110)
-        plt.close(fig)
+        finish_axes(ax, xlabel, ylabel, title)
+        save_figure(fig, os.path.join(a.figures, fname))
 
     # gauge
     w("### Gauge (22G to 16G, 80 C, 2 min)\n")
@@ -399,7 +412,6 @@ def main():
     trend_fig("validation_gauge.png", "Width vs gauge at 80 C, 2 min (normalised to 22G)", "gauge (G)",
               GAUGES, lambda T0, g, e: g_of(T0, g, e)["width_mm"], "width / width at 22G",
               band=[(1.58, 1.65)], band_x=[16], norm=True)
-    plt.close("all")
     w("![gauge](figures/validation_gauge.png)\n")
 
     # temperature
@@ -515,14 +527,8 @@ def main():
                     color="tab:red" if edge == "lesion" else "tab:orange", label=f"{lab}, tissue at {T0:g} C")
     ax.fill_between(TIPS, [t + 1 for t in TIPS], [t + 5 for t in TIPS], color="0.8", label="tip + 1..5 mm (Cosman 2014, at 10 mm)")
     ax.plot(TIPS, TIPS, ":", color="k", label="tip length")
-    ax.set_xlabel("active tip length (mm)")
-    ax.set_ylabel("lesion length (mm)")
-    ax.set_title("Length vs tip length, 18G, 80 C, 2 min", fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.figures, "validation_tip_length.png"), dpi=110)
-    plt.close(fig)
+    finish_axes(ax, "active tip length (mm)", "lesion length (mm)", "Length vs tip length, 18G, 80 C, 2 min")
+    save_figure(fig, os.path.join(a.figures, "validation_tip_length.png"))
     w("![tip length](figures/validation_tip_length.png)\n")
 
     # perfusion
@@ -562,14 +568,8 @@ def main():
         for edge, el in EDGES:
             ax.plot(TIMES, [at(res, t, edge)["width_mm"] for t in TIMES], "-" if edge == "lesion" else "--",
                     marker="o", color=col, label=f"{lab}, {el}")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("width (mm)")
-    ax.set_title("Perfusion: 18G, 80 C, tissue at 37 C", fontsize=10)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(os.path.join(a.figures, "validation_perfusion.png"), dpi=110)
-    plt.close(fig)
+    finish_axes(ax, "time (s)", "width (mm)", "Perfusion: 18G, 80 C, tissue at 37 C")
+    save_figure(fig, os.path.join(a.figures, "validation_perfusion.png"))
     w("![perfusion](figures/validation_perfusion.png)\n")
 
     # summary
@@ -591,9 +591,10 @@ def main():
       "the length beyond the tip. These statements refer to the tables above; a change of the code "
       "that moves them shows in the regenerated page.\n")
     w(f"Total run time of this study: {cpu / 60:.1f} min for {len(R)} runs "
-      f"({a.threads} thread(s) each; wall time depends on the machine's load).\n")
-    with open(a.out, "w") as f:
+      f"({threads} thread(s) each; wall time depends on the machine's load).\n")
+    with open(a.out + ".tmp", "w") as f:  # written whole, then renamed into place
         f.write("\n".join(L))
+    os.replace(a.out + ".tmp", a.out)
     print("\n".join(L[-len(summary) - 6:]))
 
 
