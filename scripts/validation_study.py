@@ -104,8 +104,9 @@ def run(rflesion, name, sets, cache, reuse, threads, case=RC1):
         result = json.load(f)
     result["_elapsed"] = time.time() - t0
     result["_command"] = " ".join(cmd[1:])
-    with open(out, "w") as f:
+    with open(out + ".tmp", "w") as f:  # a killed study leaves no half-written cache entry
         json.dump(result, f)
+    os.replace(out + ".tmp", out)
     print(f"  {name}: {result['_elapsed']:.1f} s", flush=True)
     return result
 

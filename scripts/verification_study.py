@@ -56,8 +56,9 @@ def run(rflesion, case, spacing, dt, cache, reuse):
     with open(out) as f:
         result = json.load(f)
     result["_elapsed"] = time.time() - t0
-    with open(out, "w") as f:
+    with open(out + ".tmp", "w") as f:  # a killed study leaves no half-written cache entry
         json.dump(result, f)
+    os.replace(out + ".tmp", out)
     return result
 
 
@@ -130,8 +131,9 @@ def main():
                  "tissue temperature over the run is taken at cell centres and on the active electrode; "
                  "next to the junction of the active tip and the insulated shaft, where the current "
                  "density is singular, it depends on the cell size (see docs/model-limitations.md).\n")
-    with open(a.out, "w") as f:
+    with open(a.out + ".tmp", "w") as f:  # written whole, then renamed into place
         f.write("\n".join(lines))
+    os.replace(a.out + ".tmp", a.out)
     print("\n".join(lines))
 
 
