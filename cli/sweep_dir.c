@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "figures.h"
 
 static rfl_status make_dir(const char *path) {
@@ -54,24 +55,6 @@ static rfl_status read_all(const char *path, char **text) {
   return RFL_OK;
 }
 
-static rfl_status write_atomic(const char *path, const char *data) {
-  char tmp[RFL_PATH_MAX + 32];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) return RFL_ERROR(RFL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-  size_t n = strlen(data);
-  int bad = fwrite(data, 1, n, f) != n;
-  if (fflush(f) != 0 || fsync(fileno(f)) != 0) bad = 1;
-  if (fclose(f) != 0) bad = 1;
-  if (bad || rename(tmp, path) != 0) {
-    int e = errno;
-    remove(tmp);
-    return RFL_ERROR(RFL_EIO, "%s: cannot write: %s", path, strerror(e));
-  }
-  return RFL_OK;
-}
-
 /* Next line that is not a comment, as [*start, *end); returns 0 at the end. */
 static int next_line(const char **p, const char **start, const char **end) {
   while (**p) {
@@ -97,7 +80,7 @@ rfl_status rfl_sweep_dir_prepare(const char *dir, const char *manifest, int fiel
   }
   snprintf(path, sizeof path, "%s/sweep.txt", dir);
   char *old = NULL;
-  if (access(path, F_OK) != 0) return write_atomic(path, manifest);
+  if (access(path, F_OK) != 0) return rfl_atomic_write(path, manifest, strlen(manifest));
   RFL_CHECK(read_all(path, &old));
   const char *p = old, *q = manifest, *a0 = NULL, *a1 = NULL, *b0 = NULL, *b1 = NULL;
   int line = 0;

@@ -11,6 +11,8 @@
  * sees a whole record or none; the "end" line also guards against a truncated copy. */
 #include "results_table.h"
 
+#include "atomic_file.h"
+
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
@@ -213,33 +215,10 @@ rfl_status rfl_results_row_parse(const char *name, const char *text, rfl_results
   return st;
 }
 
-/* Writes len bytes to path atomically: PATH.tmp.PID, fsync, rename. */
-static rfl_status write_atomic(const char *path, const char *data, size_t len) {
-  char tmp[RFL_PATH_MAX + 32];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) return RFL_ERROR(RFL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-  int bad = fwrite(data, 1, len, f) != len;
-  if (fflush(f) != 0 || fsync(fileno(f)) != 0) bad = 1;
-  int e = errno;
-  if (fclose(f) != 0) bad = 1;
-  if (bad) {
-    remove(tmp);
-    return RFL_ERROR(RFL_EIO, "%s: write failed: %s", path, strerror(e));
-  }
-  if (rename(tmp, path) != 0) {
-    e = errno;
-    remove(tmp);
-    return RFL_ERROR(RFL_EIO, "%s: cannot rename the finished file into place: %s", path, strerror(e));
-  }
-  return RFL_OK;
-}
-
 rfl_status rfl_results_row_write(const char *path, const rfl_results_row *row) {
   char *text;
   RFL_CHECK(rfl_results_row_format(row, &text));
-  rfl_status st = write_atomic(path, text, strlen(text));
+  rfl_status st = rfl_atomic_write(path, text, strlen(text));
   free(text);
   return st;
 }
@@ -399,7 +378,7 @@ rfl_status rfl_results_table_write_csv(const rfl_results_table *t, const char *p
     free(data);
     return RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table", path);
   }
-  rfl_status st = write_atomic(path, data, len);
+  rfl_status st = rfl_atomic_write(path, data, len);
   free(data);
   return st;
 }

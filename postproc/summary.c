@@ -14,8 +14,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "atomic_file.h"
 #include "generator.h"
 #include "mirror.h"
 #include "rfl_version.h"
@@ -431,23 +431,8 @@ static void json_body(FILE *f, const rfl_summary *s) {
 }
 
 rfl_status rfl_summary_write_json(const char *path, const rfl_summary *s) {
-  char tmp[RFL_PATH_MAX + 32];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) return RFL_ERROR(RFL_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-  json_body(f, s);
-  int bad = ferror(f);
-  if (fflush(f) != 0 || fsync(fileno(f)) != 0) bad = 1;
-  if (fclose(f) != 0) bad = 1;
-  if (bad) {
-    remove(tmp);
-    return RFL_ERROR(RFL_EIO, "%s: write failed: %s", path, strerror(errno));
-  }
-  if (rename(tmp, path) != 0) {
-    int e = errno;
-    remove(tmp);
-    return RFL_ERROR(RFL_EIO, "%s: cannot rename the finished file into place: %s", path, strerror(e));
-  }
-  return RFL_OK;
+  rfl_atomic_file out;
+  RFL_CHECK(rfl_atomic_open(&out, path));
+  json_body(out.f, s);
+  return rfl_atomic_commit(&out);
 }
