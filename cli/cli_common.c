@@ -4,6 +4,7 @@
 
 #include "case_reader.h"
 #include "grid.h"
+#include "voxels.h"
 
 const char rfl_cli_set_help[] =
     "  -s, --set SECTION.KEY=VALUE\n"
@@ -36,7 +37,8 @@ rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, in
                                .nsets = nsets,
                                .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
                                .memory_limit = 0.0,
-                               .warnings = &warnings};
+                               .warnings = &warnings,
+                               .voxel_check = rfl_voxels_check};
   rfl_status st = rfl_case_read(path, &opt, out);
   if (st != RFL_OK || quiet) return st;
   for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; i++)

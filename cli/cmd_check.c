@@ -3,7 +3,9 @@
  * build the grid and the voxelised geometry and report them as comment lines: cells per
  * axis, spacing range, cell count and memory estimate, cells per material and per
  * electrode part, and how well the grid represents each electrode. The whole standard
- * output is therefore itself a valid case file. It runs no simulation. */
+ * output is therefore itself a valid case file. It runs no simulation. The reader also
+ * checks the header of a voxel file (the common loader passes rfl_voxels_check), so that a
+ * bad voxel file is reported at its line of the case file. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -106,7 +108,8 @@ int rfl_cmd_check(int argc, char **argv) {
   }
 
   static rfl_case kase; /* large; kept off the stack */
-  rfl_status st = rfl_cli_load_case_quiet(argv[optind], sets.items, sets.n, quiet, &kase);
+  rfl_status st =
+      rfl_cli_load_case_quiet(argv[optind], sets.items, sets.n, quiet, &kase);
   if (st != RFL_OK) return rfl_cli_fail(st);
   if (!quiet && rfl_case_write(stdout, &kase) != RFL_OK) return rfl_cli_fail(RFL_EIO);
 

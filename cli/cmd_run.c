@@ -16,6 +16,7 @@
 #include "h5out.h"
 #include "parallel.h"
 #include "summary.h"
+#include "voxels.h"
 
 #define MAX_SETS 256
 
@@ -111,6 +112,7 @@ int rfl_cmd_run(int argc, char **argv) {
   static rfl_case kase; /* large; static keeps it off the stack */
   rfl_case_warnings warnings = {0};
   rfl_case_read_options ropt = {.sets = sets, .nsets = nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
+                                .voxel_check = rfl_voxels_check,
                                 .warnings = &warnings};
   rfl_status st = rfl_case_read(path, &ropt, &kase);
   if (st != RFL_OK) {

@@ -30,6 +30,7 @@
 #include "sweep_dir.h"
 #include "sweep_farm.h"
 #include "sweep_spec.h"
+#include "voxels.h"
 
 #define MAX_FIGURES 16
 
@@ -41,7 +42,8 @@ static const char sweep_usage[] =
     "task runs its shard. Run again with the same command to resume (docs/hpc.md).\n"
     "\n"
     "Options:\n"
-    "  --set SECTION.KEY=VALUE   override a case key in every case (repeatable)\n"
+    "  -s, --set SECTION.KEY=VALUE\n"
+    "                            override a case key in every case (repeatable)\n"
     "  --vary KEY=VALUES         vary a case key (KEY as for --set): V1,V2,... or\n"
     "                            START:STOP:STEP or uniform(A,B) or normal(MEAN,SD[,LO,HI])\n"
     "  --zip KEY,KEY[,...]       move varied keys together (equal numbers of values)\n"
@@ -104,6 +106,7 @@ static rfl_status read_case(const sweep_ctx *c, size_t index, rfl_case *out, rfl
   int nsets;
   RFL_CHECK(case_sets(c, index, buf, sets, &nsets));
   rfl_case_read_options opt = {.sets = sets, .nsets = nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
+                               .voxel_check = rfl_voxels_check,
                                .warnings = w};
   return rfl_case_read_buffer(c->path, c->data, c->len, &opt, out);
 }
@@ -418,7 +421,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
   optind = 0;
   opterr = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "s:qh", longopts, NULL)) != -1) {
     switch (opt) {
       case 's':
         if (c->nsets == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 --set options, found more%s", "");
@@ -495,6 +498,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
   if (!c->kase || !c->summary) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory"));
   rfl_case_warnings warnings = {0};
   rfl_case_read_options ropt = {.sets = c->sets, .nsets = c->nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
+                                .voxel_check = rfl_voxels_check,
                                 .warnings = &warnings};
   FILE *f = fopen(c->path, "rb");
   if (!f) {

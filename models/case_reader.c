@@ -15,7 +15,8 @@
  * Assumptions: inih's runtime globals (a Debian build choice) exist; they are set on every
  * read to the same values, so concurrent reads are harmless. The first error wins and is
  * the only one reported. Not done here: voxelisation, the exact grid (solver/grid.c),
- * reading the voxel file (only its readability is checked). */
+ * reading the voxel file: it is checked to be a readable file with the HDF5 signature, and
+ * its header through the caller's rfl_case_voxel_check when one is given. */
 #define _XOPEN_SOURCE 700 /* realpath() */
 #include "case_reader.h"
 
@@ -292,6 +293,7 @@ typedef struct {
   rfl_status status;
   const rfl_case_read_options *opt;
   rfl_case_warnings *warnings;
+  const char *after;         /* --set named after a cross-key error at a file line */
 
   section_rec sections[MAX_SECTIONS];
   int nsections;
@@ -322,11 +324,12 @@ static void origin_text(const reader *r, int line, const char *set, char *buf, s
 
 static rfl_status failv(reader *r, int line, const char *set, const char *fmt, va_list ap) {
   if (r->failed) return r->status;
-  char where[RFL_PATH_MAX + 64], what[1536];
+  char where[RFL_PATH_MAX + 64], what[1536], after[RFL_CASE_MAX_LINE + 32] = "";
   origin_text(r, line, set, where, sizeof where);
   vsnprintf(what, sizeof what, fmt, ap);
+  if (r->after && !set) snprintf(after, sizeof after, " (after --set %s)", r->after);
   r->failed = 1;
-  r->status = RFL_ERROR(RFL_EINPUT, "%s%s", where, what);
+  r->status = RFL_ERROR(RFL_EINPUT, "%s%s%s", where, what, after);
   return r->status;
 }
 
@@ -1037,8 +1040,12 @@ static rfl_status apply_set(reader *r, const char *set) {
 
 /* ==== grid estimate =================================================================== */
 
-/* Cells along one axis: uniform in [flo, fhi], growing by g per cell outside. */
+/* Cells along one axis: uniform in [flo, fhi], growing by g per cell outside. A uniform
+ * axis (g = 1, or a fine box as wide as the domain) has round(L / h) cells, as the grid
+ * builds it. */
 static double axis_cells(double lo, double hi, double flo, double fhi, double h, double g) {
+  if (g <= 1.0 + 1e-12 || (flo - lo <= 1e-12 && hi - fhi <= 1e-12))
+    return fmax(1.0, round((hi - lo) / h));
   double n = ceil((fhi - flo) / h - 1e-6);
   if (n < 1) n = 1;
   double side[2] = {flo - lo, hi - fhi};
@@ -1070,12 +1077,16 @@ static double axis_spacing(double x, double flo, double fhi, double h, double g)
   return size;
 }
 
+static double axis_estimate(const rfl_grid_spec *g, int a) {
+  return axis_cells(rfl_vec3_get(g->domain_min, a), rfl_vec3_get(g->domain_max, a),
+                    rfl_vec3_get(g->fine_min, a), rfl_vec3_get(g->fine_max, a), g->spacing,
+                    g->growth);
+}
+
 double rfl_case_estimate_cells(const rfl_grid_spec *g, int n[3]) {
   double total = 1.0;
   for (int a = 0; a < 3; a++) {
-    double na = axis_cells(rfl_vec3_get(g->domain_min, a), rfl_vec3_get(g->domain_max, a),
-                           rfl_vec3_get(g->fine_min, a), rfl_vec3_get(g->fine_max, a), g->spacing,
-                           g->growth);
+    double na = axis_estimate(g, a);
     if (n) n[a] = na > 2e9 ? -1 : (int)na;
     total *= na;
   }
@@ -1159,6 +1170,45 @@ static void key_origin(reader *r, int sec, const char *key, int *line, const cha
   *line = e ? e->line : (sec >= 0 ? r->sections[sec].line : 0);
   *set = e ? e->set : (sec >= 0 ? r->sections[sec].set : NULL);
 }
+
+/* Whether the blank-separated list `words` holds `word`. */
+static int has_word(const char *words, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = strstr(words, word); p; p = strstr(p + 1, word))
+    if ((p == words || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return 1;
+  return 0;
+}
+
+/* Before a cross-key error: names the last --set among the keys the check reads, `deps`
+ * ("section.key" words of unnamed sections) and every key of section sec (-1: none), so
+ * that an error blamed on a file line says which override broke it (see failv). */
+static void blame_sets(reader *r, int sec, const char *deps) {
+  r->after = NULL;
+  for (int i = 0; i < r->nentries; i++) {
+    const entry_rec *e = &r->entries[i];
+    if (!e->set) continue;
+    const section_spec *ss = &sections_table[r->sections[e->sec].kind];
+    char word[96];
+    snprintf(word, sizeof word, "%s.%s", ss->word, e->spec->name);
+    if (e->sec == sec || (!ss->named && has_word(deps, word))) r->after = e->set;
+  }
+}
+
+/* blame_sets for a check of probe section `kind` that reads its `keys` and `others`. */
+static void blame_probe(reader *r, int kind, const char *keys, const char *others) {
+  char deps[768], tmp[256], *save = NULL;
+  snprintf(deps, sizeof deps, "%s", others);
+  snprintf(tmp, sizeof tmp, "%s", keys);
+  for (char *k = strtok_r(tmp, " ", &save); k; k = strtok_r(NULL, " ", &save)) {
+    size_t n = strlen(deps);
+    snprintf(deps + n, sizeof deps - n, " %s.%s", sections_table[kind].word, k);
+  }
+  blame_sets(r, -1, deps);
+}
+
+/* The keys the grid's size depends on. */
+#define GRID_DEPS "grid.domain_min_mm grid.domain_max_mm grid.spacing_mm grid.fine_min_mm " \
+                  "grid.fine_max_mm grid.growth"
 
 /* Error about key of section sec (unnamed kinds), whether or not the key was written. */
 static rfl_status fail_key(reader *r, int kind, const char *key, const char *fmt, ...)
@@ -1445,12 +1495,110 @@ static const char *domain_text(const rfl_grid_spec *g, char *buf, size_t size) {
   return buf;
 }
 
+/* Whether f (size bytes) carries the HDF5 signature where HDF5 looks for it: at offset 0,
+ * 512, 1024, 2048, ... (a user block may precede the superblock). */
+static int has_hdf5_signature(FILE *f, double size) {
+  static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  unsigned char buf[8];
+  for (double off = 0.0; off + 8.0 <= size; off = off > 0.0 ? 2.0 * off : 512.0) {
+    if (fseeko(f, (off_t)off, SEEK_SET) != 0 || fread(buf, 1, 8, f) != 8) return 0;
+    if (memcmp(buf, sig, 8) == 0) return 1;
+  }
+  return 0;
+}
+
+/* The cell counts the grid builder accepts (the estimate is the builder's count to within
+ * a cell or two of graded rounding per side). */
+static rfl_status check_grid_size(reader *r) {
+  const rfl_grid_spec *g = &r->c.grid;
+  double n[3], cells = 1.0;
+  for (int a = 0; a < 3; a++) cells *= n[a] = axis_estimate(g, a);
+  for (int a = 0; a < 3; a++)
+    if (n[a] > RFL_CASE_MAX_CELLS_PER_AXIS) {
+      blame_sets(r, -1, GRID_DEPS);
+      return fail_key(r, S_GRID, "spacing_mm",
+                      "expected at most %d cells along each axis, found '%s' giving %.0f cells "
+                      "along %c%s", RFL_CASE_MAX_CELLS_PER_AXIS,
+                      found_text(r, S_GRID, "spacing_mm", "0.2"), n[a], "xyz"[a],
+                      g->growth > 1.0 ? " (fine box and graded cells)" : "");
+    }
+  if (cells > RFL_CASE_MAX_CELLS) {
+    blame_sets(r, -1, GRID_DEPS);
+    return fail_key(r, S_GRID, "spacing_mm",
+                    "expected a grid of at most %.0g cells, found '%s' giving %.0f x %.0f x %.0f "
+                    "= %.3g cells", RFL_CASE_MAX_CELLS, found_text(r, S_GRID, "spacing_mm", "0.2"),
+                    n[0], n[1], n[2], cells);
+  }
+  return RFL_OK;
+}
+
+/* [grid] voxel_file: a readable HDF5 file, its header checked by the caller's
+ * rfl_case_voxel_check when there is one; stored as an absolute path. */
+static rfl_status check_voxel_file(reader *r) {
+  rfl_grid_spec *g = &r->c.grid;
+  char buf[128], buf2[128];
+  entry_rec *vf = find_entry_kind(r, S_GRID, "voxel_file");
+  entry_rec *vl = find_entry_kind(r, S_GRID, "voxel_labels");
+  if (vl && !vf) return fail_key(r, S_GRID, "voxel_file", "expected a voxel file for voxel_labels, found none");
+  if (vf && !vl) return fail_key(r, S_GRID, "voxel_labels", "expected 'label:material, ...' for voxel_file, found none");
+  if (!vf) return RFL_OK;
+  char path[2 * RFL_PATH_MAX];
+  if (vf->text[0] == '/' || r->dir[0] == '\0')
+    snprintf(path, sizeof path, "%s", vf->text);
+  else
+    snprintf(path, sizeof path, "%s/%s", r->dir, vf->text);
+  if (strlen(path) >= sizeof g->voxel_file)
+    return fail_expected(r, vf, "a shorter path");
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return fail_entry(r, vf, "expected a readable file, found '%s' (%s)", vf->text, strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return fail_entry(r, vf, "expected a readable file, found '%s' (not a regular file)", vf->text);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return fail_entry(r, vf, "expected a readable file, found '%s' (%s)", vf->text, strerror(errno));
+  int hdf5 = has_hdf5_signature(f, (double)st.st_size);
+  fclose(f);
+  if (!hdf5)
+    return fail_entry(r, vf, "expected an HDF5 file, found '%s' (no HDF5 signature)", vf->text);
+  if (r->opt && r->opt->voxel_check) {
+    rfl_case_voxel_header h;
+    char problem[RFL_PATH_MAX + 256];
+    int bad = r->opt->voxel_check(path, g->voxel_dataset, &h, problem, sizeof problem);
+    entry_rec *ds = find_entry_kind(r, S_GRID, "voxel_dataset");
+    blame_sets(r, -1, "grid.voxel_file grid.voxel_dataset");
+    if (bad == RFL_CASE_VOXEL_BAD_DATASET)
+      return fail_entry(r, ds ? ds : vf, "expected a dataset of '%s', found '%s' (no such dataset)",
+                        vf->text, g->voxel_dataset);
+    if (bad != RFL_CASE_VOXEL_OK) return fail_entry(r, vf, "%s", problem);
+    r->after = NULL;
+    rfl_vec3 lo = h.origin;
+    rfl_vec3 hi = rfl_vec3_make(lo.x + h.n[0] * h.spacing.x, lo.y + h.n[1] * h.spacing.y,
+                                lo.z + h.n[2] * h.spacing.z);
+    if (!(lo.x < g->domain_max.x && hi.x > g->domain_min.x && lo.y < g->domain_max.y &&
+          hi.y > g->domain_min.y && lo.z < g->domain_max.z && hi.z > g->domain_min.z)) {
+      rfl_grid_spec vol = *g;
+      vol.domain_min = lo;
+      vol.domain_max = hi;
+      warn(r, vf->line, vf->set, "[grid] voxel_file: the volume %s does not overlap the domain "
+           "%s; no cell takes a voxel label", domain_text(&vol, buf, sizeof buf),
+           domain_text(g, buf2, sizeof buf2));
+    }
+  }
+  char *abs = realpath(path, NULL); /* absolute, so a written case reads back anywhere */
+  const char *keep = abs && strlen(abs) < sizeof g->voxel_file ? abs : path;
+  memcpy(g->voxel_file, keep, strlen(keep) + 1);
+  free(abs);
+  return RFL_OK;
+}
+
 static rfl_status check_grid(reader *r) {
   rfl_grid_spec *g = &r->c.grid;
   char buf[128], buf2[128];
   int fine_given = find_entry_kind(r, S_GRID, "fine_min_mm") || find_entry_kind(r, S_GRID, "fine_max_mm");
   if (!find_entry_kind(r, S_GRID, "fine_min_mm")) g->fine_min = g->domain_min;
   if (!find_entry_kind(r, S_GRID, "fine_max_mm")) g->fine_max = g->domain_max;
+  blame_sets(r, -1, GRID_DEPS);
   for (int a = 0; a < 3; a++)
     if (!(rfl_vec3_get(g->domain_max, a) > rfl_vec3_get(g->domain_min, a)))
       return fail_key(r, S_GRID, find_entry_kind(r, S_GRID, "domain_max_mm") ? "domain_max_mm" : "domain_min_mm",
@@ -1486,6 +1634,7 @@ static rfl_status check_grid(reader *r) {
     return fail_key(r, S_GRID, "growth",
                     "expected 1 (uniform) unless fine_min_mm and fine_max_mm give a fine box "
                     "smaller than the domain, found '%s'", found_text(r, S_GRID, "growth", "1"));
+  r->after = NULL;
   if (fine_given && smaller && g->growth <= 1.0) {
     entry_rec *e = find_entry_kind(r, S_GRID, "fine_min_mm");
     if (!e) e = find_entry_kind(r, S_GRID, "fine_max_mm");
@@ -1503,29 +1652,8 @@ static rfl_status check_grid(reader *r) {
       break;
     }
   }
-  entry_rec *vf = find_entry_kind(r, S_GRID, "voxel_file");
-  entry_rec *vl = find_entry_kind(r, S_GRID, "voxel_labels");
-  if (vl && !vf) return fail_key(r, S_GRID, "voxel_file", "expected a voxel file for voxel_labels, found none");
-  if (vf && !vl) return fail_key(r, S_GRID, "voxel_labels", "expected 'label:material, ...' for voxel_file, found none");
-  if (vf) {
-    char path[2 * RFL_PATH_MAX];
-    if (vf->text[0] == '/' || r->dir[0] == '\0')
-      snprintf(path, sizeof path, "%s", vf->text);
-    else
-      snprintf(path, sizeof path, "%s/%s", r->dir, vf->text);
-    if (strlen(path) >= sizeof g->voxel_file)
-      return fail_expected(r, vf, "a shorter path");
-    struct stat st;
-    if (stat(path, &st) != 0)
-      return fail_entry(r, vf, "expected a readable file, found '%s' (%s)", vf->text, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-      return fail_entry(r, vf, "expected a readable file, found '%s' (not a regular file)", vf->text);
-    char *abs = realpath(path, NULL); /* absolute, so a written case reads back anywhere */
-    const char *keep = abs && strlen(abs) < sizeof g->voxel_file ? abs : path;
-    memcpy(g->voxel_file, keep, strlen(keep) + 1);
-    free(abs);
-  }
-  return RFL_OK;
+  RFL_CHECK(check_grid_size(r));
+  return check_voxel_file(r);
 }
 
 static rfl_status check_probes(reader *r) {
@@ -1553,10 +1681,12 @@ static rfl_status check_probes(reader *r) {
       pr->gauge = 0;
     }
     if (!find_entry(r, sec, "tip_length_mm")) return missing_key(r, sec, "tip_length_mm", "");
+    blame_probe(r, kind, "gauge diameter_mm tip_shape", "");
     if (pr->tip_shape == RFL_TIP_ROUND && pr->tip_length < pr->radius)
       return fail_entry(r, find_entry(r, sec, "tip_length_mm"),
                         "expected at least the probe radius (%g mm) for a round tip, found '%s'",
                         pr->radius * 1e3, find_entry(r, sec, "tip_length_mm")->text);
+    blame_probe(r, kind, "tip_mm", "grid.domain_min_mm grid.domain_max_mm grid.symmetry");
     if (!inside_domain(pr->tip, &c->grid)) {
       entry_rec *t = find_entry(r, sec, "tip_mm");
       return fail_key(r, kind, "tip_mm", "expected a point inside the domain %s, found '%s'",
@@ -1570,6 +1700,7 @@ static rfl_status check_probes(reader *r) {
       key_origin(r, sec, "tip_mm", &line, &set);
       warn(r, line, set, "[%s] tip_mm: the active tip leaves the domain", sections_table[kind].word);
     }
+    blame_probe(r, kind, "tip_mm direction", "grid.symmetry grid.domain_min_mm");
     for (int a = 0; a < 2; ++a) {
       if (!(c->grid.symmetry & (a == 0 ? RFL_SYMMETRY_X : RFL_SYMMETRY_Y))) continue;
       double plane = rfl_vec3_get(c->grid.domain_min, a);
@@ -1581,6 +1712,7 @@ static rfl_status check_probes(reader *r) {
                         found_text(r, S_GRID, "symmetry", "none"),
                         vec_text(pr->tip, 1e-3, buf2, sizeof buf2));
     }
+    blame_probe(r, kind, "gauge diameter_mm tip_mm", GRID_DEPS);
     double h = rfl_case_local_spacing(&c->grid, pr->tip);
     double cpr = pr->radius / h;
     if (cpr < 3.0 - 1e-9)
@@ -1589,6 +1721,7 @@ static rfl_status check_probes(reader *r) {
                       "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)",
                       pr->radius * 1e3 / 3.0, sections_table[kind].word, pr->radius * 1e3,
                       found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3);
+    r->after = NULL;
     static const char *const cooling_keys[] = {"coolant_C", "cooling_h_W_m2K"};
     for (int i = 0; i < 2 && !pr->cooled; i++) {
       entry_rec *e = find_entry(r, sec, cooling_keys[i]);
@@ -1617,6 +1750,7 @@ static rfl_status check_structures(reader *r) {
     if (r->sections[s].kind != S_STRUCTURE) continue;
     const rfl_structure *st = &c->structures[n++];
     if (!structure_meets_domain(&st->shape, &c->grid)) {
+      blame_sets(r, s, "grid.domain_min_mm grid.domain_max_mm");
       static const char *const key[] = {"min_mm", "centre_mm", "points_mm", "points_mm", "point_mm"};
       entry_rec *e = find_entry(r, s, key[st->shape.kind]);
       return fail_entry(r, e, "expected a structure overlapping the domain %s, found '%s' "
@@ -1629,13 +1763,16 @@ static rfl_status check_structures(reader *r) {
 static rfl_status check_physics(reader *r) {
   rfl_case *c = &r->c;
   rfl_generator *g = &c->generator;
-  if (!(c->physics.desiccation_end_C > c->physics.desiccation_start_C))
+  if (!(c->physics.desiccation_end_C > c->physics.desiccation_start_C)) {
+    blame_sets(r, -1, "physics.desiccation_start_C");
     return fail_key(r, S_PHYSICS, "desiccation_end_C",
                     "expected a temperature above desiccation_start_C (%g C), found '%s'",
                     c->physics.desiccation_start_C,
                     found_text(r, S_PHYSICS, "desiccation_end_C", "100"));
+  }
   int gsec = find_section(r, S_GENERATOR, "");
   if (g->mode == RFL_GEN_POWER && !find_entry_kind(r, S_GENERATOR, "power_W")) {
+    blame_sets(r, -1, "generator.mode");
     if (gsec >= 0) return missing_key(r, gsec, "power_W", " (mode = power)");
     return fail(r, 0, NULL, "[generator]: missing required key 'power_W' (mode = power)");
   }
@@ -1646,11 +1783,13 @@ static rfl_status check_physics(reader *r) {
     if ((pulse_key && g->mode != RFL_GEN_PULSED) || (strcmp(k->name, "power_W") == 0 && g->mode != RFL_GEN_POWER))
       warn(r, e->line, e->set, "[generator] %s: ignored in mode = %s", k->name, mode_words[g->mode]);
   }
-  if (g->mode == RFL_GEN_PULSED && !(g->pulse_width_s < 1.0 / g->pulse_frequency_Hz))
+  if (g->mode == RFL_GEN_PULSED && !(g->pulse_width_s < 1.0 / g->pulse_frequency_Hz)) {
+    blame_sets(r, -1, "generator.mode generator.pulse_frequency_Hz");
     return fail_key(r, S_GENERATOR, "pulse_width_ms",
                     "expected less than the pulse period %g ms (pulse_frequency_Hz = %g), found '%s'",
                     1e3 / g->pulse_frequency_Hz, g->pulse_frequency_Hz,
                     found_text(r, S_GENERATOR, "pulse_width_ms", "20"));
+  }
   int line;
   const char *set;
   if (g->mode == RFL_GEN_TEMPERATURE) {
@@ -1684,10 +1823,12 @@ static rfl_status check_physics(reader *r) {
     o->ntimes = 1;
   }
   for (int i = 0; i < o->ntimes; i++)
-    if (o->times_s[i] > end * (1.0 + 1e-12))
+    if (o->times_s[i] > end * (1.0 + 1e-12)) {
+      blame_sets(r, -1, "generator.duration_s generator.cooldown_s");
       return fail_entry(r, find_entry_kind(r, S_OUTPUT, "times_s"),
                         "expected times in [0, %g] s (duration_s + cooldown_s), found '%s'", end,
                         find_entry_kind(r, S_OUTPUT, "times_s")->text);
+    }
   return RFL_OK;
 }
 
@@ -1705,6 +1846,7 @@ static rfl_status check_memory(reader *r) {
   double need = cells * opt->bytes_per_cell;
   if (cells <= 0.0 || need > limit) {
     const double gib = 1024.0 * 1024.0 * 1024.0;
+    blame_sets(r, -1, GRID_DEPS);
     return fail_key(r, S_GRID, "spacing_mm",
                     "expected a grid that fits in memory (%.3g GiB at %g bytes per cell), found "
                     "'%s' giving %.3g cells and %.3g GiB",

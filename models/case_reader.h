@@ -9,6 +9,8 @@
  *   FILE:LINE: [section] key: expected <what, unit, range>, found '<text>'
  * and for --set style overrides
  *   --set SECTION.KEY=VALUE: [section] key: expected ..., found '<text>'
+ * A check across keys that fails because of an override of another key it reads appends
+ * " (after --set SECTION.KEY=VALUE)" to the message at the file's line.
  * Suspicious but legal input produces warnings (collected, never printed here). */
 #ifndef RFL_CASE_READER_H
 #define RFL_CASE_READER_H
@@ -24,6 +26,11 @@
 #define RFL_CASE_MAX_WARNINGS 16
 #define RFL_CASE_WARNING_LEN 320
 
+/* The largest grid the solver builds (solver/grid.c uses the same limits): cells along one
+ * axis, and cells in all. The reader refuses a case whose estimated grid exceeds them. */
+#define RFL_CASE_MAX_CELLS_PER_AXIS 100000
+#define RFL_CASE_MAX_CELLS 1e9
+
 /* Warnings collected while reading; `count` may exceed RFL_CASE_MAX_WARNINGS (the extra
  * ones are counted, not kept). */
 typedef struct {
@@ -31,8 +38,25 @@ typedef struct {
   char text[RFL_CASE_MAX_WARNINGS][RFL_CASE_WARNING_LEN];
 } rfl_case_warnings;
 
-/* Options of a read; a zeroed struct (or NULL) means: no overrides, no memory check,
- * warnings discarded. */
+/* What the header of a voxel file says (the layout is in solver/voxels.h). */
+typedef struct {
+  int n[3];          /* voxels along x, y, z */
+  rfl_vec3 origin;   /* outer corner of voxel (0, 0, 0), m */
+  rfl_vec3 spacing;  /* voxel size along x, y, z, m */
+} rfl_case_voxel_header;
+
+/* Results of a voxel-file check: fine, a problem with the file, or no such dataset. */
+enum { RFL_CASE_VOXEL_OK = 0, RFL_CASE_VOXEL_BAD_FILE = 1, RFL_CASE_VOXEL_BAD_DATASET = 2 };
+
+/* Checks the header of `dataset` in the voxel file `path` without reading the labels
+ * (the solver's rfl_voxels_check; the reader itself knows no HDF5). Returns
+ * RFL_CASE_VOXEL_OK and fills hdr, or another RFL_CASE_VOXEL_* and writes
+ * "expected ..., found ..." into problem. */
+typedef int (*rfl_case_voxel_check)(const char *path, const char *dataset,
+                                    rfl_case_voxel_header *hdr, char *problem, size_t size);
+
+/* Options of a read; a zeroed struct (or NULL) means: no overrides, no memory check, a
+ * voxel file checked only for being a readable HDF5 file, warnings discarded. */
 typedef struct {
   const char *const *sets;   /* overrides "SECTION.KEY=VALUE"; a named section is written
                                 SECTION:NAME (structure:root.radius_mm=2); later ones win */
@@ -40,6 +64,9 @@ typedef struct {
   double bytes_per_cell;     /* memory check: estimated cells x this must fit in
                                 memory_limit (0 = no check), bytes */
   double memory_limit;       /* bytes; 0 = the machine's physical memory */
+  rfl_case_voxel_check voxel_check; /* header check of [grid] voxel_file (errors at its
+                                       line; a warning when the volume misses the domain),
+                                       or NULL */
   rfl_case_warnings *warnings; /* may be NULL */
 } rfl_case_read_options;
 

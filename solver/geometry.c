@@ -179,7 +179,9 @@ static rfl_status check_case(const rfl_case *c, const rfl_grid *g) {
 }
 
 /* Reads the case's voxel volume, if any; relative paths are taken from the case file's
- * directory. Errors are re-raised under [grid] voxel_file. */
+ * directory. Errors are re-raised under the case file's name and [grid] voxel_file (the
+ * case reader reports them with the line first when the caller checks the header; this is
+ * the backstop). */
 static rfl_status load_voxels(const rfl_case *c, rfl_voxels **out) {
   *out = NULL;
   if (!c->grid.voxel_file[0]) return RFL_OK;
@@ -193,7 +195,7 @@ static rfl_status load_voxels(const rfl_case *c, rfl_voxels **out) {
   if (st != RFL_OK) {
     char msg[2048];
     snprintf(msg, sizeof msg, "%s", rfl_error_message());
-    return RFL_ERROR(st, "[grid] voxel_file: %s", msg);
+    return RFL_ERROR(st, "%s%s[grid] voxel_file: %s", c->path, c->path[0] ? ": " : "", msg);
   }
   for (int l = 0; l < 256; ++l) {
     int m = c->grid.voxel_material[l];

@@ -29,8 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CELLS_PER_AXIS 100000
-#define MAX_CELLS 1000000000.0   /* 10^9 cells: beyond any machine this code runs on */
+#include "case_reader.h"
+
+/* The limits the case reader enforces with file and line; here they only guard the API. */
+#define MAX_CELLS_PER_AXIS RFL_CASE_MAX_CELLS_PER_AXIS
+#define MAX_CELLS RFL_CASE_MAX_CELLS /* 10^9 cells: beyond any machine this code runs on */
 #define SNAP_TOL 1e-9            /* relative tolerance (of h or L) for "whole cells" */
 #define MAX_GRADED 100000        /* cells on one graded side */
 
@@ -237,15 +240,17 @@ static rfl_status plan_axis(const rfl_grid_spec *spec, int a, axis_plan *p) {
   p->h = spec->spacing;
   double L = p->hi - p->lo, h = p->h;
   double f0 = rfl_vec3_get(spec->fine_min, a), f1 = rfl_vec3_get(spec->fine_max, a);
-  if (L / h > MAX_CELLS_PER_AXIS)
+  /* the limit applies to the cells built: uniform ones here, graded ones in the caller */
+  double nfine = spec->growth == 1.0 ? round(L / h) : ceil((f1 - f0) / h - SNAP_TOL);
+  if (nfine > MAX_CELLS_PER_AXIS)
     return RFL_ERROR(RFL_EINPUT, "[grid] spacing_mm: %.6g mm gives %.0f cells on the %c axis, "
-                     "more than %d", 1e3 * h, L / h, axis_name[a], MAX_CELLS_PER_AXIS);
+                     "more than %d", 1e3 * h, nfine, axis_name[a], MAX_CELLS_PER_AXIS);
   if (spec->growth == 1.0) {
     p->uniform = 1;
     p->nf = (int)fmax(1.0, round(L / h));
     return RFL_OK;
   }
-  int nf = (int)ceil((f1 - f0) / h - SNAP_TOL);
+  int nf = (int)nfine;
   if (nf < 1) nf = 1;
   double base = f0, top = f0 + nf * h;
   if (top > p->hi + SNAP_TOL * h) { /* anchor the fine cells to the upper domain face */
@@ -341,8 +346,9 @@ rfl_status rfl_grid_create(const rfl_grid_spec *spec, rfl_grid **out) {
     RFL_CHECK(plan_axis(spec, a, &plan[a]));
     n[a] = plan_cells(&plan[a]);
     if (n[a] > MAX_CELLS_PER_AXIS)
-      return RFL_ERROR(RFL_EINPUT, "[grid] growth: %d cells on the %c axis, more than %d",
-                       n[a], axis_name[a], MAX_CELLS_PER_AXIS);
+      return RFL_ERROR(RFL_EINPUT, "[grid] spacing_mm: %.6g mm gives %d cells on the %c axis "
+                       "(fine box and graded cells), more than %d", 1e3 * spec->spacing, n[a],
+                       axis_name[a], MAX_CELLS_PER_AXIS);
   }
   rfl_grid *g;
   RFL_CHECK(grid_alloc(n, &g));

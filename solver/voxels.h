@@ -14,8 +14,10 @@
 #ifndef RFL_VOXELS_H
 #define RFL_VOXELS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "case_reader.h"
 #include "status.h"
 #include "vec3.h"
 
@@ -26,11 +28,19 @@ typedef struct rfl_voxels {
   uint8_t *label;    /* n[0] * n[1] * n[2] labels, index i + n[0] * (j + n[1] * k) */
 } rfl_voxels;
 
-/* Read `dataset` from the HDF5 file `path`. Errors (message names the file, the dataset and
- * what was expected): RFL_EINPUT for a missing or non-HDF5 file, a missing dataset, a rank
- * other than 3, a type other than unsigned 8-bit integers, missing or malformed
- * attributes, non-positive spacing; RFL_EIO when reading the data fails; RFL_ENOMEM.
- * HDF5's own error stack is never printed. */
+/* Check the header of `dataset` in the HDF5 file `path` against the layout above without
+ * reading the labels (an rfl_case_voxel_check, so that the case reader can report a bad
+ * voxel file at its line). Returns RFL_CASE_VOXEL_OK and fills hdr; or writes
+ * "expected ..., found ..." into problem and returns RFL_CASE_VOXEL_BAD_DATASET when there
+ * is no such dataset, RFL_CASE_VOXEL_BAD_FILE for anything else: a missing, unreadable or
+ * non-HDF5 file, a rank other than 3, a type other than unsigned 8-bit integers, no voxels
+ * or too many, missing or malformed attributes, non-positive spacing. */
+int rfl_voxels_check(const char *path, const char *dataset, rfl_case_voxel_header *hdr,
+                     char *problem, size_t size);
+
+/* Read `dataset` from the HDF5 file `path`. Errors: RFL_EINPUT for every problem that
+ * rfl_voxels_check reports ("PATH: expected ..., found ..."); RFL_EIO when reading the
+ * data fails; RFL_ENOMEM. HDF5's own error stack is never printed. */
 rfl_status rfl_voxels_read(const char *path, const char *dataset, rfl_voxels **out);
 
 /* Label of the voxel that contains p (the nearest voxel centre), or -1 outside the

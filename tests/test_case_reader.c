@@ -2,6 +2,7 @@
  * case reading back identically, --set overrides, and every kind of input mistake with
  * its exact message (file, line, section, key, what was expected, what was found). */
 #include <errno.h>
+#include <hdf5.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -376,6 +377,33 @@ static void test_set_errors(void **state) {
                    "--set grid.spacing_mm=0.5: [grid] spacing_mm: expected cells of at most "
                    "0.2117 mm at the tip of [probe] (3 cells per radius 0.635 mm), found '0.5' "
                    "(1.27 cells per radius; cell at the tip 0.5 mm)");
+  /* a check across keys blames a file line; the override of another key it reads is named */
+  expect_set_error(MIN_PROBE "[grid]\nspacing_mm = 0.2\n", "probe.gauge=22",
+                   "t.ini:5: [grid] spacing_mm: expected cells of at most 0.1197 mm at the tip of "
+                   "[probe] (3 cells per radius 0.359 mm), found '0.2' (1.79 cells per radius; "
+                   "cell at the tip 0.2 mm) (after --set probe.gauge=22)");
+  expect_set_error(MIN_PROBE "[output]\ntimes_s = 30, 90\n", "generator.duration_s=60",
+                   "t.ini:5: [output] times_s: expected times in [0, 60] s (duration_s + "
+                   "cooldown_s), found '30, 90' (after --set generator.duration_s=60)");
+  expect_set_error(MIN_PROBE "[structure far]\nshape = sphere\ncentre_mm = 25, 0, 0\n"
+                   "radius_mm = 2\nmaterial = fat\n", "grid.domain_max_mm=20, 20, 20",
+                   "t.ini:6: [structure far] centre_mm: expected a structure overlapping the "
+                   "domain [-20, 20] x [-20, 20] x [-20, 20] mm, found '25, 0, 0' (entirely "
+                   "outside) (after --set grid.domain_max_mm=20, 20, 20)");
+  expect_set_error(MIN_PROBE "tip_mm = 0, 0, 15\n", "grid.domain_max_mm=10, 10, 10",
+                   "t.ini:4: [probe] tip_mm: expected a point inside the domain [-20, 10] x "
+                   "[-20, 10] x [-20, 10] mm, found '0, 0, 15' (after --set "
+                   "grid.domain_max_mm=10, 10, 10)");
+  /* an override the failing check does not read is not named */
+  expect_set_error(MIN_PROBE "[grid]\nspacing_mm = 0.25\n", "generator.duration_s=60",
+                   "t.ini:5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of "
+                   "[probe] (3 cells per radius 0.635 mm), found '0.25' (2.54 cells per radius; "
+                   "cell at the tip 0.25 mm)");
+  expect_set_error(MIN_PROBE "[structure far]\nshape = sphere\ncentre_mm = 25, 0, 0\n"
+                   "radius_mm = 2\nmaterial = fat\n", "probe.cooled=no",
+                   "t.ini:6: [structure far] centre_mm: expected a structure overlapping the "
+                   "domain [-20, 20] x [-20, 20] x [-20, 20] mm, found '25, 0, 0' (entirely "
+                   "outside)");
 }
 
 /* ---- mistakes: one exact message each ------------------------------------------------ */
@@ -570,6 +598,58 @@ static void test_cross_checks(void **state) {
                "to 255, each once, found '1:fat, 1:nerve'");
 }
 
+/* The grid builder's limits (10^5 cells per axis, 10^9 cells) are checked by the reader,
+ * with the line of spacing_mm, on the cells the grid will have: graded cells count as
+ * built, not as if the domain were filled at spacing_mm. Reader and builder agree. */
+static void test_grid_limits(void **state) {
+  (void)state;
+  /* uniform: 2 m at 0.01 mm */
+  expect_error(MIN_PROBE "[grid]\nspacing_mm = 0.01\ndomain_min_mm = -1000,-1000,-1000\n"
+               "domain_max_mm = 1000,1000,1000\n",
+               "t.ini:5: [grid] spacing_mm: expected at most 100000 cells along each axis, found "
+               "'0.01' giving 200000 cells along x");
+  /* graded: the same 2 m box at 0.01 mm in a 4 mm fine box, growing by 1.5, is small */
+  const char *graded = MIN_PROBE "[grid]\nspacing_mm = 0.01\ndomain_min_mm = -1000,-1000,-1000\n"
+                       "domain_max_mm = 1000,1000,1000\nfine_min_mm = -2, -2, -2\n"
+                       "fine_max_mm = 2, 2, 2\ngrowth = 1.5\n";
+  read_ok(graded);
+  int est[3];
+  double cells = rfl_case_estimate_cells(&kase.grid, est);
+  rfl_grid *g = NULL;
+  if (rfl_grid_create(&kase.grid, &g) != RFL_OK) fail_msg("%s", rfl_error_message());
+  /* 400 fine cells and, on each side, the m = 26 cells of 0.01 mm x 1.5^k that first
+   * reach 998 mm: 0.03 (1.5^m - 1) >= 998 */
+  for (int a = 0; a < 3; a++) {
+    assert_int_equal(g->n[a], 452);
+    assert_int_equal(est[a], g->n[a]);
+  }
+  assert_close(cells, (double)est[0] * est[1] * est[2], 0.0);
+  rfl_grid_free(g);
+  /* graded, but the fine box alone is too long for one axis: both refuse it */
+  rfl_grid_spec spec = kase.grid;
+  spec.fine_min.x = -550e-3;
+  spec.fine_max.x = 550e-3;
+  assert_int_equal(rfl_grid_create(&spec, &g), RFL_EINPUT);
+  assert_null(g);
+  assert_string_equal(rfl_error_message(), "[grid] spacing_mm: 0.01 mm gives 110000 cells on "
+                                           "the x axis, more than 100000");
+  expect_error(MIN_PROBE "[grid]\nspacing_mm = 0.01\ndomain_min_mm = -1000,-1000,-1000\n"
+               "domain_max_mm = 1000,1000,1000\nfine_min_mm = -550, -2, -2\n"
+               "fine_max_mm = 550, 2, 2\ngrowth = 1.5\n",
+               "t.ini:5: [grid] spacing_mm: expected at most 100000 cells along each axis, found "
+               "'0.01' giving 110048 cells along x (fine box and graded cells)");
+  /* the whole grid: 2000^3 cells */
+  expect_error(MIN_PROBE "[grid]\nspacing_mm = 0.05\ndomain_min_mm = -50,-50,-50\n"
+               "domain_max_mm = 50,50,50\n",
+               "t.ini:5: [grid] spacing_mm: expected a grid of at most 1e+09 cells, found '0.05' "
+               "giving 2000 x 2000 x 2000 = 8e+09 cells");
+  /* a default spacing is blamed at the [grid] header */
+  expect_error(MIN_PROBE "[grid]\ndomain_min_mm = -1000,-1000,-1000\n"
+               "domain_max_mm = 1000,1000,1000\n",
+               "t.ini:4: [grid] spacing_mm: expected a grid of at most 1e+09 cells, found '0.2' "
+               "giving 10000 x 10000 x 10000 = 1e+12 cells");
+}
+
 static void test_limits(void **state) {
   (void)state;
   static char text[16384];
@@ -600,12 +680,18 @@ static void test_memory(void **state) {
   assert_string_equal(rfl_error_message(),
                       "t.ini:5: [grid] spacing_mm: expected a grid that fits in memory (1 GiB at "
                       "150 bytes per cell), found '0.05' giving 5.12e+08 cells and 71.5 GiB");
-  /* the machine's own memory: 0.01 mm cells in a 2 m box is beyond any machine */
+  /* the machine's own memory: the largest grid (10^9 cells, 140 GiB) on a smaller machine */
   opt.memory_limit = 0.0;
-  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.01\n"
-                                 "domain_min_mm = -1000,-1000,-1000\n"
-                                 "domain_max_mm = 1000,1000,1000\n", &opt), RFL_EINPUT);
-  assert_contains(rfl_error_message(), "t.ini:5: [grid] spacing_mm: expected a grid that fits in memory");
+  double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+  if (phys < 1e9 * RFL_SOLVER_BYTES_PER_CELL) {
+    assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.04\n", &opt), RFL_EINPUT);
+    assert_contains(rfl_error_message(), "t.ini:5: [grid] spacing_mm: expected a grid that fits "
+                                         "in memory");
+    assert_contains(rfl_error_message(), "found '0.04' giving 1e+09 cells and 140 GiB");
+  } else {
+    print_message("test_memory: %.3g GiB of memory hold the largest grid; machine limit not "
+                  "tested\n", phys / (1024.0 * 1024.0 * 1024.0));
+  }
   /* the default grid fits */
   assert_int_equal(read_text_opt(MIN_PROBE, &opt), RFL_OK);
   int nc[3];
@@ -688,10 +774,12 @@ static void test_bad_files(void **state) {
   assert_int_equal(rfl_case_read_buffer("m.ini", big, sizeof big, NULL, &kase), RFL_EINPUT);
   assert_string_equal(rfl_error_message(),
                       "m.ini: expected a case file of at most 1048576 bytes, found 1048578 bytes");
-  /* a voxel file relative to the case file's directory */
+  /* a voxel file relative to the case file's directory (an HDF5 file: without a header
+   * check the reader looks only at its signature) */
   snprintf(path, sizeof path, "%s/labels.h5", dir);
-  f = fopen(path, "wb");
-  fclose(f);
+  hid_t h5 = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(h5 >= 0);
+  assert_true(H5Fclose(h5) >= 0);
   snprintf(path, sizeof path, "%s/vox.ini", dir);
   f = fopen(path, "wb");
   fputs(MIN_PROBE "[grid]\nvoxel_file = labels.h5\nvoxel_labels = 1:bone_cortical, 7:fat\n", f);
@@ -728,6 +816,7 @@ int main(void) {
       cmocka_unit_test(test_section_and_key_errors),
       cmocka_unit_test(test_material_errors),
       cmocka_unit_test(test_cross_checks),
+      cmocka_unit_test(test_grid_limits),
       cmocka_unit_test(test_limits),
       cmocka_unit_test(test_memory),
       cmocka_unit_test(test_warnings),

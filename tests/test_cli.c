@@ -1,9 +1,12 @@
 /* Tests of the rflesion program as a user meets it: the built binary (path given as the
  * first argument) is started with posix_spawn, and its exit code, standard output and
- * standard error are checked: --help, --version, usage errors, `check` on every shipped
- * case (exit 0, output that is itself a valid case file) and on bad input (exit 2 with the
- * reader's message). */
+ * standard error are checked: --help, --version, usage errors, `check` on every case file
+ * under cases/ (exit 0, no warning, output that is itself a valid case file), and on one
+ * small case file per kind of mistake (exit 2 with the reader's located message), an
+ * unreadable file included. */
+#define _XOPEN_SOURCE 700 /* nftw() */
 #include <fcntl.h>
+#include <ftw.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,62 +15,9 @@
 #include <unistd.h>
 
 #include "test_support.h"
-
-extern char **environ;
-
-static const char *binary;
-static char out_path[64], err_path[64];
-static char *out_text, *err_text;
-
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return strdup("");
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  size_t got = fread(s, 1, (size_t)n, f);
-  s[got] = '\0';
-  fclose(f);
-  return s;
-}
-
-/* Runs the binary with args (NULL-terminated); returns its exit code (-1 if it crashed). */
-static int run(const char *const *args) {
-  free(out_text);
-  free(err_text);
-  out_text = err_text = NULL;
-  const char *argv[32] = {binary};
-  int n = 1;
-  for (; args[n - 1] && n < 31; n++) argv[n] = args[n - 1];
-  argv[n] = NULL;
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid;
-  int rc = posix_spawn(&pid, binary, &fa, NULL, (char *const *)argv, environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) fail_msg("cannot start %s", binary);
-  int status;
-  if (waitpid(pid, &status, 0) != pid) fail_msg("waitpid failed");
-  out_text = slurp(out_path);
-  err_text = slurp(err_path);
-  if (!WIFEXITED(status)) {
-    print_error("%s crashed (signal %d); stderr:\n%s\n", binary, WTERMSIG(status), err_text);
-    return -1;
-  }
-  return WEXITSTATUS(status);
-}
-
-#define RUN(expected_code, ...)                                                         \
-  do {                                                                                  \
-    const char *const args_[] = {__VA_ARGS__, NULL};                                    \
-    int code_ = run(args_);                                                             \
-    if (code_ != (expected_code))                                                       \
-      fail_msg("exit code %d, expected %d\nstdout:\n%.2000s\nstderr:\n%s", code_,       \
-               (expected_code), out_text, err_text);                                    \
-  } while (0)
+/* after test_support.h (cmocka's include order) */
+#include "case_reader.h"
+#include "cli_runner.h"
 
 static void test_help_version(void **state) {
   (void)state;
@@ -108,7 +58,7 @@ static void check_case(const char *path) {
   assert_contains(out_text, "; ---- electrode [probe] ----");
   assert_contains(out_text, "cells per radius at the tip");
   /* the whole output is itself a valid case file */
-  char copy[96];
+  char copy[sizeof out_path + 8];
   snprintf(copy, sizeof copy, "%s.ini", out_path);
   FILE *f = fopen(copy, "wb");
   fputs(out_text, f);
@@ -118,13 +68,26 @@ static void check_case(const char *path) {
   unlink(copy);
 }
 
+static int checked_cases;
+
+static int check_one(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
+  (void)sb;
+  (void)ftw;
+  size_t n = strlen(path);
+  if (type != FTW_F || n < 4 || strcmp(path + n - 4, ".ini") != 0) return 0;
+  check_case(path);
+  if (err_text[0]) fail_msg("rflesion check %s warned:\n%s", path, err_text);
+  checked_cases++;
+  return 0;
+}
+
+/* Every case file under cases/ (clinical/ and reference/ included, and any added later)
+ * passes `rflesion check` without a warning. */
 static void test_check_cases(void **state) {
   (void)state;
-  check_case(RFL_SOURCE_DIR "/cases/default.ini");
-  check_case(RFL_SOURCE_DIR "/cases/reference/rc1.ini");
-  check_case(RFL_SOURCE_DIR "/cases/reference/rc2.ini");
-  check_case(RFL_SOURCE_DIR "/cases/reference/rc3.ini");
-  check_case(RFL_SOURCE_DIR "/cases/reference/rc3b.ini");
+  checked_cases = 0;
+  assert_int_equal(nftw(RFL_SOURCE_DIR "/cases", check_one, 16, FTW_PHYS), 0);
+  assert_true(checked_cases >= 12); /* default, 4 reference and 7 clinical cases today */
 }
 
 static void test_check_set(void **state) {
@@ -141,6 +104,25 @@ static void test_check_set(void **state) {
   RUN(0, "check", "--set", "generator.set_temperature_C=30", RFL_SOURCE_DIR "/cases/reference/rc1.ini");
   assert_contains(err_text, "rflesion: warning: --set generator.set_temperature_C=30: [generator] "
                             "set_temperature_C: 30 C is not above the initial 37 C");
+}
+
+/* run and sweep take -s for --set as check does (an invalid value stops them before any
+ * work, with the reader's message). */
+static void test_short_set(void **state) {
+  (void)state;
+  RUN(0, "run", "--help");
+  assert_contains(out_text, "  -s, --set SECTION.KEY=VALUE\n");
+  RUN(0, "sweep", "--help");
+  assert_contains(out_text, "  -s, --set SECTION.KEY=VALUE\n");
+  RUN(2, "run", "-s", "generator.duration_s=abc", RFL_SOURCE_DIR "/cases/reference/rc1.ini");
+  assert_string_equal(err_text, "rflesion: --set generator.duration_s=abc: [generator] duration_s: "
+                                "expected a number of s in [0.1, 7200], found 'abc'\n");
+  RUN(2, "sweep", "--dry-run", "-s", "generator.duration_s=45",
+      RFL_SOURCE_DIR "/cases/reference/rc1.ini");
+  assert_contains(err_text, "rflesion: sweep case 0 of 1 (): " RFL_SOURCE_DIR
+                            "/cases/reference/rc1.ini:");
+  assert_contains(err_text, ": [output] times_s: expected times in [0, 45] s (duration_s + "
+                            "cooldown_s), found '90' (after --set generator.duration_s=45)\n");
 }
 
 static void test_check_bad_input(void **state) {
@@ -163,6 +145,181 @@ static void test_check_bad_input(void **state) {
   assert_contains(err_text, "tests: expected a case file, found a directory");
 }
 
+/* ---- one case file per kind of mistake ----------------------------------------------- */
+
+#define MIN_PROBE "[probe]\ngauge = 18\ntip_length_mm = 10\n"
+
+typedef struct {
+  const char *name;     /* file written in the scratch directory */
+  const char *text;     /* its contents */
+  size_t len;           /* bytes of text */
+  const char *message;  /* stderr after "rflesion: DIR/NAME" */
+} mistake;
+
+#define ROW(name, text, message) {name, text, sizeof text - 1, message}
+#define ELF_START "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0\x3e\0"
+#define NUL_LINE "[probe]\ngauge = 18\ntip_length_mm = 1\0\0\0"
+
+static const mistake mistakes[] = {
+    ROW("unknown_key.ini", "[probe]\ngauge = 18\ntip_lenght_mm = 10\n",
+        ":3: [probe] tip_lenght_mm: unknown key, did you mean 'tip_length_mm'?"),
+    ROW("unknown_section.ini", MIN_PROBE "[genrator]\nduration_s = 60\n",
+        ":4: [genrator]: unknown section, did you mean '[generator]'?"),
+    ROW("missing_key.ini", "; no tip length\n[probe]\ngauge = 18\n",
+        ":2: [probe]: missing required key 'tip_length_mm'"),
+    ROW("duplicate_key.ini", MIN_PROBE "gauge = 20\n",
+        ":4: [probe] gauge: duplicate key (first given on line 2)"),
+    ROW("out_of_range.ini", MIN_PROBE "[generator]\nset_temperature_C = 400\n",
+        ":5: [generator] set_temperature_C: expected a number of C in [-50, 150], found '400'"),
+    ROW("wrong_unit.ini", MIN_PROBE "[grid]\nspacing_mm = 0.2 mm\n",
+        ":5: [grid] spacing_mm: expected a number of mm in [0.01, 5], found '0.2 mm'"),
+    ROW("wrong_type.ini", "[probe]\ngauge = 18.5\ntip_length_mm = 10\n",
+        ":2: [probe] gauge: expected an integer of G in [10, 30], found '18.5'"),
+    ROW("probe_outside.ini", MIN_PROBE "tip_mm = 0, 0, 25\n",
+        ":4: [probe] tip_mm: expected a point inside the domain [-20, 20] x [-20, 20] x [-20, "
+        "20] mm, found '0, 0, 25'"),
+    ROW("structure_outside.ini",
+        MIN_PROBE "[structure root]\nshape = capsule\npoints_mm = 30, 0, -5; 30, 0, 5\n"
+                  "radius_mm = 1.5\nmaterial = nerve\nrole = protected\n",
+        ":6: [structure root] points_mm: expected a structure overlapping the domain [-20, 20] "
+        "x [-20, 20] x [-20, 20] mm, found '30, 0, -5; 30, 0, 5' (entirely outside)"),
+    ROW("too_coarse.ini", MIN_PROBE "[grid]\nspacing_mm = 0.3\n",
+        ":5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of [probe] (3 "
+        "cells per radius 0.635 mm), found '0.3' (2.12 cells per radius; cell at the tip 0.3 "
+        "mm)"),
+    ROW("too_many_cells.ini",
+        MIN_PROBE "[grid]\ndomain_min_mm = -1000, -1000, -1000\n"
+                  "domain_max_mm = 1000, 1000, 1000\nspacing_mm = 0.01\n",
+        ":7: [grid] spacing_mm: expected at most 100000 cells along each axis, found '0.01' "
+        "giving 200000 cells along x"),
+    ROW("empty.ini", "", ": expected a case file with a [probe] section, found an empty file"),
+    ROW("binary.ini", ELF_START, ":1: expected text, found control byte 0x7f at column 1"),
+    ROW("nul.ini", NUL_LINE, ":3: expected a text file, found a NUL byte at column 18 (binary "
+                             "data?)"),
+    ROW("not_hdf5.ini", MIN_PROBE "[grid]\nvoxel_file = vox.h5\nvoxel_labels = 1:bone_cortical\n",
+        ":5: [grid] voxel_file: expected an HDF5 file, found 'vox.h5' (no HDF5 signature)"),
+};
+
+static char scratch[64];
+
+static void scratch_path(char *buf, size_t size, const char *name) {
+  snprintf(buf, size, "%s/%s", scratch, name);
+}
+
+static void write_file(const char *name, const char *text, size_t len) {
+  char path[128];
+  scratch_path(path, sizeof path, name);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, len, f), len);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* `rflesion check DIR/NAME` exits 2 with exactly "rflesion: DIR/NAME<message>" on stderr. */
+static void expect_check_error(const char *name, const char *message) {
+  char path[128], expected[1024];
+  scratch_path(path, sizeof path, name);
+  RUN(2, "check", path);
+  snprintf(expected, sizeof expected, "rflesion: %s%s\n", path, message);
+  assert_string_equal(err_text, expected);
+  assert_string_equal(out_text, "");
+}
+
+static int setup_scratch(void **state) {
+  (void)state;
+  snprintf(scratch, sizeof scratch, "/tmp/rfl_cli_cases_XXXXXX");
+  if (!mkdtemp(scratch)) return -1;
+  return chmod(scratch, 0755); /* the unreadable-file test runs as another user */
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw) {
+  (void)sb;
+  (void)type;
+  (void)ftw;
+  return remove(path);
+}
+
+static int teardown_scratch(void **state) {
+  (void)state;
+  return nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void test_check_mistakes(void **state) {
+  (void)state;
+  write_file("vox.h5", "label,material\n1,bone\n", 22); /* not HDF5 */
+  for (size_t i = 0; i < sizeof mistakes / sizeof mistakes[0]; i++) {
+    write_file(mistakes[i].name, mistakes[i].text, mistakes[i].len);
+    expect_check_error(mistakes[i].name, mistakes[i].message);
+  }
+
+  /* enormous: 1 MiB of comments after a valid case */
+  static char huge[RFL_CASE_MAX_BYTES + 4096];
+  size_t n = (size_t)snprintf(huge, sizeof huge, "%s", MIN_PROBE);
+  while (n + 40 < sizeof huge) n += (size_t)snprintf(huge + n, sizeof huge - n, "%s", "; padding\n");
+  write_file("huge.ini", huge, n);
+  char message[256];
+  snprintf(message, sizeof message, ": expected a case file of at most %d bytes, found %zu bytes",
+           RFL_CASE_MAX_BYTES, n);
+  expect_check_error("huge.ini", message);
+
+  /* a grid within the builder's limits that does not fit in this machine's memory: 10^9
+   * cells at 150 bytes */
+  double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+  const double gib = 1024.0 * 1024.0 * 1024.0;
+  if (phys < 1e9 * 150.0) {
+    const char *text = MIN_PROBE "[grid]\nspacing_mm = 0.04\n";
+    write_file("memory.ini", text, strlen(text));
+    snprintf(message, sizeof message, ":5: [grid] spacing_mm: expected a grid that fits in "
+             "memory (%.3g GiB at 150 bytes per cell), found '0.04' giving 1e+09 cells and 140 GiB",
+             phys / gib);
+    expect_check_error("memory.ini", message);
+  } else {
+    print_message("test_check_mistakes: %.3g GiB of memory hold the largest grid; the memory "
+                  "check is not tested\n", phys / gib);
+  }
+}
+
+/* A file the user may not read (tests run as root, which reads anything: the child drops
+ * to nobody before it starts rflesion). */
+static void test_check_unreadable(void **state) {
+  (void)state;
+  char path[128], expected[512];
+  write_file("locked.ini", MIN_PROBE, strlen(MIN_PROBE));
+  scratch_path(path, sizeof path, "locked.ini");
+  assert_int_equal(chmod(path, 0), 0);
+  free(out_text);
+  free(err_text);
+  out_text = err_text = NULL;
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(70);
+    if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+      _exit(77);
+    execl(binary, binary, "check", path, (char *)NULL);
+    _exit(78);
+  }
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  read_outputs();
+  assert_true(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77) {
+    print_message("test_check_unreadable: cannot drop root privileges; skipped\n");
+    skip();
+  }
+  if (WEXITSTATUS(status) == 78) {
+    print_message("test_check_unreadable: the binary cannot be run as nobody; skipped\n");
+    skip();
+  }
+  assert_int_equal(WEXITSTATUS(status), 2);
+  snprintf(expected, sizeof expected,
+           "rflesion: %s: expected a readable case file, found an error: Permission denied\n", path);
+  assert_string_equal(err_text, expected);
+  assert_string_equal(out_text, "");
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: test_cli PATH_TO_RFLESION\n");
@@ -174,7 +331,9 @@ int main(int argc, char **argv) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_help_version),  cmocka_unit_test(test_usage_errors),
       cmocka_unit_test(test_check_cases),   cmocka_unit_test(test_check_set),
-      cmocka_unit_test(test_check_bad_input),
+      cmocka_unit_test(test_check_bad_input), cmocka_unit_test(test_short_set),
+      cmocka_unit_test_setup_teardown(test_check_mistakes, setup_scratch, teardown_scratch),
+      cmocka_unit_test_setup_teardown(test_check_unreadable, setup_scratch, teardown_scratch),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   free(out_text);
