@@ -1,9 +1,10 @@
 /* One case from a validated rfl_case to its summary (see case_job.h): the part of
  * `rflesion run` that `rflesion sweep` shares. The step observer feeds the monitor, writes
  * field snapshots exactly at the requested output times (steps end on them), draws the
- * end-of-RF slice at t = duration (after a cool-down the final fields are no longer
- * those), prints progress, and calls the caller's poll hook. Nothing here prints results
- * or maps statuses to exit codes. */
+ * end-of-RF slice at t = duration when a cool-down follows (the final fields are no longer
+ * those; without one the slice is drawn after the run, with the structures' figures),
+ * prints progress, and calls the caller's poll hook. Nothing here prints results or maps
+ * statuses to exit codes. */
 #include "case_job.h"
 
 #include <math.h>
@@ -41,6 +42,25 @@ typedef struct {
   rfl_status figure_status;
 } progress;
 
+static const char *const figure_ext[] = {"png", "svg"};
+
+/* Path of the figure `stem` in format f (index into figure_ext); 0 if the job does not
+ * write that format. */
+static int figure_path(const rfl_case_job *job, const char *stem, int f, char *path, size_t len) {
+  int formats = job->opt.figure_formats ? job->opt.figure_formats : RFL_FIGURES_PNG;
+  if (!(formats & (1 << f))) return 0;
+  snprintf(path, len, "%s/%s.%s", job->opt.figures, stem, figure_ext[f]);
+  return 1;
+}
+
+static rfl_status slice_end_of_rf(const rfl_case_job *job, const rfl_field_view *view) {
+  char fig[RFL_PATH_MAX + 32];
+  for (int f = 0; f < 2; ++f)
+    if (figure_path(job, "slice_end_of_rf", f, fig, sizeof fig))
+      RFL_CHECK(rfl_figure_slice(fig, view, &job->summary, NULL));
+  return RFL_OK;
+}
+
 static double now_s(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -59,11 +79,10 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
       p->h5_status = rfl_h5out_write_fields(job->h5, view);
     p->next_output++;
   }
-  if (job->opt.figures && !p->slice_done && fabs(view->t - job->kase->generator.duration_s) <= 1e-9) {
-    char fig[RFL_PATH_MAX + 32];
+  if (job->opt.figures && job->kase->generator.cooldown_s > 0.0 && !p->slice_done &&
+      fabs(view->t - job->kase->generator.duration_s) <= 1e-9) {
     p->slice_done = 1;
-    snprintf(fig, sizeof fig, "%s/slice_end_of_rf.png", job->opt.figures);
-    p->figure_status = rfl_figure_slice(fig, view, &job->summary, NULL);
+    p->figure_status = slice_end_of_rf(job, view);
   }
   if (p->h5_status != RFL_OK || p->figure_status != RFL_OK) stop = 1;
   p->step++;
@@ -122,17 +141,22 @@ rfl_status rfl_case_job_run(rfl_case_job *job) {
   return st;
 }
 
-/* The figures drawn after the run: time series and peak-temperature slice. */
+/* The figures drawn after the run: time series, peak-temperature slice and, without a
+ * cool-down, the end-of-RF slice (the final fields are the end of RF's). */
 static rfl_status write_figures(const rfl_case_job *job, const rfl_sample *samples, size_t n) {
   char path[RFL_PATH_MAX + 32];
-  snprintf(path, sizeof path, "%s/timeseries.png", job->opt.figures);
-  RFL_CHECK(rfl_figure_timeseries(path, samples, n, &job->summary, job->kase));
   rfl_figure_slice_options o;
   rfl_figure_slice_defaults(&o);
   o.field = RFL_FIGURE_PEAK;
   rfl_field_view view = rfl_simulation_view(job->sim);
-  snprintf(path, sizeof path, "%s/slice_peak.png", job->opt.figures);
-  return rfl_figure_slice(path, &view, &job->summary, &o);
+  if (!(job->kase->generator.cooldown_s > 0.0)) RFL_CHECK(slice_end_of_rf(job, &view));
+  for (int f = 0; f < 2; ++f) {
+    if (figure_path(job, "timeseries", f, path, sizeof path))
+      RFL_CHECK(rfl_figure_timeseries(path, samples, n, &job->summary, job->kase));
+    if (figure_path(job, "slice_peak", f, path, sizeof path))
+      RFL_CHECK(rfl_figure_slice(path, &view, &job->summary, &o));
+  }
+  return RFL_OK;
 }
 
 rfl_status rfl_case_job_write_results(rfl_case_job *job) {

@@ -6,9 +6,12 @@
  *   rfl_case_job_create   set up (untimed): grid, geometry, simulation, monitor, results
  *                         file opened with the grid and case written
  *   rfl_case_job_run      the timed run: every step observed (monitor, snapshots, the
- *                         end-of-RF slice figure, progress), then the final measurements
+ *                         end-of-RF slice figure when a cool-down follows, progress), then
+ *                         the final measurements
  *   rfl_case_job_write_results   time series and summary into the results file, the
- *                         time-series and peak-temperature figures
+ *                         time-series and peak-temperature figures, and the end-of-RF
+ *                         slice without a cool-down (the final fields are those of the end
+ *                         of RF, and the structures' figures are known by then)
  *   rfl_case_job_close    commits the results file only when the job succeeded (else the
  *                         temporary file goes), frees everything
  *
@@ -21,9 +24,13 @@
 #include "status.h"
 #include "summary.h"
 
+/* Figure formats (bits of rfl_case_job_options.figure_formats). */
+enum { RFL_FIGURES_PNG = 1, RFL_FIGURES_SVG = 2 };
+
 typedef struct {
   const char *h5path;  /* HDF5 results file (+ XDMF sidecar), or NULL for none */
   const char *figures; /* existing directory for figures, or NULL */
+  int figure_formats;  /* RFL_FIGURES_PNG and/or RFL_FIGURES_SVG; 0 = PNG */
   int progress;        /* a progress line on standard error (terminals) */
   int verbose;         /* per-step figures on standard error */
   /* Called after every step (the sweep's task farm answers its workers here); may be NULL. */

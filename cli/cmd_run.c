@@ -26,7 +26,8 @@ static const char run_usage[] =
     "safety figures of every structure.\n"
     "\n"
     "Options:\n"
-    "  --set SECTION.KEY=VALUE  override a case key (repeatable; named sections as\n"
+    "  -s, --set SECTION.KEY=VALUE\n"
+    "                           override a case key (repeatable; named sections as\n"
     "                           SECTION:NAME.KEY=VALUE, e.g. structure:root.radius_mm=2)\n"
     "  --json FILE              write the JSON summary (docs/json-summary.md)\n"
     "  --output FILE.h5         HDF5 results + FILE.xmf for ParaView (docs/output-format.md;\n"
@@ -34,7 +35,8 @@ static const char run_usage[] =
     "  --no-output              write no HDF5/XDMF file\n"
     "  --figures DIR            write figures into DIR (created if missing): a slice through\n"
     "                           the probe at the end of RF, a peak-temperature slice and the\n"
-    "                           time series (PNG)\n"
+    "                           time series\n"
+    "  --figure-format FMT      png, svg or both (default png)\n"
     "  --threads N              OpenMP threads (default: [solver] threads, else all cores)\n"
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the resolved case and per-step figures\n"
@@ -47,17 +49,18 @@ int rfl_cmd_run(int argc, char **argv) {
   static const struct option longopts[] = {
       {"set", required_argument, NULL, 's'}, {"json", required_argument, NULL, 'j'},
       {"output", required_argument, NULL, 'o'}, {"no-output", no_argument, NULL, 'n'},
-      {"figures", required_argument, NULL, 'f'},
+      {"figures", required_argument, NULL, 'f'}, {"figure-format", required_argument, NULL, 'F'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *sets[MAX_SETS];
   int nsets = 0, quiet = 0, verbose = 0, threads = -1, no_output = 0;
   const char *json = NULL, *output = NULL, *figures = NULL;
+  int figure_formats = RFL_FIGURES_PNG;
   optind = 0; /* GNU getopt: restart scanning (and permuting) from argv[1] */
   opterr = 0;
   int opt;
-  while ((opt = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, "s:qvh", longopts, NULL)) != -1) {
     switch (opt) {
       case 's':
         if (nsets == MAX_SETS) {
@@ -77,6 +80,18 @@ int rfl_cmd_run(int argc, char **argv) {
         break;
       case 'f':
         figures = optarg;
+        break;
+      case 'F':
+        if (strcmp(optarg, "png") == 0)
+          figure_formats = RFL_FIGURES_PNG;
+        else if (strcmp(optarg, "svg") == 0)
+          figure_formats = RFL_FIGURES_SVG;
+        else if (strcmp(optarg, "both") == 0)
+          figure_formats = RFL_FIGURES_PNG | RFL_FIGURES_SVG;
+        else {
+          fprintf(stderr, "rflesion run: --figure-format: expected png, svg or both, found '%s'\n", optarg);
+          return 2;
+        }
         break;
       case 't': {
         char *end;
@@ -144,6 +159,7 @@ int rfl_cmd_run(int argc, char **argv) {
     st = rfl_h5out_default_path(&kase, h5path, sizeof h5path);
   }
   rfl_case_job_options jopt = {.h5path = no_output ? NULL : h5path, .figures = figures,
+                               .figure_formats = figure_formats,
                                .progress = !quiet && !verbose && isatty(fileno(stderr)),
                                .verbose = verbose};
   rfl_case_job *job = NULL;

@@ -1191,15 +1191,24 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
         text(cr, lx, ly, r->structure->name, 13, 1, 0.0, 0.5);
         ly += 19;
         int target = r->structure->role == RFL_ROLE_TARGET;
-        if (r->margin < 0.0)
-          snprintf(buf, sizeof buf, target ? "covered %.1f mm deep, peak %.1f \u00b0C" : "overlap %.1f mm, peak %.1f \u00b0C",
+        if (target && r->covered)
+          snprintf(buf, sizeof buf, "covered, peak %.1f \u00b0C", r->peak_C);
+        else if (r->margin < 0.0)
+          snprintf(buf, sizeof buf, target ? "not covered, %.1f mm in, peak %.1f \u00b0C" : "overlap %.1f mm, peak %.1f \u00b0C",
                    -r->margin / MM, r->peak_C);
         else
           snprintf(buf, sizeof buf, "%s %.1f mm, peak %.1f \u00b0C", target ? "not covered, gap" : "gap", r->margin / MM,
                    r->peak_C);
         cairo_set_source_rgb(cr, 0, 0, 0);
         text(cr, lx, ly, buf, 13, 0, 0.0, 0.5);
-        ly += 22;
+        ly += 19;
+        if (!target && !isnan(r->threshold_crossed_s)) {
+          snprintf(buf, sizeof buf, "reached %.0f \u00b0C at %.1f s", r->structure->threshold_C, r->threshold_crossed_s);
+          set_rgb(cr, (rgb){0.70, 0.05, 0.05});
+          text(cr, lx, ly, buf, 13, 0, 0.0, 0.5);
+          ly += 19;
+        }
+        ly += 3;
       }
     }
   }

@@ -28,8 +28,9 @@
  * Assumptions: phi is smooth across the front (ln Omega or a temperature difference); the
  * lesion does not end exactly on the domain faces (there its extent is taken from the last
  * centres, at most half a cell short). Not done: topology (several lesions are measured as
- * one), shapes thinner than a cell between centres, and allocation-free operation (each
- * call allocates one working copy of the field and per-plane scratch). */
+ * one) and allocation-free operation (each call allocates one working copy of the field
+ * and per-plane scratch). Structures thinner than a cell, or lying between centres, are
+ * read at sample points inside them (see "sample points of a structure"). */
 #include "lesion.h"
 
 #include <math.h>
@@ -695,6 +696,202 @@ static rfl_status lesion_volume(work_field *w, double *volume) {
   return RFL_OK;
 }
 
+/* ---- sample points of a structure ------------------------------------------------------- */
+
+/* Points inside a structure and on its surface, read through the interpolated field so that
+ * a structure thinner than a cell, or lying between cell centres, is still seen. Tubes
+ * (capsule, cylinder): cross-sections ("stations") normal to each axis segment, at most half
+ * a cell apart along it, each with the axis point, RING_IN points at half the radius and
+ * RING_OUT on the surface; each end cap of a capsule adds its pole and a ring at 45 degrees
+ * on the surface and a point at half depth. Sphere: the centre, 6 points at half the radius
+ * and 14 on the surface. Box: a lattice of at most 9 points per axis, faces included, at
+ * most half a cell apart where 9 suffice. Half-space: none (it always holds whole cells).
+ * Only the part within the grid's box (grown by the radius) is sampled. */
+enum { RING_IN = 8, RING_OUT = 16, CAP_RING = 8, BOX_MAX = 9, MAX_STATIONS = 1 << 16 };
+
+typedef struct {
+  rfl_vec3 p;
+  int station; /* cross-section of a tube it belongs to, -1 for the other points */
+  int surface; /* 1 on the structure's surface */
+} shape_sample;
+
+typedef struct {
+  shape_sample *s;
+  size_t n, cap;
+  int nstations;
+  int failed; /* an allocation failed */
+} sample_set;
+
+static void sample_add(sample_set *ss, rfl_vec3 p, int station, int surface) {
+  if (ss->failed) return;
+  if (ss->n == ss->cap) {
+    size_t cap = ss->cap ? 2 * ss->cap : 256;
+    shape_sample *s = realloc(ss->s, cap * sizeof *s);
+    if (!s) {
+      ss->failed = 1;
+      return;
+    }
+    ss->s = s;
+    ss->cap = cap;
+  }
+  ss->s[ss->n++] = (shape_sample){p, station, surface};
+}
+
+/* Point at angle phi on the circle of radius r about c in the plane of t1, t2. */
+static rfl_vec3 on_circle(rfl_vec3 c, rfl_vec3 t1, rfl_vec3 t2, double r, double phi) {
+  return axpy(axpy(c, r * cos(phi), t1), r * sin(phi), t2);
+}
+
+/* The cross-section of radius r about c normal to the unit vector d, as one station. */
+static void add_disc(sample_set *ss, rfl_vec3 c, rfl_vec3 d, double r) {
+  rfl_vec3 t1, t2;
+  orthonormal_pair(d, axis_unit(0), &t1, &t2);
+  const int st = ss->nstations++;
+  sample_add(ss, c, st, 0);
+  for (int m = 0; m < RING_IN; ++m)
+    sample_add(ss, on_circle(c, t1, t2, 0.5 * r, 2.0 * RFL_PI * m / RING_IN), st, 0);
+  for (int m = 0; m < RING_OUT; ++m)
+    sample_add(ss, on_circle(c, t1, t2, r, 2.0 * RFL_PI * m / RING_OUT), st, 1);
+}
+
+/* Hemispherical cap of radius r on e, bulging along the unit vector u. */
+static void add_cap(sample_set *ss, rfl_vec3 e, rfl_vec3 u, double r) {
+  rfl_vec3 t1, t2;
+  orthonormal_pair(u, axis_unit(0), &t1, &t2);
+  sample_add(ss, axpy(e, 0.5 * r, u), -1, 0);
+  sample_add(ss, axpy(e, r, u), -1, 1);
+  const double c45 = sqrt(0.5);
+  const rfl_vec3 ring = axpy(e, r * c45, u);
+  for (int m = 0; m < CAP_RING; ++m)
+    sample_add(ss, on_circle(ring, t1, t2, r * c45, 2.0 * RFL_PI * m / CAP_RING), -1, 1);
+}
+
+/* Parameter range [t0, t1] of a + t d (|d| = 1, t in [0, len]) inside the grid's box grown
+ * by pad; 0 if the segment misses it. */
+static int clip_to_grid(const rfl_grid *g, rfl_vec3 a, rfl_vec3 d, double len, double pad,
+                        double *t0, double *t1) {
+  double lo = 0.0, hi = len;
+  for (int ax = 0; ax < 3; ++ax) {
+    const double x = vec_component(a, ax), dx = vec_component(d, ax);
+    const double blo = g->xf[ax][0] - pad, bhi = g->xf[ax][g->n[ax]] + pad;
+    if (fabs(dx) < 1e-300) {
+      if (x < blo || x > bhi) return 0;
+      continue;
+    }
+    double ta = (blo - x) / dx, tb = (bhi - x) / dx;
+    if (ta > tb) {
+      double t = ta;
+      ta = tb;
+      tb = t;
+    }
+    if (ta > lo) lo = ta;
+    if (tb < hi) hi = tb;
+  }
+  *t0 = lo;
+  *t1 = hi;
+  return lo <= hi;
+}
+
+/* Stations along the tube segment [a, b] of radius r, at most half a cell apart. */
+static void add_tube_segment(sample_set *ss, const rfl_grid *g, rfl_vec3 a, rfl_vec3 b, double r) {
+  const double len = rfl_vec3_norm(rfl_vec3_sub(b, a));
+  if (!(len > 0.0)) return;
+  const rfl_vec3 d = rfl_vec3_scale(rfl_vec3_sub(b, a), 1.0 / len);
+  double t, t1;
+  if (!clip_to_grid(g, a, d, len, r, &t, &t1)) return;
+  for (int k = 0; k < MAX_STATIONS && !ss->failed; ++k) {
+    rfl_vec3 c = axpy(a, t, d);
+    add_disc(ss, c, d, r);
+    if (t >= t1) break;
+    t = fmin(t + 0.5 * cell_size_at(g, c), t1);
+  }
+}
+
+/* A ball of radius r about c: centre, 6 points at half the radius, 14 on the surface. */
+static void add_ball(sample_set *ss, rfl_vec3 c, double r) {
+  sample_add(ss, c, -1, 0);
+  for (int a = 0; a < 3; ++a)
+    for (int side = -1; side <= 1; side += 2) {
+      sample_add(ss, axpy(c, side * 0.5 * r, axis_unit(a)), -1, 0);
+      sample_add(ss, axpy(c, side * r, axis_unit(a)), -1, 1);
+    }
+  for (int m = 0; m < 8; ++m) {
+    rfl_vec3 dg = rfl_vec3_make(m & 1 ? 1.0 : -1.0, m & 2 ? 1.0 : -1.0, m & 4 ? 1.0 : -1.0);
+    sample_add(ss, axpy(c, r / sqrt(3.0), dg), -1, 1);
+  }
+}
+
+static void shape_samples(const rfl_grid *g, const rfl_shape *s, sample_set *ss) {
+  memset(ss, 0, sizeof *ss);
+  const double r = s->radius;
+  switch (s->kind) {
+    case RFL_SHAPE_CAPSULE:
+      if (s->npoints < 2) { /* one point: a ball */
+        add_ball(ss, s->points[0], r);
+        break;
+      }
+      for (int i = 0; i + 1 < s->npoints; ++i)
+        add_tube_segment(ss, g, s->points[i], s->points[i + 1], r);
+      for (int end = 0; end < 2; ++end) {
+        rfl_vec3 e = s->points[end ? s->npoints - 1 : 0], f = s->points[end ? s->npoints - 2 : 1];
+        rfl_vec3 u = rfl_vec3_sub(e, f);
+        double len = rfl_vec3_norm(u);
+        if (len > 0.0) add_cap(ss, e, rfl_vec3_scale(u, 1.0 / len), r);
+      }
+      break;
+    case RFL_SHAPE_CYLINDER:
+      add_tube_segment(ss, g, s->points[0], s->points[1], r);
+      break;
+    case RFL_SHAPE_SPHERE:
+      add_ball(ss, s->centre, r);
+      break;
+    case RFL_SHAPE_BOX: {
+      double lo[3], hi[3];
+      int m[3];
+      const double h = cell_size_at(g, rfl_vec3_scale(rfl_vec3_add(s->lo, s->hi), 0.5));
+      for (int a = 0; a < 3; ++a) {
+        lo[a] = fmax(vec_component(s->lo, a), g->xf[a][0]);
+        hi[a] = fmin(vec_component(s->hi, a), g->xf[a][g->n[a]]);
+        if (!(lo[a] <= hi[a])) return;
+        double cnt = 1.0 + ceil((hi[a] - lo[a]) / (0.5 * h));
+        m[a] = cnt < 2.0 ? 2 : cnt > BOX_MAX ? BOX_MAX : (int)cnt;
+      }
+      for (int k = 0; k < m[2]; ++k)
+        for (int j = 0; j < m[1]; ++j)
+          for (int i = 0; i < m[0]; ++i) {
+            const int idx[3] = {i, j, k};
+            rfl_vec3 p = rfl_vec3_make(0.0, 0.0, 0.0);
+            int face = 0;
+            for (int a = 0; a < 3; ++a) {
+              vec_set(&p, a, lo[a] + (hi[a] - lo[a]) * idx[a] / (m[a] - 1));
+              face |= idx[a] == 0 || idx[a] == m[a] - 1;
+            }
+            sample_add(ss, p, -1, face);
+          }
+      break;
+    }
+    case RFL_SHAPE_HALFSPACE:
+      break;
+  }
+}
+
+/* The interpolated field at a sample: NaN outside the grid's box or outside tissue. */
+static double sample_value(const work_field *w, rfl_vec3 p) {
+  for (int a = 0; a < 3; ++a) {
+    const double x = vec_component(p, a);
+    if (x < w->g->xf[a][0] || x > w->g->xf[a][w->g->n[a]]) return NAN;
+  }
+  return tissue_field(w, p);
+}
+
+/* Width of the thinnest part of a shape, m (INFINITY for a half-space). */
+static double shape_thickness(const rfl_shape *s) {
+  if (s->kind == RFL_SHAPE_HALFSPACE) return INFINITY;
+  if (s->kind != RFL_SHAPE_BOX) return 2.0 * s->radius;
+  rfl_vec3 e = rfl_vec3_sub(s->hi, s->lo);
+  return fmin(e.x, fmin(e.y, e.z));
+}
+
 /* ---- input checks ----------------------------------------------------------------------- */
 
 static rfl_status check_grid(const rfl_grid *g, const char *fn) {
@@ -874,15 +1071,40 @@ rfl_status rfl_lesion_structure_max(const rfl_grid *grid, const double *field,
     if (plane[2 * kk + 1].set) best_update(&surf, plane[2 * kk + 1].f, plane[2 * kk + 1].p);
   }
   free(plane);
+  /* points inside and on the structure through the interpolated field: a structure between
+     centres has no centre inside and may cross no segment */
+  sample_set ss;
+  shape_samples(grid, shape, &ss);
+  if (ss.failed) {
+    free(ss.s);
+    work_field_free(&w);
+    return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
+  }
+  for (size_t m = 0; m < ss.n; ++m) {
+    double v = sample_value(&w, ss.s[m].p);
+    if (isfinite(v)) best_update(ss.s[m].surface ? &surf : &inner, -v, ss.s[m].p);
+  }
+  free(ss.s);
   rfl_status st = RFL_OK;
   if (!inner.set && !surf.set) {
-    st = RFL_ERROR(RFL_EINPUT, "%s: the structure holds no tissue centre and no grid segment "
-                   "between tissue centres crosses its surface", fn);
+    st = RFL_ERROR(RFL_EINPUT, "%s: no point of the structure lies in tissue inside the grid", fn);
   } else {
     if (surf.set) {
-      double h = cell_size_at(grid, surf.p);
+      const double hc = cell_size_at(grid, surf.p), thick = shape_thickness(shape);
       surface_problem sp = {level_inside_shape, shape, obj_minus_field, &w, &w};
-      refine_on_surface(&sp, shape_normal(shape, surf.p, 1e-4 * h), axis_unit(0), h, &surf);
+      if (thick >= hc) {
+        refine_on_surface(&sp, shape_normal(shape, surf.p, 1e-4 * hc), axis_unit(0), hc, &surf);
+      } else {
+        /* lines across a structure thinner than a cell must stay within it, so each pass
+           moves at most about its thickness: repeat while it improves (the best sample
+           lies within a quarter of a cell of a local maximum along the structure) */
+        for (int pass = 0; pass < 64; ++pass) {
+          const double before = surf.f;
+          rfl_vec3 n = shape_normal(shape, surf.p, 1e-4 * thick);
+          refine_on_surface(&sp, n, axis_unit(0), thick, &surf);
+          if (!(surf.f < before - 1e-12 * fabs(before))) break;
+        }
+      }
     }
     *max = -(inner.set && (!surf.set || inner.f < surf.f) ? inner.f : surf.f);
   }
@@ -961,9 +1183,66 @@ rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_s
     total_both += plane[2 * kk + 1];
   }
   free(plane);
+  if (!(total_shape > 0.0)) {
+    /* thinner than the sampling lattice: the share of the structure's sample points */
+    sample_set ss;
+    shape_samples(g, shape, &ss);
+    if (ss.failed) {
+      free(ss.s);
+      work_field_free(&w);
+      return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
+    }
+    for (size_t m = 0; m < ss.n; ++m) {
+      double v = sample_value(&w, ss.s[m].p);
+      if (!isfinite(v)) continue;
+      total_shape += 1.0;
+      total_both += v >= 0.0;
+    }
+    free(ss.s);
+  }
   work_field_free(&w);
   if (!(total_shape > 0.0))
     return RFL_ERROR(RFL_EINPUT, "%s: the structure holds no tissue of the grid", fn);
   *fraction = total_both / total_shape;
+  return RFL_OK;
+}
+
+rfl_status rfl_lesion_structure_covered(const rfl_lesion_input *in, const rfl_shape *shape,
+                                        int *covered) {
+  static const char fn[] = "rfl_lesion_structure_covered";
+  probe_frame frame;
+  if (!covered || !shape)
+    return RFL_ERROR(RFL_EINPUT, "%s: no %s given", fn, shape ? "output" : "shape");
+  *covered = 0;
+  RFL_CHECK(check_input(in, fn, &frame));
+  work_field w;
+  RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
+  sample_set ss;
+  shape_samples(in->grid, shape, &ss);
+  if (ss.failed) {
+    free(ss.s);
+    work_field_free(&w);
+    return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
+  }
+  const int tube = shape->kind == RFL_SHAPE_CYLINDER ||
+                   (shape->kind == RFL_SHAPE_CAPSULE && shape->npoints >= 2);
+  /* a tube: some station with every valued point in the lesion; else every valued point */
+  size_t seen = 0, inside = 0;
+  for (size_t m = 0; m < ss.n && !*covered; ++m) {
+    const shape_sample *p = &ss.s[m];
+    if (tube && p->station < 0) continue;
+    double v = sample_value(&w, p->p);
+    if (isfinite(v)) {
+      ++seen;
+      inside += v >= 0.0;
+    }
+    /* stations are consecutive; the other points all carry -1 */
+    if (m + 1 == ss.n || ss.s[m + 1].station != p->station) {
+      if (seen > 0 && inside == seen) *covered = 1;
+      seen = inside = 0;
+    }
+  }
+  free(ss.s);
+  work_field_free(&w);
   return RFL_OK;
 }

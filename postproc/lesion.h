@@ -76,11 +76,14 @@ rfl_status rfl_lesion_distance_to_shape(const rfl_lesion_input *in, const rfl_sh
                                         double *signed_distance);
 
 /* Largest value of a cell-centred field over a structure, its surface included: the max
- * over tissue cells whose centre is inside the shape, and over the structure's surface
- * points on the grid segments that cross it (field interpolated linearly along the
- * segment), the best of which is refined over the surface with the interpolated field.
- * exclude may be NULL. Errors: RFL_EINPUT if the structure meets no tissue centre and no
- * segment between tissue centres crosses its surface (the grid cannot see it). */
+ * over tissue cells whose centre is inside the shape, over the structure's surface points
+ * on the grid segments that cross it (field interpolated linearly along the segment), and
+ * over sample points inside the structure and on its surface read from the interpolated
+ * field (a tube: cross-sections at most half a cell apart along its axis, each with the
+ * axis point, a ring at half the radius and one on the surface; see lesion.c), so a
+ * structure thinner than a cell or lying between cell centres is measured too. The best
+ * surface point is refined over the surface with the interpolated field. exclude may be
+ * NULL. Errors: RFL_EINPUT if no point of the structure lies in tissue inside the grid. */
 rfl_status rfl_lesion_structure_max(const rfl_grid *grid, const double *field,
                                     const uint8_t *exclude, const rfl_shape *shape,
                                     double *max);
@@ -88,9 +91,20 @@ rfl_status rfl_lesion_structure_max(const rfl_grid *grid, const double *field,
 /* Fraction of a structure's tissue volume inside the domain where phi >= 0 (0..1). Cells
  * wholly inside the structure use the lesion volume fraction of rfl_lesion_measure; cells
  * the structure's surface cuts are sampled at 8^3 points (16^3 where the lesion surface
- * passes as well) with rfl_shape_contains and the interpolated phi. Errors: as
- * rfl_lesion_measure, and RFL_EINPUT if the structure holds no tissue of the grid. */
+ * passes as well) with rfl_shape_contains and the interpolated phi. A structure so thin
+ * that none of these points falls inside it gets the share of its sample points (those of
+ * rfl_lesion_structure_max) where phi >= 0. Errors: as rfl_lesion_measure, and RFL_EINPUT
+ * if the structure holds no tissue of the grid. */
 rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_shape *shape,
                                          double *fraction);
+
+/* Whether the lesion (phi >= 0) encloses a whole cross-section of a structure: for a tube
+ * (cylinder, capsule) some cross-section normal to its axis whose sample points (axis,
+ * half radius, surface; tissue points inside the grid) all have phi >= 0, i.e. the lesion
+ * cuts through the structure's full thickness somewhere along it; for a sphere or a box,
+ * all of its sample points. A half-space is never covered. *covered is 1 or 0. Errors: as
+ * rfl_lesion_measure. */
+rfl_status rfl_lesion_structure_covered(const rfl_lesion_input *in, const rfl_shape *shape,
+                                        int *covered);
 
 #endif

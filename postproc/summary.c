@@ -7,7 +7,9 @@
  *   protected_overlap       the Omega >= 1 lesion reaches into a protected structure;
  *   protected_within_margin the gap is positive but below the structure's margin;
  *   protected_over_threshold the structure's hottest point reached its injury threshold;
- *   target_not_covered      the Omega >= 1 lesion does not reach a target structure. */
+ *   target_not_covered      the Omega >= 1 lesion does not enclose a whole cross-section of
+ *                           a target structure (a lesion that only grazes the nerve leaves
+ *                           part of its fibres conducting). */
 #include "summary.h"
 
 #include <errno.h>
@@ -245,6 +247,18 @@ rfl_status rfl_monitor_finish(rfl_monitor *m) {
     fill_phi_omega(m, v.omega);
     RFL_CHECK(rfl_lesion_distance_to_shape(&in, &st->shape, &r->margin));
     RFL_CHECK(rfl_lesion_structure_fraction(&in, &st->shape, &r->damaged_fraction));
+    RFL_CHECK(rfl_lesion_structure_covered(&in, &st->shape, &r->covered));
+  }
+  rfl_summary_set_flags(s);
+  return RFL_OK;
+}
+
+void rfl_summary_set_flags(rfl_summary *s) {
+  s->nflags = 0;
+  for (int k = 0; k < s->nstructures; ++k) {
+    rfl_structure_report *r = &s->structures[k];
+    const rfl_structure *st = r->structure;
+    r->flag_overlap = r->flag_within_margin = r->flag_threshold = r->flag_not_covered = 0;
     if (st->role == RFL_ROLE_PROTECTED) {
       r->flag_overlap = r->margin < 0.0;
       r->flag_within_margin = !r->flag_overlap && r->margin < st->margin;
@@ -253,11 +267,10 @@ rfl_status rfl_monitor_finish(rfl_monitor *m) {
       if (r->flag_within_margin) add_flag(s, "protected_within_margin", st->name);
       if (r->flag_threshold) add_flag(s, "protected_over_threshold", st->name);
     } else if (st->role == RFL_ROLE_TARGET) {
-      r->flag_not_covered = r->margin > 0.0;
+      r->flag_not_covered = !r->covered;
       if (r->flag_not_covered) add_flag(s, "target_not_covered", st->name);
     }
   }
-  return RFL_OK;
 }
 
 /* ---- human summary ---------------------------------------------------------------------- */
@@ -301,8 +314,10 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
       fprintf(f, ", never reached %.1f C", st->threshold_C);
     else
       fprintf(f, ", reached %.1f C at %.1f s", st->threshold_C, r->threshold_crossed_s);
-    fprintf(f, ", max Omega %.3g, CEM43 %.3g min, %.2f %% coagulated\n", r->max_omega,
-            r->max_cem43_min, 100.0 * r->damaged_fraction);
+    fprintf(f, ", max Omega %.3g, CEM43 %.3g min, %.2f %% coagulated%s\n", r->max_omega,
+            r->max_cem43_min, 100.0 * r->damaged_fraction,
+            st->role != RFL_ROLE_TARGET ? "" : r->covered ? ", covered through its thickness"
+                                                          : ", not covered through its thickness");
   }
   if (s->nflags == 0)
     fprintf(f, "Safety flags: none\n");

@@ -30,6 +30,8 @@ typedef struct {
   double max_omega, max_cem43_min;
   double damaged_fraction;        /* volume fraction with Omega >= 1 */
   double threshold_crossed_s;     /* first time peak >= threshold, NAN if never */
+  int covered;                    /* the Omega >= 1 lesion encloses a whole cross-section
+                                     (rfl_lesion_structure_covered) */
   int flag_overlap, flag_within_margin, flag_threshold, flag_not_covered;
 } rfl_structure_report;
 
@@ -53,6 +55,7 @@ typedef struct {
   const double *history_peak_C;
   size_t history_steps;
   size_t cells, steps;
+  size_t unconverged_steps; /* steps kept with their coefficient passes unconverged */
   int threads;
   double wall_s, setup_s;
 } rfl_summary;
@@ -71,6 +74,13 @@ rfl_status rfl_monitor_status(const rfl_monitor *m);
 
 /* After the run: final lesion, structure figures and flags. */
 rfl_status rfl_monitor_finish(rfl_monitor *m);
+
+/* The safety flags from the structure reports' figures (margin, threshold_crossed_s,
+ * covered; each report's structure set): sets every report's flag_* and rebuilds
+ * s->flags. A protected structure is flagged when the lesion reaches into it (margin < 0),
+ * when the gap is below its required margin, and when it reached its threshold; a target
+ * when the lesion does not enclose a whole cross-section of it (covered == 0). */
+void rfl_summary_set_flags(rfl_summary *s);
 
 /* Human summary. */
 void rfl_summary_print(FILE *f, const rfl_summary *s);

@@ -179,6 +179,7 @@ static void make_synthetic(synthetic *sy, int graded, rfl_vec3 direction) {
   sy->summary.structures[0].margin = -0.15 * MM;
   sy->summary.structures[0].peak_C = 61.3;
   sy->summary.structures[1].margin = -3.2 * MM;
+  sy->summary.structures[1].covered = 1; /* the target is cut through */
   sy->summary.structures[1].peak_C = 72.4;
 }
 

@@ -15,6 +15,7 @@
 
 #include "lesion.h"
 #include "parallel.h"
+#include "summary.h"
 #include "test_support.h"
 
 #define MM 1e-3
@@ -391,6 +392,48 @@ static void distance_to_nerve_graded(void **state) {
   check_distances(1);
 }
 
+/* A capsule nerve pointing away from the lesion along a direction u off the grid axes: its
+ * hemispherical cap, centred D from the lesion's centre, is its part nearest the lesion.
+ * The signed distance is max(D - R, 0) - r (the deepest lesion point inside the nerve lies
+ * on its axis once the lesion reaches the cap's centre). */
+static void check_capsule_distances(int graded) {
+  const double D_mm[] = {7.1, 5.9, 5.5, 3.0};
+  const double r = 1.2 * MM;
+  const rfl_vec3 u = unit(rfl_vec3_make(0.8, 0.5, -0.33));
+  rfl_grid *g = grid_cube(50, 10.0, graded);
+  lesion_field f;
+  field_fill(&f, &sphere_case, g);
+  for (int c = 0; c < 4; ++c) {
+    const double D = D_mm[c] * MM;
+    rfl_shape nerve;
+    memset(&nerve, 0, sizeof nerve);
+    nerve.kind = RFL_SHAPE_CAPSULE;
+    nerve.points[0] = rfl_vec3_scale(u, D);
+    nerve.points[1] = rfl_vec3_scale(u, D + 8.0 * MM);
+    nerve.npoints = 2;
+    nerve.radius = r;
+    const double expected = fmax(D - sphere_case.a, 0.0) - r;
+    double d = 0.0;
+    assert_int_equal(rfl_lesion_distance_to_shape(&f.in, &nerve, &d), RFL_OK);
+    printf("  %-8s capsule cap at %.1f mm: distance %+.5f mm, expected %+.5f (off %+.4f h, "
+           "h = %.3f mm)\n", graded ? "graded" : "uniform", D_mm[c], d / MM, expected / MM,
+           (d - expected) / f.h, f.h / MM);
+    assert_close(d, expected, 0.1 * f.h);
+  }
+  field_drop(&f);
+  grid_drop(g);
+}
+
+static void distance_to_capsule_cap_uniform(void **state) {
+  (void)state;
+  check_capsule_distances(0);
+}
+
+static void distance_to_capsule_cap_graded(void **state) {
+  (void)state;
+  check_capsule_distances(1);
+}
+
 /* ---- structure statistics ------------------------------------------------------------------ */
 
 /* A linear field's maximum over a tilted capsule lies on a cap: max over the ends of
@@ -507,6 +550,150 @@ static void structure_fraction_of_a_lens(void **state) {
   }
 }
 
+/* ---- structures between cell centres ------------------------------------------------------ */
+
+/* A uniform grid of 1 mm cells over [0, 20]^3 mm (centres at 0.5, 1.5, ...). */
+static rfl_grid *grid_unit_cells(void) {
+  axis_spec s[3];
+  for (int a = 0; a < 3; ++a) s[a] = (axis_spec){20, 0.0, 20.0 * MM, 0.5, 0.0};
+  return grid_make(s);
+}
+
+/* A capsule of radius r along z through (10, 10) mm, z from 5 to 15 mm: its axis runs along
+ * cell corners, so no cell centre lies inside it and no segment between neighbouring
+ * centres crosses its surface. */
+static rfl_shape thin_capsule(double r) {
+  rfl_shape s;
+  memset(&s, 0, sizeof s);
+  s.kind = RFL_SHAPE_CAPSULE;
+  s.points[0] = rfl_vec3_make(10.0 * MM, 10.0 * MM, 5.0 * MM);
+  s.points[1] = rfl_vec3_make(10.0 * MM, 10.0 * MM, 15.0 * MM);
+  s.npoints = 2;
+  s.radius = r;
+  return s;
+}
+
+/* T = 40 + G (x - 10 mm) - Q (z - z0)^2 (reproduced exactly by the interpolant) peaks over
+ * the capsule at x = 10 mm + r, z = z0: 40 + G r. The lesion x <= xl: whole for xl beyond
+ * the capsule, a cut through its axis otherwise. */
+static void structure_between_cell_centres(void **state) {
+  (void)state;
+  rfl_grid *g = grid_unit_cells();
+  double *field = malloc(g->ncells * sizeof *field), *phi = malloc(g->ncells * sizeof *phi);
+  assert_true(field && phi);
+  const double G = 2.0e3, Q = 5.0e5, z0 = 9.3 * MM; /* K/m, K/m^2, m */
+  const double radii[] = {0.3 * MM, 0.02 * MM};
+  for (int c = 0; c < 2; ++c) {
+    const rfl_shape nerve = thin_capsule(radii[c]);
+    for (int k = 0; k < g->n[2]; ++k)
+      for (int j = 0; j < g->n[1]; ++j)
+        for (int i = 0; i < g->n[0]; ++i) {
+          size_t m = (size_t)i + (size_t)g->n[0] * ((size_t)j + (size_t)g->n[1] * k);
+          rfl_vec3 p = centre_of(g, i, j, k);
+          assert_true(rfl_shape_distance(&nerve, p) > 0.0);
+          field[m] = 40.0 + G * (p.x - 10.0 * MM) - Q * (p.z - z0) * (p.z - z0);
+        }
+    double max = 0.0;
+    assert_int_equal(rfl_lesion_structure_max(g, field, NULL, &nerve, &max), RFL_OK);
+    const double expected = 40.0 + G * nerve.radius;
+    printf("  capsule r = %.2f mm between centres: max %.8f C, expected %.8f (off %.2e C)\n",
+           nerve.radius / MM, max, expected, max - expected);
+    assert_close(max, expected, 1e-4);
+
+    rfl_lesion_input in = {g, phi, NULL, rfl_vec3_make(10.0 * MM, 10.0 * MM, 0.0),
+                           rfl_vec3_make(0.0, 0.0, 1.0)};
+    const double xl_mm[] = {10.5, 10.0};
+    for (int l = 0; l < 2; ++l) {
+      for (int k = 0; k < g->n[2]; ++k)
+        for (int j = 0; j < g->n[1]; ++j)
+          for (int i = 0; i < g->n[0]; ++i) {
+            size_t m = (size_t)i + (size_t)g->n[0] * ((size_t)j + (size_t)g->n[1] * k);
+            phi[m] = (xl_mm[l] * MM - g->xc[0][i]) / MM;
+          }
+      double fraction = -1.0, d = 0.0;
+      int covered = -1;
+      assert_int_equal(rfl_lesion_structure_fraction(&in, &nerve, &fraction), RFL_OK);
+      assert_int_equal(rfl_lesion_structure_covered(&in, &nerve, &covered), RFL_OK);
+      assert_int_equal(rfl_lesion_distance_to_shape(&in, &nerve, &d), RFL_OK);
+      printf("    lesion x <= %.1f mm: fraction %.4f, covered %d, distance %+.4f mm\n", xl_mm[l],
+             fraction, covered, d / MM);
+      /* whole: every part of it; through the axis: half of it, its axis the deepest point */
+      assert_close(fraction, l == 0 ? 1.0 : 0.5, l == 0 ? 0.0 : 0.1);
+      assert_int_equal(covered, l == 0);
+      assert_close(d, -nerve.radius, 0.1 * MM);
+    }
+  }
+  free(field);
+  free(phi);
+  grid_drop(g);
+}
+
+/* ---- safety flags ------------------------------------------------------------------------------ */
+
+/* Structures around the sphere lesion (R = 4.62 mm), their figures measured by this module
+ * and the flags set from them: a protected nerve with a gap below its margin, one clear of
+ * it, one the lesion reaches into and one that passed its threshold; a target the lesion
+ * only grazes (it reaches 0.62 mm into it, not through it) and targets it cuts through. */
+static void flags_from_known_lesion(void **state) {
+  (void)state;
+  rfl_grid *g = grid_cube(50, 10.0, 0);
+  lesion_field f;
+  field_fill(&f, &sphere_case, g);
+  static rfl_case kase;
+  memset(&kase, 0, sizeof kase);
+  const struct {
+    const char *name;
+    rfl_structure_role role;
+    double y_mm, margin_mm, crossed_s;
+  } spec[] = {{"near", RFL_ROLE_PROTECTED, 7.5, 2.0, NAN},  {"clear", RFL_ROLE_PROTECTED, 8.5, 2.0, NAN},
+              {"inside", RFL_ROLE_PROTECTED, 5.5, 1.0, NAN}, {"hot", RFL_ROLE_PROTECTED, 9.0, 1.0, 42.5},
+              {"grazed", RFL_ROLE_TARGET, 5.5, 0.0, NAN},    {"through", RFL_ROLE_TARGET, 2.5, 0.0, NAN},
+              {"ball", RFL_ROLE_TARGET, -2.0, 0.0, NAN}};
+  const int n = (int)(sizeof spec / sizeof spec[0]);
+  rfl_summary sum;
+  memset(&sum, 0, sizeof sum);
+  sum.kase = &kase;
+  sum.nstructures = n;
+  for (int k = 0; k < n; ++k) {
+    rfl_structure *st = &kase.structures[k];
+    snprintf(st->name, sizeof st->name, "%s", spec[k].name);
+    st->role = spec[k].role;
+    st->margin = spec[k].margin_mm * MM;
+    st->threshold_C = 45.0;
+    if (k + 1 < n) {
+      st->shape = nerve_along_x(spec[k].y_mm * MM);
+      st->shape.kind = RFL_SHAPE_CAPSULE;
+    } else { /* a ball of radius 1 mm well inside the lesion, clear of the electrode */
+      st->shape.kind = RFL_SHAPE_SPHERE;
+      st->shape.centre = rfl_vec3_make(1.5 * MM, spec[k].y_mm * MM, 0.5 * MM);
+      st->shape.radius = 1.0 * MM;
+    }
+    rfl_structure_report *r = &sum.structures[k];
+    r->structure = st;
+    r->threshold_crossed_s = spec[k].crossed_s;
+    assert_int_equal(rfl_lesion_distance_to_shape(&f.in, &st->shape, &r->margin), RFL_OK);
+    assert_int_equal(rfl_lesion_structure_covered(&f.in, &st->shape, &r->covered), RFL_OK);
+    printf("  %-8s margin %+.3f mm, covered %d\n", st->name, r->margin / MM, r->covered);
+  }
+  kase.nstructures = n;
+  rfl_summary_set_flags(&sum);
+  const char *expected[] = {"protected_within_margin:near", "protected_overlap:inside",
+                            "protected_over_threshold:hot", "target_not_covered:grazed"};
+  const int nexp = (int)(sizeof expected / sizeof expected[0]);
+  for (int i = 0; i < sum.nflags; ++i) printf("    flag %s\n", sum.flags[i]);
+  assert_int_equal(sum.nflags, nexp);
+  for (int i = 0; i < nexp; ++i) assert_string_equal(sum.flags[i], expected[i]);
+  assert_true(sum.structures[0].flag_within_margin && !sum.structures[0].flag_overlap);
+  assert_true(sum.structures[4].margin < 0.0 && sum.structures[4].flag_not_covered);
+  assert_true(sum.structures[5].covered && !sum.structures[5].flag_not_covered);
+  assert_true(sum.structures[6].covered);
+  /* flags are rebuilt, not appended: the same figures give the same list */
+  rfl_summary_set_flags(&sum);
+  assert_int_equal(sum.nflags, nexp);
+  field_drop(&f);
+  grid_drop(g);
+}
+
 /* ---- determinism, empty lesions, bad input --------------------------------------------------- */
 
 static void same_numbers_for_any_thread_count(void **state) {
@@ -584,8 +771,8 @@ static void bad_input_is_named(void **state) {
   double max = 0.0, fraction = 0.0;
   assert_int_equal(rfl_lesion_structure_max(g, f.phi, NULL, &far_away, &max), RFL_EINPUT);
   assert_string_equal(rfl_error_message(),
-                      "rfl_lesion_structure_max: the structure holds no tissue centre and no "
-                      "grid segment between tissue centres crosses its surface");
+                      "rfl_lesion_structure_max: no point of the structure lies in tissue "
+                      "inside the grid");
   assert_int_equal(rfl_lesion_structure_fraction(&f.in, &far_away, &fraction), RFL_EINPUT);
   assert_string_equal(rfl_error_message(),
                       "rfl_lesion_structure_fraction: the structure holds no tissue of the grid");
@@ -601,8 +788,12 @@ int main(void) {
       cmocka_unit_test(coarse_tilted_sphere),
       cmocka_unit_test(distance_to_nerve_uniform),
       cmocka_unit_test(distance_to_nerve_graded),
+      cmocka_unit_test(distance_to_capsule_cap_uniform),
+      cmocka_unit_test(distance_to_capsule_cap_graded),
       cmocka_unit_test(structure_max_of_known_fields),
       cmocka_unit_test(structure_fraction_of_a_lens),
+      cmocka_unit_test(structure_between_cell_centres),
+      cmocka_unit_test(flags_from_known_lesion),
       cmocka_unit_test(same_numbers_for_any_thread_count),
       cmocka_unit_test(no_lesion_is_reported_as_such),
       cmocka_unit_test(bad_input_is_named),
