@@ -87,6 +87,9 @@ void rfl_case_defaults(rfl_case *c) {
   c->physics.desiccation_start_C = 99.0;
   c->physics.desiccation_end_C = 100.0;
   c->physics.desiccation_factor = 0.01;   /* sigma drops ~2 orders of magnitude */
+  /* water density 1000 kg/m^3 x latent heat 2.257 MJ/kg x water content 0.75 (Abraham &
+     Sparrow 2007; Zhu et al. 2013): boiling off the water takes ~470 K of sensible heat */
+  c->physics.latent_heat_J_m3 = 1000.0 * 2.257e6 * 0.75;
   c->physics.perfusion_shutoff = 1;
 
   /* damage: 50 C isotherm convention; Sapareto-Dewey CEM43 bases; 45 C nerve threshold

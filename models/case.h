@@ -152,6 +152,8 @@ typedef struct {
   double desiccation_start_C; /* sigma starts collapsing here, C */
   double desiccation_end_C;   /* ... and reaches desiccation_factor here, C */
   double desiccation_factor;  /* sigma multiplier of fully desiccated tissue */
+  double latent_heat_J_m3;    /* heat that boils the tissue water off over the desiccation
+                                 window, J/m^3 (0: no vaporisation enthalpy) */
   int perfusion_shutoff;      /* 1: perfusion stops where Omega >= 1 */
 } rfl_physics;
 

@@ -173,6 +173,7 @@ static const key_spec physics_keys[] = {
     TEMP("desiccation_start_C", rfl_physics, desiccation_start_C),
     TEMP("desiccation_end_C", rfl_physics, desiccation_end_C),
     REAL("desiccation_factor", "", 1e-6, 1.0, 1.0, rfl_physics, desiccation_factor),
+    REAL("latent_heat_J_m3", "J/m^3", 0.0, 1e10, 1.0, rfl_physics, latent_heat_J_m3),
     END};
 
 /* The first five are what a new metal needs; a new tissue needs all of them. */

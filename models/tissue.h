@@ -14,8 +14,21 @@
 #include "case.h"
 
 double rfl_tissue_sigma(const rfl_material *m, const rfl_physics *ph, double T_C);
+/* The same with the desiccation multiplier taken from the vaporised water fraction
+ * (desiccation_factor^fraction) instead of from T: conductivity lost with the water stays
+ * lost when the tissue cools. Used when boiling is modelled (latent_heat_J_m3 > 0). */
+double rfl_tissue_sigma_vapour(const rfl_material *m, const rfl_physics *ph, double T_C,
+                               double fraction);
 double rfl_tissue_k(const rfl_material *m, double T_C);
 /* Desiccation multiplier alone (1 = intact). */
 double rfl_tissue_desiccation(const rfl_physics *ph, double T_C);
+
+/* Vaporised fraction of the tissue water in equilibrium with temperature T_C, given the
+ * fraction already boiled off (`done`, never given back: the vapour leaves the tissue):
+ * (T - desiccation_start) / (desiccation_end - desiccation_start) clipped to [done, 1].
+ * Boiling the fraction f off absorbs f * latent_heat_J_m3 per unit volume, so a cell's
+ * enthalpy is rho c T + latent_heat_J_m3 * fraction (an apparent heat capacity of
+ * latent_heat_J_m3 / (end - start) over the desiccation window). */
+double rfl_tissue_vapour_fraction(const rfl_physics *ph, double T_C, double done);
 
 #endif

@@ -762,6 +762,7 @@ static rfl_status write_case_sections(const rfl_h5out *o, hid_t g, const rfl_cas
       (st = attr_f64(o, s, w, "desiccation_start_C", ph->desiccation_start_C)) != RFL_OK ||
       (st = attr_f64(o, s, w, "desiccation_end_C", ph->desiccation_end_C)) != RFL_OK ||
       (st = attr_f64(o, s, w, "desiccation_factor", ph->desiccation_factor)) != RFL_OK ||
+      (st = attr_f64(o, s, w, "latent_heat_J_per_m3", ph->latent_heat_J_m3)) != RFL_OK ||
       (st = attr_i32(o, s, w, "perfusion_shutoff", ph->perfusion_shutoff)) != RFL_OK)
     goto cleanup;
   close_group(&s);

@@ -179,6 +179,7 @@ static rfl_status observe(rfl_monitor *m, const rfl_field_view *v, const rfl_sam
   rfl_summary *s = m->sum;
   const rfl_case *c = m->kase;
   s->steps++;
+  if (smp->unconverged) s->unconverged_steps++;
   double hot = hottest(m, v, smp);
   if (hot > s->peak_tissue_run_C) {
     s->peak_tissue_run_C = hot;
@@ -325,6 +326,9 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
     for (int i = 0; i < s->nflags; ++i) fprintf(f, "SAFETY FLAG: %s\n", s->flags[i]);
   fprintf(f, "Grid %zu cells, %zu steps, %d thread(s), %.2f s wall (set-up %.2f s)\n", s->cells,
           s->steps, s->threads, s->wall_s, s->setup_s);
+  if (s->unconverged_steps > 0)
+    fprintf(f, "Note: %zu step(s) kept with conductivity or boiling passes unconverged (energy is "
+               "conserved; a smaller [solver] dt_s resolves them)\n", s->unconverged_steps);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -439,6 +443,7 @@ static void json_body(FILE *f, const rfl_summary *s) {
   json_num(f, 4, "cells", (double)s->cells, 1);
   fprintf(f, "  },\n");
   json_num(f, 2, "steps", (double)s->steps, 0);
+  json_num(f, 2, "unconverged_steps", (double)s->unconverged_steps, 0);
   json_num(f, 2, "threads", s->threads, 0);
   json_num(f, 2, "setup_s", s->setup_s, 0);
   json_num(f, 2, "wall_s", s->wall_s, 1);

@@ -109,7 +109,12 @@ static void fill_sigma(rfl_assembler *as, const double *T) {
   RFL_OMP_FOR
   for (size_t c = 0; c < n; ++c) {
     const rfl_material *m = &kase->materials[lab[c].material];
-    as->prop[c] = m->kind == RFL_MATERIAL_TISSUE ? rfl_tissue_sigma(m, &kase->physics, T[c]) : 0.0;
+    if (m->kind != RFL_MATERIAL_TISSUE)
+      as->prop[c] = 0.0;
+    else if (as->vapour)
+      as->prop[c] = rfl_tissue_sigma_vapour(m, &kase->physics, T[c], as->vapour[c]);
+    else
+      as->prop[c] = rfl_tissue_sigma(m, &kase->physics, T[c]);
   }
 }
 

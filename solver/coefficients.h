@@ -31,6 +31,8 @@ typedef struct {
   const rfl_case *kase;      /* not owned */
   const rfl_geometry *geo;   /* not owned */
   double *prop;              /* per-cell scratch: sigma or k at the current temperature */
+  const double *vapour;      /* not owned: vaporised water fraction per cell; when set,
+                                sigma's desiccation follows it instead of T */
 } rfl_assembler;
 
 rfl_status rfl_assembler_create(const rfl_case *c, const rfl_geometry *geo, rfl_assembler **out);

@@ -21,6 +21,11 @@
 #define RFL_UNDERSHOOT_K 5.0    /* tolerated dip below the coldest boundary/initial value */
 #define RFL_PICARD_TOLERANCE 0.05 /* relative sigma change that triggers a Picard pass */
 #define RFL_PICARD_MAX 4          /* extra passes at most */
+/* Largest mismatch, as a fraction of a cell's water, between the vaporised fraction a heat
+ * solve assumed and the one its temperature implies; ~0.5 K of sensible heat at 1e-3. */
+#define RFL_VAPOUR_TOLERANCE 1e-3
+#define RFL_VAPOUR_PASS_MAX 4     /* extra passes at most while cells start or stop boiling;
+                                     the settled state conserves energy if they run out */
 
 typedef struct {
   size_t cell;
@@ -42,12 +47,15 @@ struct rfl_simulation {
   double *TA, *TB;          /* heat step parts: T = TA + V^2 TB */
   double *Tstar;            /* temperature the step's conductivities are evaluated at */
   double *bg;               /* outer-boundary conductance per cell, W/K */
+  double *vapour;           /* vaporised water fraction at t (NULL: no latent heat) */
+  double *vapour_iter;      /* ... at t + dt, the current pass's linearisation point */
   tc_term *tc;              /* thermocouple functional */
   int ntc;
   double cool_coef[RFL_MAX_PROBES]; /* coolant sink per active-tip volume, W/(m^3 K) */
   rfl_generator_state gen;
   double t, dt_prev;
   int have_prev;
+  int rf_prev;              /* generator on over the previous step */
   double G;                 /* tissue conductance of the last solved potential, A/V */
   rfl_sample *samples;
   size_t nsamples, capacity;
@@ -59,6 +67,43 @@ static double cell_volume(const rfl_grid *g, size_t c) {
   size_t i = c % (size_t)g->n[0], j = (c / (size_t)g->n[0]) % (size_t)g->n[1],
          k = c / ((size_t)g->n[0] * (size_t)g->n[1]);
   return g->dx[0][i] * g->dx[1][j] * g->dx[2][k];
+}
+
+/* Latent heat of a cell's water, J/m^3: tissue cells only, and only with vaporisation on. */
+static inline double cell_latent(const rfl_simulation *s, size_t c) {
+  rfl_label l = s->geo->label[c];
+  const rfl_material *m = &s->kase->materials[l.material];
+  return (s->vapour && l.part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE)
+             ? s->kase->physics.latent_heat_J_m3
+             : 0.0;
+}
+
+/* Heat content relative to 0 C, J: sensible rho c T plus the latent heat of the water
+ * boiled off (computed part of the domain only). */
+static double heat_content(const rfl_simulation *s) {
+  double stored = 0.0;
+  for (size_t c = 0; c < s->n; ++c) {
+    const rfl_material *m = &s->kase->materials[s->geo->label[c].material];
+    double vol = cell_volume(s->grid, c);
+    stored += m->rho * m->c * vol * s->T[c];
+    double L = cell_latent(s, c);
+    if (L > 0.0) stored += L * vol * s->vapour[c];
+  }
+  return stored;
+}
+
+/* The vaporised fraction in a heat solve is linear about the pass's iterate f, as in
+ * Voller & Swaminathan's source-based enthalpy method: f + slope (T - T_f), with T_f the
+ * temperature at which the fraction is f. The slope is 1 / window width while the cell
+ * boils: strictly inside, or at an end of the window with the temperature pushing into
+ * it; 0 otherwise (a cell below its boiling front, or dry). `done` is the fraction boiled
+ * off before the step, which never comes back. */
+static inline double vapour_slope(const rfl_physics *ph, double f, double done, double T) {
+  double width = ph->desiccation_end_C - ph->desiccation_start_C;
+  double Tf = ph->desiccation_start_C + f * width;
+  int boiling = f < 1.0 && (f > done || T >= Tf);
+  if (f >= 1.0 && done < 1.0 && T <= Tf) boiling = 1;
+  return boiling ? 1.0 / width : 0.0;
 }
 
 static double end_time(const rfl_case *c) {
@@ -214,6 +259,8 @@ void rfl_simulation_free(rfl_simulation *s) {
   double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
                        &s->q1, &s->b, &s->TA, &s->TB, &s->bg, &s->Tstar};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) free(*fields[i]);
+  free(s->vapour);
+  free(s->vapour_iter);
   free(s->tc);
   free(s->samples);
   free(s);
@@ -246,6 +293,15 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
     rfl_simulation_free(s);
     return st;
   }
+  if (c->physics.latent_heat_J_m3 > 0.0) {
+    s->vapour = calloc(s->n, sizeof(double));
+    s->vapour_iter = calloc(s->n, sizeof(double));
+    if (!s->vapour || !s->vapour_iter) {
+      rfl_simulation_free(s);
+      return RFL_ERROR(RFL_ENOMEM, "out of memory for the vapour fractions (%zu cells)", s->n);
+    }
+  }
+  s->as->vapour = s->vapour_iter; /* NULL without boiling */
   s->capacity = count_steps(c) + 1;
   s->samples = calloc(s->capacity, sizeof *s->samples);
   if (!s->samples) {
@@ -267,13 +323,11 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
                           : 0.0;
   }
   const double T0 = c->physics.initial_C;
-  double stored = 0.0;
   for (size_t cc = 0; cc < s->n; ++cc) {
     s->T[cc] = s->Tprev[cc] = s->Tpeak[cc] = T0;
-    const rfl_material *m = &c->materials[geo->label[cc].material];
-    stored += m->rho * m->c * cell_volume(g, cc) * T0;
+    if (cell_latent(s, cc) > 0.0) s->vapour[cc] = rfl_tissue_vapour_fraction(&c->physics, T0, 0.0);
   }
-  s->stored0 = stored;
+  s->stored0 = heat_content(s);
   s->gen.integral = 0.0;
   s->gen.voltage = 0.0;
   *out = s;
@@ -354,11 +408,87 @@ static double sigma_change(const rfl_simulation *s, double V2) {
     const rfl_material *m = &k->materials[lab[c].material];
     if (lab[c].part != RFL_PART_TISSUE || m->kind != RFL_MATERIAL_TISSUE) continue;
     double Tn1 = s->TA[c] + V2 * s->TB[c];
-    double a = rfl_tissue_sigma(m, &k->physics, s->Tstar[c]), b = rfl_tissue_sigma(m, &k->physics, Tn1);
+    double a, b;
+    if (s->vapour) {
+      a = rfl_tissue_sigma_vapour(m, &k->physics, s->Tstar[c], s->vapour_iter[c]);
+      b = rfl_tissue_sigma_vapour(m, &k->physics, Tn1,
+                                  rfl_tissue_vapour_fraction(&k->physics, Tn1, s->vapour[c]));
+    } else {
+      a = rfl_tissue_sigma(m, &k->physics, s->Tstar[c]);
+      b = rfl_tissue_sigma(m, &k->physics, Tn1);
+    }
     double d = fabs(b / a - 1.0);
     if (d > worst) worst = d;
   }
   return worst;
+}
+
+/* The vaporised fraction the last heat solve assumed for a tissue cell at its new
+ * temperature Tn1 (the linearisation of vapour_slope about the pass's iterate). */
+static inline double vapour_linear(const rfl_simulation *s, size_t c, double Tn1) {
+  const rfl_physics *ph = &s->kase->physics;
+  double f = s->vapour_iter[c];
+  double slope = vapour_slope(ph, f, s->vapour[c], s->Tstar[c]);
+  return f + slope * (Tn1 - (ph->desiccation_start_C + f * (ph->desiccation_end_C - ph->desiccation_start_C)));
+}
+
+/* After a pass: the largest mismatch between the vaporised fraction the solve assumed and
+ * the one its temperature implies (0 when every boiling cell stayed in the window and no
+ * other cell entered it). */
+static double vapour_mismatch(const rfl_simulation *s, double V2) {
+  const rfl_physics *ph = &s->kase->physics;
+  double worst = 0.0;
+  RFL_PRAGMA(omp parallel for schedule(static) reduction(max : worst))
+  for (size_t c = 0; c < s->n; ++c) {
+    if (cell_latent(s, c) <= 0.0) continue;
+    double Tn1 = s->TA[c] + V2 * s->TB[c];
+    double d = fabs(rfl_tissue_vapour_fraction(ph, Tn1, s->vapour[c]) - vapour_linear(s, c, Tn1));
+    if (d > worst) worst = d;
+  }
+  return worst;
+}
+
+/* The end-of-step state of a boiling-capable cell from the step's energy: the solve
+ * balanced C T + L f (C = a0 rho c, the weight the time scheme gives T^{n+1}) with the
+ * assumed fraction f; if the passes stopped before f matched T, the same C T + L f is
+ * split again between sensible and latent heat along the equilibrium curve (heat up to
+ * the boiling front, boil, then heat the dry tissue), so no energy is lost or created. */
+static inline void vapour_settle(const rfl_physics *ph, double C, double L, double done,
+                                 double linear, double *T, double *f) {
+  const double T1 = ph->desiccation_start_C, width = ph->desiccation_end_C - T1;
+  /* a fraction outside [done, 1] is an artefact of the linearisation (water cannot come
+     back, nor more than all of it boil), not energy the cell holds */
+  if (linear < done) linear = done;
+  if (linear > 1.0) linear = 1.0;
+  double H = C * *T + L * linear;
+  double Tfront = T1 + done * width;
+  if (H <= C * Tfront + L * done) {
+    *f = done;
+    *T = (H - L * done) / C;
+  } else if (H >= C * (T1 + width) + L) {
+    *f = 1.0;
+    *T = (H - L) / C;
+  } else {
+    *f = (H - C * T1) / (C * width + L);
+    *T = T1 + *f * width;
+  }
+}
+
+/* The next pass's linearisation point: the solved temperature, where a cell can boil
+ * settled on the equilibrium curve from the solve's energy (temperature recovery), so the
+ * next linearisation starts from a consistent state. */
+static void next_iterate(rfl_simulation *s, double a0, double V2) {
+  const rfl_case *k = s->kase;
+  RFL_OMP_FOR
+  for (size_t c = 0; c < s->n; ++c) {
+    double T = s->TA[c] + V2 * s->TB[c], L = cell_latent(s, c);
+    if (L > 0.0) {
+      const rfl_material *m = &k->materials[s->geo->label[c].material];
+      vapour_settle(&k->physics, a0 * m->rho * m->c, L, s->vapour[c], vapour_linear(s, c, T), &T,
+                    &s->vapour_iter[c]);
+    }
+    s->Tstar[c] = T;
+  }
 }
 
 /* Steps 1-3 for conductivities at Tstar: potential, heat operator, the two heat solves and
@@ -384,6 +514,13 @@ static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const 
     double qmet = (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) ? m->q_met * vol : 0.0;
     s->Ah->diag[c] += a[0] * cap + perf + cool;
     s->b[c] = cap * (-a[1] * s->T[c] - a[2] * s->Tprev[c]) + s->bg[c] * Tb + perf * Ta + cool * coolant + qmet;
+    double L = cell_latent(s, c);
+    if (L > 0.0) { /* L (f_lin(T) - f^n) / dt, backward Euler whatever the sensible scheme */
+      double f = s->vapour_iter[c], slope = vapour_slope(&k->physics, f, s->vapour[c], s->Tstar[c]);
+      double Tf = k->physics.desiccation_start_C + f * (k->physics.desiccation_end_C - k->physics.desiccation_start_C);
+      s->Ah->diag[c] += L * vol / dt * slope;
+      s->b[c] += L * vol / dt * (s->vapour[c] - f + slope * Tf);
+    }
     s->TA[c] = s->T[c];
   }
   RFL_CHECK(rfl_mg_setup(s->mgh, s->Ah));
@@ -405,11 +542,14 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
-  const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev;
+  /* BDF2 restarts with a backward Euler step where the generator switches on or off: its
+     extrapolation across the jump in heating would overshoot (and, with boiling cells,
+     cost up to a few % of the energy budget) */
+  const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
+  const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev && rf_on == s->rf_prev;
   const double w = bdf2 ? dt / s->dt_prev : 0.0;
   const double a[3] = {bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0, bdf2 ? -(1.0 + w) : -1.0,
                        bdf2 ? w * w / (1.0 + w) : 0.0};
-  const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
   int iterations[3] = {0, 0, 0}; /* potential, heat, Joule-heat response */
 
   /* 1. conductivities at the extrapolated temperature */
@@ -419,16 +559,25 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   /* 2-3. potential, heat step and generator; where the conductivity moved by more than
    * RFL_PICARD_TOLERANCE over the step (fast heating, desiccation near 100 C), again with
    * the conductivities at the new temperature (Picard), from the same controller state */
+  /* The first pass assumes no water boils off beyond what has (an extrapolated T* past
+     the window would have the solve take all the latent heat out of a cell at once);
+     cells whose T* reaches their boiling front start boiling in it. */
+  if (s->vapour) memcpy(s->vapour_iter, s->vapour, n * sizeof *s->vapour);
   rfl_generator_state gen;
   double V = 0.0, tc_a = 0.0, tc_b = 0.0;
-  int passes = 0;
+  int passes = 0, unconverged = 0;
   for (int pass = 0;; ++pass) {
     gen = s->gen;
     passes = pass + 1;
     RFL_CHECK(solve_step(s, dt, t_next, a, &gen, &V, &tc_a, &tc_b, iterations));
-    if (!rf_on || pass == RFL_PICARD_MAX || sigma_change(s, V * V) <= RFL_PICARD_TOLERANCE) break;
-    RFL_OMP_FOR
-    for (size_t c = 0; c < n; ++c) s->Tstar[c] = s->TA[c] + V * V * s->TB[c];
+    int sigma_moved = rf_on && sigma_change(s, V * V) > RFL_PICARD_TOLERANCE;
+    int boiling_moved = s->vapour && vapour_mismatch(s, V * V) > RFL_VAPOUR_TOLERANCE;
+    if ((sigma_moved && pass < RFL_PICARD_MAX) || (boiling_moved && pass < RFL_VAPOUR_PASS_MAX)) {
+      next_iterate(s, a[0], V * V);
+      continue;
+    }
+    unconverged = sigma_moved || boiling_moved; /* out of passes: accepted, and counted */
+    break;
   }
   s->gen = gen;
   const double V2 = V * V, Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
@@ -449,6 +598,10 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
     e_boundary += s->bg[c] * (Tn1 - Tb);
     e_perf += perf * (Tn1 - Ta);
     e_cool += cool * (Tn1 - coolant);
+    double L = cell_latent(s, c);
+    if (L > 0.0) /* energy terms above are the solve's; the state is settled from them */
+      vapour_settle(&k->physics, a[0] * m->rho * m->c, L, s->vapour[c], vapour_linear(s, c, Tn1),
+                    &Tn1, &s->vapour[c]);
     if (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) {
       e_met += m->q_met * vol;
       s->omega[c] += rfl_damage_arrhenius_increment(m, Tn, Tn1, dt);
@@ -463,6 +616,8 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   }
   /* The minimum/maximum reductions are exact, so the check is thread-independent. */
   RFL_CHECK(check_state(s, t_next, tmin, tmax));
+  /* the assembler reads the iterate: between steps it is the settled fraction */
+  if (s->vapour) memcpy(s->vapour_iter, s->vapour, n * sizeof *s->vapour);
 
   const double mirror = rfl_case_mirror_factor(k); /* cell sums cover the computed part only */
   s->energy.electrical += dt * V2 * s->G;
@@ -485,11 +640,13 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   smp->iterations_potential = iterations[0];
   smp->iterations_heat = iterations[1] + iterations[2];
   smp->passes = passes;
+  smp->unconverged = unconverged;
   if (s->nsamples < s->capacity) s->nsamples++;
 
   s->t = t_next;
   s->dt_prev = dt;
   s->have_prev = 1;
+  s->rf_prev = rf_on;
   return RFL_OK;
 }
 
@@ -530,12 +687,7 @@ const rfl_sample *rfl_simulation_samples(const rfl_simulation *s, size_t *count)
 
 rfl_energy_budget rfl_simulation_energy(const rfl_simulation *s) {
   rfl_energy_budget e = s->energy;
-  double stored = 0.0;
-  for (size_t c = 0; c < s->n; ++c) {
-    const rfl_material *m = &s->kase->materials[s->geo->label[c].material];
-    stored += m->rho * m->c * cell_volume(s->grid, c) * s->T[c];
-  }
-  e.stored = rfl_case_mirror_factor(s->kase) * (stored - s->stored0);
+  e.stored = rfl_case_mirror_factor(s->kase) * (heat_content(s) - s->stored0);
   return e;
 }
 

@@ -11,6 +11,10 @@
  *     (BDF2 with variable step; a0 = 1, a1 = -1, a2 = 0 for backward Euler and the first step),
  *     so the thermocouple reads a + b V^2 and the generator picks V in closed form (the
  *     implicit PI law exactly, no coupling iteration);
+ *     Boiling: tissue water boils off over the desiccation window, irreversibly, absorbing
+ *     [physics] latent_heat_J_m3; the heat step carries L (f^{n+1} - f^n) / dt (backward
+ *     Euler) with the vaporised fraction f^{n+1} linearised per pass (source-based
+ *     enthalpy method), and passes repeat until it matches the new temperature;
  *  4. Arrhenius Omega, CEM43 and peak temperature per cell (trapezoid in time), perfusion
  *     shut-off where Omega >= 1 (lagged one step), energy budget, sanity checks.
  * When the generator is off (cool-down, between pulses) steps 2 and T_B are skipped.
@@ -46,6 +50,8 @@ typedef struct {
   int iterations_potential; /* ... of the potential solves */
   int iterations_heat;   /* ... of the heat solves (both parts) */
   int passes;            /* coefficient passes (1 + Picard repeats) */
+  int unconverged;       /* 1 if the passes ran out before the conductivities (5 %) or the
+                            boiled fractions (1e-3) stopped moving; the step is kept */
 } rfl_sample;
 
 /* Read-only view of the fields for postproc (valid until the next step). */
@@ -63,7 +69,8 @@ typedef struct {
 } rfl_field_view;
 
 /* Energy budget since t = 0, J. electrical + metabolic = stored + boundary + perfusion +
- * cooling, to time-discretisation accuracy (BDF2 telescopes up to a small end term). */
+ * cooling, to time-discretisation accuracy (BDF2 telescopes up to a small end term);
+ * stored includes the latent heat of the water boiled off. */
 typedef struct {
   double electrical, metabolic;
   double stored, boundary, perfusion, cooling;

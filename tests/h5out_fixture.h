@@ -108,7 +108,7 @@ static void fix_summary(h5fix *f) {
   s->ngrowth = 2;
   s->end_of_rf = s->growth[1];
   s->final = s->growth[1];
-  s->generator_end = (rfl_sample){90.0, 18.25, 0.0875, 1.59375, 208.5, 84.875, 85.0, 91.5, 1, 12, 4, 8, 1};
+  s->generator_end = (rfl_sample){90.0, 18.25, 0.0875, 1.59375, 208.5, 84.875, 85.0, 91.5, 1, 12, 4, 8, 1, 0};
   s->peak_tissue_end_C = 91.5;
   s->peak_tissue_run_C = 92.25;
   s->peak_tissue_run_time_s = 88.5;

@@ -80,6 +80,15 @@ static void tissue_laws(void **state) {
   assert_close(rfl_tissue_sigma(&m, &ph, 99.5), 0.45 * (1 + 0.015 * 62.5) * 0.1, 1e-12);
   assert_close(rfl_tissue_sigma(&m, &ph, 105.0), 0.45 * (1 + 0.015 * 68) * 0.01, 1e-12);
   assert_close(rfl_tissue_k(&m, 62.385), 0.49 * (1 + 0.0012 * 25.385), 1e-12);
+  /* boiled fraction: linear over the window, never below what has boiled off, at most 1 */
+  assert_close(rfl_tissue_vapour_fraction(&ph, 80.0, 0.0), 0.0, 0.0);
+  assert_close(rfl_tissue_vapour_fraction(&ph, 99.25, 0.0), 0.25, 1e-12);
+  assert_close(rfl_tissue_vapour_fraction(&ph, 99.25, 0.6), 0.6, 0.0);
+  assert_close(rfl_tissue_vapour_fraction(&ph, 60.0, 0.6), 0.6, 0.0);
+  assert_close(rfl_tissue_vapour_fraction(&ph, 140.0, 0.2), 1.0, 0.0);
+  /* with the fraction driving the collapse, sigma of cooled dry tissue stays collapsed */
+  assert_close(rfl_tissue_sigma_vapour(&m, &ph, 99.5, 0.5), rfl_tissue_sigma(&m, &ph, 99.5), 1e-12);
+  assert_close(rfl_tissue_sigma_vapour(&m, &ph, 60.0, 1.0), 0.45 * (1 + 0.015 * 23) * 0.01, 1e-12);
 }
 
 /* ---- generator: one table of scenarios, every mode ---------------------------------- */

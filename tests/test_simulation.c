@@ -157,6 +157,53 @@ static void energy_balances_with_a_cooled_probe(void **state) {
   finish(r);
 }
 
+/* Boiling: a temperature-controlled cooled probe whose thermocouple reads far below the
+ * tissue, so the controller drives the tissue at the electrode past 100 C. With latent heat
+ * the tissue holds at the boiling window while its water boils off (without it, the same
+ * run passes 100 C sooner and overheats far more), the budget still closes (stored heat
+ * includes the latent heat), the dried tissue's conductivity collapse raises the impedance
+ * (roll-off), and the water stays gone after RF stops: the impedance after the cool-down
+ * is above the initial one. */
+static void boiling_holds_the_tissue_and_conserves_energy(void **state) {
+  (void)state;
+  const char *gen = "set_temperature_C = 60\nramp_s = 5\nduration_s = 30\ncooldown_s = 10\nmax_voltage_V = 100\n";
+  const char *probe = "cooled = yes\ncoolant_C = 20\ncooling_h_W_m2K = 3000\n";
+  double peak[2], past100[2] = {INFINITY, INFINITY};
+  for (int latent = 0; latent < 2; ++latent) {
+    const char *sets[] = {latent ? "physics.latent_heat_J_m3=1.69275e9" : "physics.latent_heat_J_m3=0",
+                          "solver.max_temperature_C=500"};
+    run *r = prepare((case_text){.generator = gen, .probe = probe}, sets, 2);
+    rfl_status st = execute(r);
+    if (st != RFL_OK) fail_msg("%s", rfl_error_message());
+    peak[latent] = r->summary.peak_tissue_run_C;
+    size_t n;
+    const rfl_sample *smp = rfl_simulation_samples(r->sim, &n);
+    for (size_t i = 0; i < n && !isfinite(past100[latent]); ++i)
+      if (smp[i].tissue_max_C > 100.5) past100[latent] = smp[i].t;
+    if (latent) {
+      rfl_energy_budget e = rfl_simulation_energy(r->sim);
+      check_energy(&e, 0.01);
+      double zmin = INFINITY, zend = 0.0;
+      for (size_t i = 0; i < n; ++i)
+        if (smp[i].rf_on) {
+          zmin = fmin(zmin, smp[i].impedance);
+          zend = smp[i].impedance;
+        }
+      rfl_sample now;
+      assert_int_equal(rfl_simulation_generator_now(r->sim, 1.0, &now), RFL_OK);
+      printf("  boiling: Z first %.1f, min %.1f, end of RF %.1f, after cool-down %.1f ohm; %zu unconverged steps\n",
+             smp[0].impedance, zmin, zend, now.impedance, r->summary.unconverged_steps);
+      assert_true(zend > 5.0 * zmin);
+      assert_true(now.impedance > smp[0].impedance);
+    }
+    finish(r);
+  }
+  printf("  tissue past 100.5 C at %.2f s without latent heat, %.2f s with; peak %.1f C vs %.1f C\n",
+         past100[0], past100[1], peak[0], peak[1]);
+  assert_true(past100[1] > past100[0] + 1.0);
+  assert_true(peak[0] > peak[1] + 50.0);
+}
+
 /* 1 and 2 threads: identical fields (deterministic reductions and static schedules). */
 static void results_do_not_depend_on_the_thread_count(void **state) {
   (void)state;
@@ -280,6 +327,7 @@ int main(void) {
       cmocka_unit_test(backward_euler_is_first_order_in_time),
       cmocka_unit_test(energy_balances_over_a_perfused_run_with_cooldown),
       cmocka_unit_test(energy_balances_with_a_cooled_probe),
+      cmocka_unit_test(boiling_holds_the_tissue_and_conserves_energy),
       cmocka_unit_test(results_do_not_depend_on_the_thread_count),
       cmocka_unit_test(pulsed_tissue_spikes_exceed_the_thermocouple),
       cmocka_unit_test(power_mode_respects_the_voltage_limit),
