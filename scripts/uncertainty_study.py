@@ -164,6 +164,13 @@ def main():
                   f"the 50 C isotherm moves by {iso[0].mean() - iso[1].mean():.2f} mm. What a lesion edge "
                   "means (validation-notes, docs/validation.md) matters far more than the property spread; "
                   "the temperature-based figures (isotherm, nerve peak) are the robust ones."]
+        # which flags the draws raised, per Arrhenius set (a flag is a result, not a failure)
+        for (a, _, _), st in zip(ARRHENIUS, sets):
+            raised = sorted({f.strip() for r in st for f in r["flags"].split(";") if f.strip()})
+            if raised:
+                lines.append(f"With A = {a}, the draws raised: " + ", ".join(f"`{f}`" for f in raised) +
+                             " (a lesion that does not coagulate a whole cross-section of the target "
+                             "nerve leaves it `target_not_covered`: docs/json-summary.md).")
     # sensitivity: rank correlation of each drawn input with the width (default Arrhenius set)
     base = [r for r in ok if float(r[akey]) == float(ARRHENIUS[0][0])]
     lines += ["", "## Which property matters (default Arrhenius set)", "",
