@@ -28,6 +28,8 @@ double rfl_tissue_sigma_vapour(const rfl_material *m, const rfl_physics *ph, dou
                                double fraction) {
   double linear = 1.0 + m->dsigma_dT * (T_C - 37.0);
   if (linear < 0.01) linear = 0.01;
+  if (fraction <= 0.0) return m->sigma * linear; /* the common case: no pow() */
+  if (fraction >= 1.0) return m->sigma * linear * ph->desiccation_factor;
   return m->sigma * linear * pow(ph->desiccation_factor, fraction);
 }
 
