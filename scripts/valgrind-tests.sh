@@ -9,7 +9,7 @@ for t in $tests; do
   exe=$(find "$build/tests" -maxdepth 1 -type f -name "$t" | head -n 1)
   [ -n "$exe" ] || continue
   args=""
-  [ "$t" = test_cli ] && args="$build/cli/rflesion"
+  case $t in test_cli | test_cli_run) args="$build/cli/rflesion" ;; esac # they run the program
   # shellcheck disable=SC2086
   if OMP_NUM_THREADS=1 valgrind -q --error-exitcode=1 --leak-check=full \
       --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp "$exe" $args >/dev/null 2>"$build/valgrind-$t.log"; then
