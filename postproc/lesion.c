@@ -821,8 +821,7 @@ static void add_ball(sample_set *ss, rfl_vec3 c, double r) {
   }
 }
 
-static void shape_samples(const rfl_grid *g, const rfl_shape *s, sample_set *ss) {
-  memset(ss, 0, sizeof *ss);
+static void collect_samples(const rfl_grid *g, const rfl_shape *s, sample_set *ss) {
   const double r = s->radius;
   switch (s->kind) {
     case RFL_SHAPE_CAPSULE:
@@ -873,6 +872,18 @@ static void shape_samples(const rfl_grid *g, const rfl_shape *s, sample_set *ss)
     case RFL_SHAPE_HALFSPACE:
       break;
   }
+}
+
+/* The sample points of a structure (none for a half-space); on failure nothing is left to
+ * free and the error names the caller fn. */
+static rfl_status shape_samples(const rfl_grid *g, const rfl_shape *s, const char *fn,
+                                sample_set *ss) {
+  memset(ss, 0, sizeof *ss);
+  collect_samples(g, s, ss);
+  if (!ss->failed) return RFL_OK;
+  free(ss->s);
+  ss->s = NULL;
+  return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
 }
 
 /* The interpolated field at a sample: NaN outside the grid's box or outside tissue. */
@@ -1074,18 +1085,17 @@ rfl_status rfl_lesion_structure_max(const rfl_grid *grid, const double *field,
   /* points inside and on the structure through the interpolated field: a structure between
      centres has no centre inside and may cross no segment */
   sample_set ss;
-  shape_samples(grid, shape, &ss);
-  if (ss.failed) {
-    free(ss.s);
+  rfl_status st = shape_samples(grid, shape, fn, &ss);
+  if (st != RFL_OK) {
     work_field_free(&w);
-    return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
+    return st;
   }
   for (size_t m = 0; m < ss.n; ++m) {
     double v = sample_value(&w, ss.s[m].p);
     if (isfinite(v)) best_update(ss.s[m].surface ? &surf : &inner, -v, ss.s[m].p);
   }
   free(ss.s);
-  rfl_status st = RFL_OK;
+  st = RFL_OK;
   if (!inner.set && !surf.set) {
     st = RFL_ERROR(RFL_EINPUT, "%s: no point of the structure lies in tissue inside the grid", fn);
   } else {
@@ -1186,11 +1196,10 @@ rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_s
   if (!(total_shape > 0.0)) {
     /* thinner than the sampling lattice: the share of the structure's sample points */
     sample_set ss;
-    shape_samples(g, shape, &ss);
-    if (ss.failed) {
-      free(ss.s);
+    st = shape_samples(g, shape, fn, &ss);
+    if (st != RFL_OK) {
       work_field_free(&w);
-      return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
+      return st;
     }
     for (size_t m = 0; m < ss.n; ++m) {
       double v = sample_value(&w, ss.s[m].p);
@@ -1218,11 +1227,10 @@ rfl_status rfl_lesion_structure_covered(const rfl_lesion_input *in, const rfl_sh
   work_field w;
   RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
   sample_set ss;
-  shape_samples(in->grid, shape, &ss);
-  if (ss.failed) {
-    free(ss.s);
+  rfl_status st = shape_samples(in->grid, shape, fn, &ss);
+  if (st != RFL_OK) {
     work_field_free(&w);
-    return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
+    return st;
   }
   const int tube = shape->kind == RFL_SHAPE_CYLINDER ||
                    (shape->kind == RFL_SHAPE_CAPSULE && shape->npoints >= 2);
