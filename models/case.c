@@ -109,9 +109,12 @@ void rfl_case_defaults(rfl_case *c) {
   c->solver.max_temperature_C = 150.0;
   c->solver.threads = 0;
 
-  /* output: fields at the end of RF */
-  c->output.times_s[0] = c->generator.duration_s;
-  c->output.ntimes = 1;
+  /* output: fields at the end of RF and at the end of the cool-down (one time without) */
+  c->output.items[0] = (rfl_output_time){RFL_TIME_RF_END, 1.0, 1.0};
+  c->output.items[1] = (rfl_output_time){RFL_TIME_END, 1.0, 1.0};
+  c->output.nitems = 2;
+  c->output.ntimes = rfl_output_times_resolve(c->output.items, 2, c->generator.duration_s,
+                                              c->generator.cooldown_s, c->output.times_s);
 }
 
 int rfl_case_find_material(const rfl_case *c, const char *name) {

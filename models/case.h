@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "output_times.h"
 #include "shape.h"
 #include "status.h"
 #include "vec3.h"
@@ -167,7 +168,10 @@ typedef struct {
 } rfl_damage_settings;
 
 typedef struct {
-  double times_s[RFL_MAX_OUTPUT_TIMES]; /* field snapshots, s */
+  rfl_output_time items[RFL_MAX_OUTPUT_TIMES]; /* [output] times_s as written (rf_end, ...) */
+  int nitems;
+  double times_s[RFL_MAX_OUTPUT_TIMES]; /* field snapshots, s: the items resolved against
+                                           the generator's schedule, increasing */
   int ntimes;
   char directory[RFL_PATH_MAX];  /* where outputs go ("" = next to the case file) */
 } rfl_output_settings;

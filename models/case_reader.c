@@ -278,7 +278,7 @@ typedef struct {
   rfl_vec3 vec;              /* KT_VEC3 (SI), KT_DIR (unit) */
   int count;                 /* KT_POINTS, KT_LIST items */
   rfl_vec3 points[RFL_MAX_POLYLINE]; /* SI */
-  double list[RFL_MAX_OUTPUT_TIMES]; /* s */
+  rfl_output_time list[RFL_MAX_OUTPUT_TIMES]; /* KT_LIST items */
 } entry_rec;
 
 #define MAX_SECTIONS (S_COUNT + RFL_MAX_MATERIALS + RFL_MAX_STRUCTURES)
@@ -665,13 +665,21 @@ static rfl_status parse_entry(reader *r, entry_rec *e) {
       char *parts[RFL_MAX_OUTPUT_TIMES + 1];
       snprintf(tmp, sizeof tmp, "%s", e->text);
       snprintf(what, sizeof what,
-               "1 to %d comma-separated increasing times of s, each in [%g, %g]",
+               "1 to %d comma-separated increasing times: seconds in [%g, %g], rf_end, end "
+               "or a fraction such as 0.5*rf_end or rf_end/3",
                RFL_MAX_OUTPUT_TIMES, k->min, k->max);
       int n = split(tmp, ',', parts, RFL_MAX_OUTPUT_TIMES);
       if (n > RFL_MAX_OUTPUT_TIMES) return fail_expected(r, e, what);
       for (int i = 0; i < n; i++) {
-        if (!parse_number(parts[i], &e->list[i]) || e->list[i] < k->min || e->list[i] > k->max ||
-            (i > 0 && !(e->list[i] > e->list[i - 1])))
+        rfl_output_time *t = &e->list[i];
+        if (parse_number(parts[i], &t->num))
+          *t = (rfl_output_time){RFL_TIME_SECONDS, t->num, 1.0};
+        else if (!rfl_output_time_parse(parts[i], t))
+          return fail_expected(r, e, what);
+        const rfl_output_time *prev = i > 0 ? &e->list[i - 1] : NULL;
+        if ((t->anchor == RFL_TIME_SECONDS && (t->num < k->min || t->num > k->max)) ||
+            (prev && prev->anchor == RFL_TIME_SECONDS && t->anchor == RFL_TIME_SECONDS &&
+             !(t->num > prev->num)))
           return fail_expected(r, e, what);
       }
       e->count = n;
@@ -1138,8 +1146,8 @@ static void apply_entry(const entry_rec *e, void *target) {
     }
     case KT_LIST: {
       rfl_output_settings *o = target;
-      for (int i = 0; i < e->count; i++) o->times_s[i] = e->list[i];
-      o->ntimes = e->count;
+      for (int i = 0; i < e->count; i++) o->items[i] = e->list[i];
+      o->nitems = e->count; /* resolved once the generator is known (check_output) */
       break;
     }
     case KT_MATERIAL:
@@ -1817,18 +1825,35 @@ static rfl_status check_physics(reader *r) {
     warn(r, line, set, "[solver] dt_s: %g s is longer than the whole RF duration (%g s)",
          c->solver.dt_s, g->duration_s);
   }
-  rfl_output_settings *o = &c->output;
-  double end = g->duration_s + g->cooldown_s;
-  if (!find_entry_kind(r, S_OUTPUT, "times_s")) {
-    o->times_s[0] = g->duration_s;
-    o->ntimes = 1;
+  return RFL_OK;
+}
+
+/* Resolve [output] times_s against the generator's schedule; a time past the run says
+ * what to type instead. */
+static rfl_status check_output(reader *r) {
+  rfl_output_settings *o = &r->c.output;
+  const rfl_generator *g = &r->c.generator;
+  const double end = g->duration_s + g->cooldown_s;
+  entry_rec *e = find_entry_kind(r, S_OUTPUT, "times_s");
+  int n = rfl_output_times_resolve(o->items, o->nitems, g->duration_s, g->cooldown_s, o->times_s);
+  if (n < 0 && e) {
+    char item[64], prev[64];
+    rfl_output_time_text(&o->items[-n - 1], item, sizeof item);
+    rfl_output_time_text(&o->items[-n - 2], prev, sizeof prev);
+    blame_sets(r, -1, "generator.duration_s generator.cooldown_s");
+    return fail_entry(r, e, "expected increasing times, found '%s' (%s = %g s comes after %s = %g s)",
+                      e->text, item, rfl_output_time_seconds(&o->items[-n - 1], g->duration_s, g->cooldown_s),
+                      prev, rfl_output_time_seconds(&o->items[-n - 2], g->duration_s, g->cooldown_s));
   }
-  for (int i = 0; i < o->ntimes; i++)
+  o->ntimes = n < 0 ? 0 : n;
+  for (int i = 0; e && i < o->ntimes; i++)
     if (o->times_s[i] > end * (1.0 + 1e-12)) {
       blame_sets(r, -1, "generator.duration_s generator.cooldown_s");
-      return fail_entry(r, find_entry_kind(r, S_OUTPUT, "times_s"),
-                        "expected times in [0, %g] s (duration_s + cooldown_s), found '%s'", end,
-                        find_entry_kind(r, S_OUTPUT, "times_s")->text);
+      return fail_entry(r, e,
+                        "expected times in [0, %g] s (duration_s + cooldown_s), found '%s'; for "
+                        "times that follow the run type --set output.times_s=%s (or fractions "
+                        "such as 0.5*rf_end)",
+                        end, e->text, g->cooldown_s > 0.0 ? "rf_end,end" : "rf_end");
     }
   return RFL_OK;
 }
@@ -1876,6 +1901,7 @@ static rfl_status build(reader *r) {
   RFL_CHECK(check_probes(r));
   RFL_CHECK(check_structures(r));
   RFL_CHECK(check_physics(r));
+  RFL_CHECK(check_output(r));
   RFL_CHECK(check_memory(r));
   return RFL_OK;
 }
@@ -1993,6 +2019,26 @@ rfl_status rfl_case_read(const char *path, const rfl_case_read_options *opt, rfl
 
 /* ==== writing ========================================================================= */
 
+/* [output] times_s as written (rf_end, ...), and the seconds they stand for as a comment;
+ * a case built in code whose times no longer match its items is written in seconds. */
+static void write_output_times(FILE *f, const rfl_output_settings *o, const rfl_case *c) {
+  double t[RFL_MAX_OUTPUT_TIMES];
+  const rfl_generator *g = &c->generator;
+  int n = rfl_output_times_resolve(o->items, o->nitems, g->duration_s, g->cooldown_s, t);
+  int same = n == o->ntimes, symbolic = 0;
+  for (int i = 0; same && i < n; i++) same = t[i] == o->times_s[i];
+  for (int i = 0; same && i < o->nitems; i++) symbolic |= o->items[i].anchor != RFL_TIME_SECONDS;
+  if (same) {
+    char buf[RFL_MAX_OUTPUT_TIMES * 40];
+    rfl_output_times_text(o->items, o->nitems, buf, sizeof buf);
+    fputs(buf, f);
+  }
+  if (same && !symbolic) return;
+  if (same) fputs("   ; =", f);
+  for (int i = 0; i < o->ntimes; i++) fprintf(f, "%s%.10g", i ? ", " : same ? " " : "", o->times_s[i]);
+  if (same) fputs(" s", f);
+}
+
 static void write_value(FILE *f, const key_spec *k, const void *target, const rfl_case *c) {
   const char *field = (const char *)target + k->offset;
   switch (k->type) {
@@ -2037,8 +2083,7 @@ static void write_value(FILE *f, const key_spec *k, const void *target, const rf
       break;
     }
     case KT_LIST: {
-      const rfl_output_settings *o = target;
-      for (int i = 0; i < o->ntimes; i++) fprintf(f, "%s%.10g", i ? ", " : "", o->times_s[i]);
+      write_output_times(f, target, c);
       break;
     }
     case KT_MATERIAL: {

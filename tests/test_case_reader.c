@@ -319,6 +319,104 @@ static void test_roundtrip(void **state) {
   roundtrip(RFL_SOURCE_DIR "/fuzz/corpus/unused_keys.ini");
 }
 
+/* ---- output times ------------------------------------------------------------------ */
+
+#define TIMES_EXPECTED                                                                      \
+  "1 to 32 comma-separated increasing times: seconds in [0, 100000], rf_end, end or a "   \
+  "fraction such as 0.5*rf_end or rf_end/3"
+
+static void expect_times(const char *generator, const char *times, int n, const double *want) {
+  char text[512];
+  snprintf(text, sizeof text, MIN_PROBE "[generator]\n%s[output]\ntimes_s = %s\n", generator, times);
+  read_ok(text);
+  assert_int_equal(kase.output.ntimes, n);
+  for (int i = 0; i < n; i++) assert_close(kase.output.times_s[i], want[i], 1e-12);
+}
+
+/* Times relative to the run: rf_end, end, fractions of either, mixed with seconds; equal
+ * neighbours give one snapshot; the default is the end of RF and of the cool-down. */
+static void test_output_times(void **state) {
+  (void)state;
+  expect_times("duration_s = 60\ncooldown_s = 30\n", "rf_end, end", 2, (double[]){60, 90});
+  expect_times("duration_s = 60\ncooldown_s = 0\n", "rf_end, end", 1, (double[]){60});
+  expect_times("duration_s = 90\n", "rf_end/3, 2*rf_end/3, rf_end", 3, (double[]){30, 60, 90});
+  expect_times("duration_s = 120\ncooldown_s = 40\n", "10, 0.5 * rf_end, end/2, 0.75*end", 4,
+               (double[]){10, 60, 80, 120});
+  expect_times("duration_s = 90\n", "0, 90, rf_end", 2, (double[]){0, 90});
+  read_ok(MIN_PROBE "[generator]\nduration_s = 45\ncooldown_s = 15\n");
+  assert_int_equal(kase.output.ntimes, 2); /* the default */
+  assert_close(kase.output.times_s[0], 45.0, 0.0);
+  assert_close(kase.output.times_s[1], 60.0, 0.0);
+  read_ok(MIN_PROBE "[generator]\nduration_s = 45\n");
+  assert_int_equal(kase.output.ntimes, 1);
+  assert_close(kase.output.times_s[0], 45.0, 0.0);
+
+  /* the items are kept as written: another duration moves them */
+  const char *sets[] = {"generator.duration_s=30"};
+  rfl_case_read_options opt = {.sets = sets, .nsets = 1};
+  assert_int_equal(read_text_opt(MIN_PROBE "[output]\ntimes_s = rf_end/2, rf_end\n", &opt), RFL_OK);
+  assert_int_equal(kase.output.ntimes, 2);
+  assert_close(kase.output.times_s[0], 15.0, 0.0);
+  assert_close(kase.output.times_s[1], 30.0, 0.0);
+
+  static const char *const bad[] = {"rf-end", "0.5*", "*rf_end", "rf_end/0", "rf_end/", "-1*end",
+                                    "1/rf_end", "end*2", "0.5*rf_end*2", "nan*end", "1e6", "40, 30"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char text[256], msg[512];
+    snprintf(text, sizeof text, MIN_PROBE "[output]\ntimes_s = %s\n", bad[i]);
+    snprintf(msg, sizeof msg, "t.ini:5: [output] times_s: expected " TIMES_EXPECTED ", found '%s'",
+             bad[i]);
+    expect_error(text, msg);
+  }
+  expect_error(MIN_PROBE "\n[output]\ntimes_s = end, rf_end\n[generator]\ncooldown_s = 10\n",
+               "t.ini:6: [output] times_s: expected increasing times, found 'end, rf_end' (rf_end "
+               "= 90 s comes after end = 100 s)");
+  expect_error(MIN_PROBE "[output]\ntimes_s = 1.5*rf_end\n",
+               "t.ini:5: [output] times_s: expected times in [0, 90] s (duration_s + cooldown_s), "
+               "found '1.5*rf_end'; for times that follow the run type --set output.times_s=rf_end "
+               "(or fractions such as 0.5*rf_end)");
+  expect_set_error(MIN_PROBE "[generator]\ncooldown_s = 30\n[output]\ntimes_s = 90, 120\n",
+                   "generator.duration_s=60",
+                   "t.ini:7: [output] times_s: expected times in [0, 90] s (duration_s + "
+                   "cooldown_s), found '90, 120'; for times that follow the run type --set "
+                   "output.times_s=rf_end,end (or fractions such as 0.5*rf_end) (after --set "
+                   "generator.duration_s=60)");
+  /* the advice works as typed */
+  const char *fixed[] = {"generator.duration_s=60", "output.times_s=rf_end,end"};
+  rfl_case_read_options fix = {.sets = fixed, .nsets = 2};
+  assert_int_equal(read_text_opt(MIN_PROBE "[generator]\ncooldown_s = 30\n[output]\ntimes_s = 90, 120\n",
+                                 &fix), RFL_OK);
+  assert_close(kase.output.times_s[1], 90.0, 0.0);
+}
+
+/* Written symbolic times read back as the same items, the seconds shown as a comment. */
+static void test_output_times_written(void **state) {
+  (void)state;
+  read_ok(MIN_PROBE "[generator]\ncooldown_s = 30\n[output]\ntimes_s = rf_end / 3, 2*rf_end/3, end\n");
+  char *text = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&text, &n);
+  assert_int_equal(rfl_case_write(f, &kase), RFL_OK);
+  fclose(f);
+  assert_non_null(strstr(text, "\ntimes_s = rf_end/3, 2*rf_end/3, end   ; = 30, 60, 120 s\n"));
+  static rfl_case again;
+  assert_int_equal(rfl_case_read_buffer("w.ini", text, n, NULL, &again), RFL_OK);
+  assert_int_equal(again.output.nitems, 3);
+  assert_int_equal(again.output.items[1].anchor, RFL_TIME_RF_END);
+  assert_close(again.output.times_s[1], 60.0, 0.0);
+  free(text);
+  /* a case built in code with plain times is written in seconds */
+  rfl_case_defaults(&kase);
+  kase.output.times_s[0] = 30.0;
+  kase.output.times_s[1] = 90.0;
+  kase.output.ntimes = 2;
+  f = open_memstream(&text, &n);
+  assert_int_equal(rfl_case_write(f, &kase), RFL_OK);
+  fclose(f);
+  assert_non_null(strstr(text, "\ntimes_s = 30, 90\n"));
+  free(text);
+}
+
 /* ---- --set -------------------------------------------------------------------------- */
 
 static void test_set_overrides(void **state) {
@@ -384,7 +482,9 @@ static void test_set_errors(void **state) {
                    "cell at the tip 0.2 mm) (after --set probe.gauge=22)");
   expect_set_error(MIN_PROBE "[output]\ntimes_s = 30, 90\n", "generator.duration_s=60",
                    "t.ini:5: [output] times_s: expected times in [0, 60] s (duration_s + "
-                   "cooldown_s), found '30, 90' (after --set generator.duration_s=60)");
+                   "cooldown_s), found '30, 90'; for times that follow the run type --set "
+                   "output.times_s=rf_end (or fractions such as 0.5*rf_end) (after --set "
+                   "generator.duration_s=60)");
   expect_set_error(MIN_PROBE "[structure far]\nshape = sphere\ncentre_mm = 25, 0, 0\n"
                    "radius_mm = 2\nmaterial = fat\n", "grid.domain_max_mm=20, 20, 20",
                    "t.ini:6: [structure far] centre_mm: expected a structure overlapping the "
@@ -447,8 +547,7 @@ static void test_value_errors(void **state) {
   expect_error(MIN_PROBE "tip_shape = square\n",
                "t.ini:4: [probe] tip_shape: expected one of round, flat, found 'square'");
   expect_error(MIN_PROBE "[output]\ntimes_s = 10, 5\n",
-               "t.ini:5: [output] times_s: expected 1 to 32 comma-separated increasing times of "
-               "s, each in [0, 100000], found '10, 5'");
+               "t.ini:5: [output] times_s: expected " TIMES_EXPECTED ", found '10, 5'");
   expect_error(MIN_PROBE "[case]\ntitle = \"unclosed\" tail\n",
                "t.ini:5: [case] title: expected a value with nothing but a comment after its "
                "closing quote, found '\"unclosed\" tail'");
@@ -587,7 +686,8 @@ static void test_cross_checks(void **state) {
                "desiccation_start_C (99 C), found '90'");
   expect_error(MIN_PROBE "[output]\ntimes_s = 30, 95\n",
                "t.ini:5: [output] times_s: expected times in [0, 90] s (duration_s + "
-               "cooldown_s), found '30, 95'");
+               "cooldown_s), found '30, 95'; for times that follow the run type --set "
+               "output.times_s=rf_end (or fractions such as 0.5*rf_end)");
   expect_error(MIN_PROBE "[grid]\nvoxel_file = missing.h5\nvoxel_labels = 1:fat\n",
                "t.ini:5: [grid] voxel_file: expected a readable file, found 'missing.h5' (No such "
                "file or directory)");
@@ -808,6 +908,8 @@ int main(void) {
       cmocka_unit_test(test_structures_and_materials),
       cmocka_unit_test(test_case_files),
       cmocka_unit_test(test_roundtrip),
+      cmocka_unit_test(test_output_times),
+      cmocka_unit_test(test_output_times_written),
       cmocka_unit_test(test_set_overrides),
       cmocka_unit_test(test_sweep_section),
       cmocka_unit_test(test_set_errors),

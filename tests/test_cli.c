@@ -117,12 +117,16 @@ static void test_short_set(void **state) {
   RUN(2, "run", "-s", "generator.duration_s=abc", RFL_SOURCE_DIR "/cases/reference/rc1.ini");
   assert_string_equal(err_text, "rflesion: --set generator.duration_s=abc: [generator] duration_s: "
                                 "expected a number of s in [0.1, 7200], found 'abc'\n");
-  RUN(2, "sweep", "--dry-run", "-s", "generator.duration_s=45",
+  /* the shipped case's output times follow the duration */
+  RUN(0, "sweep", "--dry-run", "-s", "generator.duration_s=45",
       RFL_SOURCE_DIR "/cases/reference/rc1.ini");
-  assert_contains(err_text, "rflesion: sweep case 0 of 1 (): " RFL_SOURCE_DIR
-                            "/cases/reference/rc1.ini:");
-  assert_contains(err_text, ": [output] times_s: expected times in [0, 45] s (duration_s + "
-                            "cooldown_s), found '90' (after --set generator.duration_s=45)\n");
+  /* explicit times in seconds past the run say what to type instead */
+  RUN(2, "sweep", "--dry-run", "-s", "output.times_s=90", "-s", "generator.duration_s=45",
+      RFL_SOURCE_DIR "/cases/reference/rc1.ini");
+  assert_contains(err_text, "rflesion: sweep case 0 of 1 (): --set output.times_s=90: [output] "
+                            "times_s: expected times in [0, 45] s (duration_s + cooldown_s), found "
+                            "'90'; for times that follow the run type --set output.times_s=rf_end "
+                            "(or fractions such as 0.5*rf_end)\n");
 }
 
 static void test_check_bad_input(void **state) {
