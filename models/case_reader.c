@@ -1724,12 +1724,20 @@ static rfl_status check_probes(reader *r) {
     blame_probe(r, kind, "gauge diameter_mm tip_mm", GRID_DEPS);
     double h = rfl_case_local_spacing(&c->grid, pr->tip);
     double cpr = pr->radius / h;
-    if (cpr < 3.0 - 1e-9)
+    if (cpr < 3.0 - 1e-9) {
+      /* a tip in the fine box needs a finer spacing: say exactly which one to type */
+      char advice[96] = "";
+      if (h <= c->grid.spacing * (1.0 + 1e-9)) {
+        double most = pr->radius * 1e3 / 3.0, step = pow(10.0, floor(log10(most)) - 2.0);
+        snprintf(advice, sizeof advice, "; for this probe type --set grid.spacing_mm=%.3g",
+                 floor(most / step) * step);
+      }
       return fail_key(r, S_GRID, "spacing_mm",
                       "expected cells of at most %.4g mm at the tip of [%s] (3 cells per radius "
-                      "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)",
+                      "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)%s",
                       pr->radius * 1e3 / 3.0, sections_table[kind].word, pr->radius * 1e3,
-                      found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3);
+                      found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3, advice);
+    }
     r->after = NULL;
     static const char *const cooling_keys[] = {"coolant_C", "cooling_h_W_m2K"};
     for (int i = 0; i < 2 && !pr->cooled; i++) {

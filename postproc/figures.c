@@ -1054,7 +1054,7 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
     /* scale bar, bottom left inside the plot */
     double bar_mm = 2.0 * s->hw / MM > 30 ? 10.0 : 2.0 * s->hw / MM > 12 ? 5.0 : 2.0 * s->hw / MM > 5 ? 2.0 : 1.0;
     double bx = SL_PX + 18, by = SL_PY + SL_P - 22, bl = bar_mm * MM * s->ppm;
-    char buf[256];
+    char buf[RFL_CASE_TITLE_MAX];
     cairo_rectangle(cr, bx - 8, by - 26, bl + 16, 38);
     cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
     cairo_fill(cr);
@@ -1128,7 +1128,8 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
     char gen[96];
     generator_text(c, gen, sizeof gen);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    text(cr, SL_PX, 34, c->title[0] ? c->title : "rflesion case", 21, 1, 0.0, 0.0);
+    rfl_case_display_title(c, buf, sizeof buf);
+    text(cr, SL_PX, 34, buf, 21, 1, 0.0, 0.0);
     int end_of_rf = fabs(view->t - c->generator.duration_s) <= 1e-6;
     if (o->field == RFL_FIGURE_PEAK)
       snprintf(buf, sizeof buf, "Peak temperature up to t = %.1f s  \u00b7  %s", view->t, gen);
@@ -1410,10 +1411,11 @@ rfl_status rfl_figure_timeseries(const char *path, const rfl_sample *samples, si
     return st;
   }
   cairo_t *cr = f.cr;
-  char text_buf[320], gen[96];
+  char text_buf[RFL_CASE_TITLE_MAX], gen[96];
   generator_text(kase, gen, sizeof gen);
   cairo_set_source_rgb(cr, 0, 0, 0);
-  text(cr, TS_LEFT, 34, kase->title[0] ? kase->title : "rflesion case", 21, 1, 0.0, 0.0);
+  rfl_case_display_title(kase, text_buf, sizeof text_buf);
+  text(cr, TS_LEFT, 34, text_buf, 21, 1, 0.0, 0.0);
   snprintf(text_buf, sizeof text_buf, "Generator and temperatures  \u00b7  %s, RF %.0f s%s", gen, kase->generator.duration_s,
            kase->generator.cooldown_s > 0 ? ", then cool-down (shaded)" : "");
   cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);

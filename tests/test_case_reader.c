@@ -417,6 +417,43 @@ static void test_output_times_written(void **state) {
   free(text);
 }
 
+/* ---- the title as run ---------------------------------------------------------------- */
+
+static void expect_title(const char *text, const char *set1, const char *set2, const char *want) {
+  const char *sets[2] = {set1, set2};
+  rfl_case_read_options opt = {.sets = sets, .nsets = set2 ? 2 : set1 ? 1 : 0};
+  if (read_text_opt(text, &opt) != RFL_OK) fail_msg("%s", rfl_error_message());
+  char title[RFL_CASE_TITLE_MAX];
+  rfl_case_display_title(&kase, title, sizeof title);
+  assert_string_equal(title, want);
+}
+
+/* The settings in a title come from the case as run, after every --set; the [case] title
+ * is a name before them. */
+static void test_display_title(void **state) {
+  (void)state;
+  const char *named = MIN_PROBE "[case]\ntitle = \"L4 medial branch\"\n[grid]\nspacing_mm = 0.1\n";
+  expect_title(named, NULL, NULL, "L4 medial branch (18G 10 mm, 80 C, 90 s)");
+  expect_title(named, "generator.duration_s=60", "generator.cooldown_s=30",
+               "L4 medial branch (18G 10 mm, 80 C, 60 s + 30 s cool-down)");
+  expect_title(named, "probe.gauge=20", "generator.set_temperature_C=90",
+               "L4 medial branch (20G 10 mm, 90 C, 90 s)");
+  expect_title(named, "probe.diameter_mm=0.909", "probe.tip_length_mm=5",
+               "L4 medial branch (20G 5 mm, 80 C, 90 s)"); /* 20G's diameter is named so */
+  expect_title(named, "probe.diameter_mm=1.1", NULL,
+               "L4 medial branch (1.1 mm diameter, 10 mm tip, 80 C, 90 s)");
+  expect_title(MIN_PROBE, "generator.mode=power", "generator.power_W=12.5", "18G 10 mm, 12.5 W, 90 s");
+  expect_title(MIN_PROBE "cooled = yes\n[generator]\nset_temperature_C = 60\n", NULL, NULL,
+               "18G 10 mm cooled, 60 C, 90 s");
+  expect_title(MIN_PROBE "[generator]\nmode = pulsed\npulse_voltage_V = 45\npulse_width_ms = 20\n"
+               "pulse_frequency_Hz = 2\npulse_limit_C = 42\nduration_s = 120\n", NULL, NULL,
+               "18G 10 mm, pulsed 45 V, 20 ms at 2 Hz, 42 C limit, 120 s");
+  expect_title(MIN_PROBE "tip_mm = -3, 0, 0\n[return_probe]\ngauge = 18\ntip_length_mm = 10\n"
+               "tip_mm = 3, 0, 0\n", NULL, NULL, "2 x 18G 10 mm, 80 C, 90 s");
+  expect_title(MIN_PROBE "tip_mm = -3, 0, 0\n[return_probe]\ngauge = 18\ntip_length_mm = 10\n"
+               "tip_mm = 3, 0, 0\n", "return_probe.gauge=16", NULL, "18G 10 mm and 16G 10 mm, 80 C, 90 s");
+}
+
 /* ---- --set -------------------------------------------------------------------------- */
 
 static void test_set_overrides(void **state) {
@@ -474,12 +511,14 @@ static void test_set_errors(void **state) {
   expect_set_error(MIN_PROBE, "grid.spacing_mm=0.5",
                    "--set grid.spacing_mm=0.5: [grid] spacing_mm: expected cells of at most "
                    "0.2117 mm at the tip of [probe] (3 cells per radius 0.635 mm), found '0.5' "
-                   "(1.27 cells per radius; cell at the tip 0.5 mm)");
+                   "(1.27 cells per radius; cell at the tip 0.5 mm); for this probe type --set "
+                   "grid.spacing_mm=0.211");
   /* a check across keys blames a file line; the override of another key it reads is named */
   expect_set_error(MIN_PROBE "[grid]\nspacing_mm = 0.2\n", "probe.gauge=22",
                    "t.ini:5: [grid] spacing_mm: expected cells of at most 0.1197 mm at the tip of "
                    "[probe] (3 cells per radius 0.359 mm), found '0.2' (1.79 cells per radius; "
-                   "cell at the tip 0.2 mm) (after --set probe.gauge=22)");
+                   "cell at the tip 0.2 mm); for this probe type --set grid.spacing_mm=0.119 (after "
+                   "--set probe.gauge=22)");
   expect_set_error(MIN_PROBE "[output]\ntimes_s = 30, 90\n", "generator.duration_s=60",
                    "t.ini:5: [output] times_s: expected times in [0, 60] s (duration_s + "
                    "cooldown_s), found '30, 90'; for times that follow the run type --set "
@@ -498,7 +537,7 @@ static void test_set_errors(void **state) {
   expect_set_error(MIN_PROBE "[grid]\nspacing_mm = 0.25\n", "generator.duration_s=60",
                    "t.ini:5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of "
                    "[probe] (3 cells per radius 0.635 mm), found '0.25' (2.54 cells per radius; "
-                   "cell at the tip 0.25 mm)");
+                   "cell at the tip 0.25 mm); for this probe type --set grid.spacing_mm=0.211");
   expect_set_error(MIN_PROBE "[structure far]\nshape = sphere\ncentre_mm = 25, 0, 0\n"
                    "radius_mm = 2\nmaterial = fat\n", "probe.cooled=no",
                    "t.ini:6: [structure far] centre_mm: expected a structure overlapping the "
@@ -658,7 +697,7 @@ static void test_cross_checks(void **state) {
   expect_error("[probe]\ngauge = 18\ntip_length_mm = 10\n[grid]\nspacing_mm = 0.25\n",
                "t.ini:5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of "
                "[probe] (3 cells per radius 0.635 mm), found '0.25' (2.54 cells per radius; cell "
-               "at the tip 0.25 mm)");
+               "at the tip 0.25 mm); for this probe type --set grid.spacing_mm=0.211");
   expect_error(MIN_PROBE "tip_mm = 0, 0, 15\n[grid]\nfine_min_mm = -5, -5, -5\n"
                "fine_max_mm = 5, 5, 5\ngrowth = 1.3\n",
                "t.ini:5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of "
@@ -910,6 +949,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip),
       cmocka_unit_test(test_output_times),
       cmocka_unit_test(test_output_times_written),
+      cmocka_unit_test(test_display_title),
       cmocka_unit_test(test_set_overrides),
       cmocka_unit_test(test_sweep_section),
       cmocka_unit_test(test_set_errors),

@@ -118,6 +118,8 @@ static void test_short_set(void **state) {
   assert_string_equal(err_text, "rflesion: --set generator.duration_s=abc: [generator] duration_s: "
                                 "expected a number of s in [0.1, 7200], found 'abc'\n");
   /* the shipped case's output times follow the duration */
+  RUN(0, "check", "--set", "generator.duration_s=60", RFL_SOURCE_DIR "/cases/default.ini");
+  assert_contains(out_text, "\ntimes_s = rf_end, end   ; = 60, 90 s\n");
   RUN(0, "sweep", "--dry-run", "-s", "generator.duration_s=45",
       RFL_SOURCE_DIR "/cases/reference/rc1.ini");
   /* explicit times in seconds past the run say what to type instead */
@@ -135,7 +137,8 @@ static void test_check_bad_input(void **state) {
   assert_string_equal(err_text, "rflesion: " RFL_SOURCE_DIR "/tests/data/bad_spacing.ini:7: [grid] "
                                 "spacing_mm: expected cells of at most 0.2117 mm at the tip of "
                                 "[probe] (3 cells per radius 0.635 mm), found '0.5' (1.27 cells "
-                                "per radius; cell at the tip 0.5 mm)\n");
+                                "per radius; cell at the tip 0.5 mm); for this probe type --set "
+                                "grid.spacing_mm=0.211\n");
   assert_string_equal(out_text, "");
   RUN(2, "check", RFL_SOURCE_DIR "/tests/data/bad_key.ini");
   assert_string_equal(err_text, "rflesion: " RFL_SOURCE_DIR "/tests/data/bad_key.ini:4: [probe] "
@@ -190,7 +193,7 @@ static const mistake mistakes[] = {
     ROW("too_coarse.ini", MIN_PROBE "[grid]\nspacing_mm = 0.3\n",
         ":5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of [probe] (3 "
         "cells per radius 0.635 mm), found '0.3' (2.12 cells per radius; cell at the tip 0.3 "
-        "mm)"),
+        "mm); for this probe type --set grid.spacing_mm=0.211"),
     ROW("too_many_cells.ini",
         MIN_PROBE "[grid]\ndomain_min_mm = -1000, -1000, -1000\n"
                   "domain_max_mm = 1000, 1000, 1000\nspacing_mm = 0.01\n",

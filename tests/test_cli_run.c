@@ -387,6 +387,38 @@ static void figure_formats(void **state) {
   assert_contains(out_text, "--figure-format FMT");
 }
 
+/* A shipped case run for another duration and with a cool-down: its output times follow
+ * the run (fields at the end of RF and of the cool-down) and the title states the settings
+ * as run, not the case file's. */
+static void shipped_case_follows_the_settings(void **state) {
+  (void)state;
+  clean_outputs();
+  RUN(0, "run", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--set", "generator.duration_s=6", "--set",
+      "generator.cooldown_s=2", "--set", "probe.gauge=17", "--json", json_path, "--output", h5_path, "-q");
+  char *doc = read_text(json_path);
+  if (!doc) fail_msg("no JSON summary %s", json_path);
+  assert_json_string(doc, "title", "RC-1: conventional RF, ex vivo muscle (17G 10 mm, 80 C, 6 s + 2 s cool-down)");
+  assert_json_string(doc, "name", "RC-1: conventional RF, ex vivo muscle");
+  assert_close(json_number(doc, "time_s"), 6.0, 1e-9);
+  assert_close(json_number(doc, "after_cooldown.time_s"), 8.0, 1e-9);
+  assert_close(json_number(doc, "growth.0.time_s"), 6.0, 1e-9);
+  assert_close(json_number(doc, "growth.1.time_s"), 8.0, 1e-9);
+  if (json_at(doc, "growth.2")) fail_msg("JSON: more than two growth snapshots");
+  free(doc);
+  hid_t file = H5Fopen(h5_path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) fail_msg("cannot open %s", h5_path);
+  hid_t d = H5Dopen2(file, "/fields/times_s", H5P_DEFAULT);
+  double t[3] = {0};
+  hid_t sp = H5Dget_space(d);
+  assert_int_equal(H5Sget_simple_extent_npoints(sp), 2);
+  assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) >= 0);
+  assert_close(t[0], 6.0, 1e-9);
+  assert_close(t[1], 8.0, 1e-9);
+  H5Sclose(sp);
+  H5Dclose(d);
+  H5Fclose(file);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: test_cli_run PATH_TO_RFLESION\n");
@@ -416,6 +448,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(margin_and_coverage_flags),
       cmocka_unit_test(sanity_bound_is_a_numerical_failure),
       cmocka_unit_test(figure_formats),
+      cmocka_unit_test(shipped_case_follows_the_settings),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   free(out_text);
