@@ -30,15 +30,30 @@ int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value) {
   return 0;
 }
 
+const rfl_memory_limit *rfl_cli_memory_limit(void) {
+  static rfl_memory_limit limit;
+  static int found; /* 1 found, -1 unknown */
+  if (!found) found = rfl_memory_limit_find(NULL, &limit) == RFL_OK ? 1 : -1;
+  return found > 0 ? &limit : NULL;
+}
+
+void rfl_cli_memory_check(rfl_case_read_options *opt, const rfl_memory_run_options *run) {
+  const rfl_memory_limit *limit = rfl_cli_memory_limit();
+  if (!limit) return;
+  opt->memory_estimate = rfl_memory_estimate_bytes;
+  opt->memory_ctx = (void *)run;
+  opt->memory_limit = limit->bytes;
+  opt->memory_limit_source = limit->source;
+}
+
 rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
                                    int quiet, rfl_case *out) {
   rfl_case_warnings warnings = {0};
   rfl_case_read_options opt = {.sets = sets,
                                .nsets = nsets,
-                               .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                               .memory_limit = 0.0,
                                .warnings = &warnings,
                                .voxel_check = rfl_voxels_check};
+  rfl_cli_memory_check(&opt, NULL);
   rfl_status st = rfl_case_read(path, &opt, out);
   if (st != RFL_OK || quiet) return st;
   for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; i++)

@@ -1866,28 +1866,71 @@ static rfl_status check_output(reader *r) {
   return RFL_OK;
 }
 
+/* The finest spacing (mm, 3 digits) from the current one up to coarsest_mm whose run fits
+ * in limit, found by bisection on the estimate; 0 when not even coarsest_mm fits. */
+static double fits_spacing(reader *r, double coarsest_mm, double limit) {
+  const rfl_case_read_options *opt = r->opt;
+  rfl_case *trial = malloc(sizeof *trial);
+  if (!trial) return 0.0;
+  *trial = r->c;
+  double lo = r->c.grid.spacing * 1e3, hi = coarsest_mm, need;
+  trial->grid.spacing = hi * 1e-3;
+  need = opt->memory_estimate(trial, opt->memory_ctx);
+  if (!(need > 0.0 && need <= limit) || !(hi > lo)) hi = 0.0;
+  while (hi > 0.0 && hi - lo > 0.0015) { /* lo does not fit, hi does */
+    double mid = 0.5 * (lo + hi);
+    trial->grid.spacing = mid * 1e-3;
+    need = opt->memory_estimate(trial, opt->memory_ctx);
+    if (need > 0.0 && need <= limit) hi = mid;
+    else lo = mid;
+  }
+  free(trial);
+  if (hi <= 0.0) return 0.0;
+  double rounded = ceil(hi * 1e3 - 1e-9) / 1e3; /* whole micrometres, still fits if coarser */
+  return rounded <= coarsest_mm ? rounded : coarsest_mm;
+}
+
+/* "1.5 GiB" or "300 MiB" */
+static const char *bytes_text(double bytes, char *buf, size_t size) {
+  const double mib = 1024.0 * 1024.0;
+  if (bytes >= 1024.0 * mib)
+    snprintf(buf, size, "%.3g GiB", bytes / (1024.0 * mib));
+  else
+    snprintf(buf, size, "%.0f MiB", bytes / mib);
+  return buf;
+}
+
+/* The run's estimated memory against the limit that applies; the message says both, where
+ * the limit comes from, and what to change (a spacing that fits, found by asking the
+ * estimate again, unless the electrode needs finer cells than that). */
 static rfl_status check_memory(reader *r) {
   const rfl_case_read_options *opt = r->opt;
-  if (!opt || !(opt->bytes_per_cell > 0.0)) return RFL_OK;
-  double limit = opt->memory_limit;
-  if (!(limit > 0.0)) {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return RFL_OK;
-    limit = (double)pages * (double)page;
-  }
+  if (!opt || !opt->memory_estimate || !(opt->memory_limit > 0.0)) return RFL_OK;
+  const double limit = opt->memory_limit, need = opt->memory_estimate(&r->c, opt->memory_ctx);
+  if (!(need > limit)) return RFL_OK;
+  char advice[256];
+  double finest = r->c.probes[0].radius / 3.0; /* cells the electrode needs at its tip */
+  for (int p = 1; p < r->c.nprobes; p++)
+    if (r->c.probes[p].radius / 3.0 < finest) finest = r->c.probes[p].radius / 3.0;
+  /* a spacing that fits, no coarser than the electrode allows */
+  double fits_mm = fits_spacing(r, floor(finest * 1e6) / 1e3, limit);
+  if (fits_mm > 0.0)
+    snprintf(advice, sizeof advice, "type --set grid.spacing_mm=%.3g, or shrink the fine box or "
+             "the domain", fits_mm);
+  else
+    snprintf(advice, sizeof advice, "shrink the fine box or the domain (the electrode needs cells "
+             "of at most %.3g mm at its tip), or run with more memory", finest * 1e3);
   int n[3];
   double cells = rfl_case_estimate_cells(&r->c.grid, n);
-  double need = cells * opt->bytes_per_cell;
-  if (cells <= 0.0 || need > limit) {
-    const double gib = 1024.0 * 1024.0 * 1024.0;
-    blame_sets(r, -1, GRID_DEPS);
-    return fail_key(r, S_GRID, "spacing_mm",
-                    "expected a grid that fits in memory (%.3g GiB at %g bytes per cell), found "
-                    "'%s' giving %.3g cells and %.3g GiB",
-                    limit / gib, opt->bytes_per_cell, found_text(r, S_GRID, "spacing_mm", "0.2"),
-                    cells, need / gib);
-  }
-  return RFL_OK;
+  char need_text[32], limit_text[32];
+  blame_sets(r, -1, GRID_DEPS);
+  return fail_key(r, S_GRID, "spacing_mm",
+                  "expected a grid whose run fits in memory, found '%s' giving %.3g cells and an "
+                  "estimated %s, over the limit of %s (%s); %s",
+                  found_text(r, S_GRID, "spacing_mm", "0.2"), cells,
+                  bytes_text(need, need_text, sizeof need_text),
+                  bytes_text(limit, limit_text, sizeof limit_text),
+                  opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
 }
 
 static rfl_status build(reader *r) {

@@ -810,28 +810,53 @@ static void test_limits(void **state) {
                      "found more ('m22')");
 }
 
+/* A stand-in estimate for the reader's memory check: 150 bytes per estimated cell. */
+static double estimate_150(const rfl_case *c, void *ctx) {
+  int n[3];
+  (void)ctx;
+  return 150.0 * rfl_case_estimate_cells(&c->grid, n);
+}
+
+static double estimate_unknown(const rfl_case *c, void *ctx) {
+  (void)c, (void)ctx;
+  return -1.0;
+}
+
+/* The run's estimate against the limit: the message gives both, the limit's source and a
+ * spacing to type that fits (asked of the estimate again), or what else to change. */
 static void test_memory(void **state) {
   (void)state;
-  rfl_case_read_options opt = {.bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                               .memory_limit = 1024.0 * 1024.0 * 1024.0};
-  const char *text = MIN_PROBE "[grid]\nspacing_mm = 0.05\n";
-  assert_int_equal(read_text_opt(text, &opt), RFL_EINPUT);
+  rfl_case_read_options opt = {.memory_estimate = estimate_150, .memory_limit = 1024.0 * 1024.0 * 1024.0,
+                               .memory_limit_source = "cgroup v2 /sys/fs/cgroup/job/memory.max"};
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_EINPUT);
   assert_string_equal(rfl_error_message(),
-                      "t.ini:5: [grid] spacing_mm: expected a grid that fits in memory (1 GiB at "
-                      "150 bytes per cell), found '0.05' giving 5.12e+08 cells and 71.5 GiB");
-  /* the machine's own memory: the largest grid (10^9 cells, 140 GiB) on a smaller machine */
-  opt.memory_limit = 0.0;
-  double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-  if (phys < 1e9 * RFL_SOLVER_BYTES_PER_CELL) {
-    assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.04\n", &opt), RFL_EINPUT);
-    assert_contains(rfl_error_message(), "t.ini:5: [grid] spacing_mm: expected a grid that fits "
-                                         "in memory");
-    assert_contains(rfl_error_message(), "found '0.04' giving 1e+09 cells and 140 GiB");
-  } else {
-    print_message("test_memory: %.3g GiB of memory hold the largest grid; machine limit not "
-                  "tested\n", phys / (1024.0 * 1024.0 * 1024.0));
-  }
+                      "t.ini:5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
+                      "'0.05' giving 5.12e+08 cells and an estimated 71.5 GiB, over the limit of "
+                      "1 GiB (cgroup v2 /sys/fs/cgroup/job/memory.max); type --set "
+                      "grid.spacing_mm=0.209, or shrink the fine box or the domain");
+  /* the advice fits */
+  const char *fixed[] = {"grid.spacing_mm=0.209"};
+  opt.sets = fixed;
+  opt.nsets = 1;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
+  /* a limit too small for the cells the electrode needs: no spacing to type */
+  opt.nsets = 0;
+  opt.memory_limit = 64.0 * 1024 * 1024;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.1\n", &opt), RFL_EINPUT);
+  assert_string_equal(rfl_error_message(),
+                      "t.ini:5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
+                      "'0.1' giving 6.4e+07 cells and an estimated 8.94 GiB, over the limit of "
+                      "64 MiB (cgroup v2 /sys/fs/cgroup/job/memory.max); shrink the fine box or the "
+                      "domain (the electrode needs cells of at most 0.212 mm at its tip), or run "
+                      "with more memory");
+  /* no estimate, or an unknown one: no check */
+  opt.memory_estimate = NULL;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
+  opt.memory_estimate = estimate_unknown;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
   /* the default grid fits */
+  opt.memory_estimate = estimate_150;
+  opt.memory_limit = 2.0 * 1024.0 * 1024.0 * 1024.0;
   assert_int_equal(read_text_opt(MIN_PROBE, &opt), RFL_OK);
   int nc[3];
   assert_close(rfl_case_estimate_cells(&kase.grid, nc), 200.0 * 200.0 * 200.0, 0.0);
