@@ -1,5 +1,6 @@
 /* `rflesion run` as a script meets it: the built binary (path given as the first argument)
- * runs the tiny case tests/data/sweep_tiny.ini (about a second) with --json, --output and
+ * runs the tiny case tests/data/sweep_tiny.ini (about a second), and RC-1 for another
+ * duration (its output times and title follow), with --json, --output and
  * --figures, and the test checks the exit code of each outcome (0 clear, 1 a safety flag,
  * 2 usage, 3 the sanity bound), the JSON summary (parsed here: every documented key, with
  * the values that are known), the HDF5 file (opened with the HDF5 library), the figure
@@ -393,16 +394,16 @@ static void figure_formats(void **state) {
 static void shipped_case_follows_the_settings(void **state) {
   (void)state;
   clean_outputs();
-  RUN(0, "run", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--set", "generator.duration_s=6", "--set",
-      "generator.cooldown_s=2", "--set", "probe.gauge=17", "--json", json_path, "--output", h5_path, "-q");
+  RUN(0, "run", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--set", "generator.duration_s=2", "--set",
+      "generator.cooldown_s=1", "--set", "probe.gauge=17", "--json", json_path, "--output", h5_path, "-q");
   char *doc = read_text(json_path);
   if (!doc) fail_msg("no JSON summary %s", json_path);
-  assert_json_string(doc, "title", "RC-1: conventional RF, ex vivo muscle (17G 10 mm, 80 C, 6 s + 2 s cool-down)");
+  assert_json_string(doc, "title", "RC-1: conventional RF, ex vivo muscle (17G 10 mm, 80 C, 2 s + 1 s cool-down)");
   assert_json_string(doc, "name", "RC-1: conventional RF, ex vivo muscle");
-  assert_close(json_number(doc, "time_s"), 6.0, 1e-9);
-  assert_close(json_number(doc, "after_cooldown.time_s"), 8.0, 1e-9);
-  assert_close(json_number(doc, "growth.0.time_s"), 6.0, 1e-9);
-  assert_close(json_number(doc, "growth.1.time_s"), 8.0, 1e-9);
+  assert_close(json_number(doc, "time_s"), 2.0, 1e-9);
+  assert_close(json_number(doc, "after_cooldown.time_s"), 3.0, 1e-9);
+  assert_close(json_number(doc, "growth.0.time_s"), 2.0, 1e-9);
+  assert_close(json_number(doc, "growth.1.time_s"), 3.0, 1e-9);
   if (json_at(doc, "growth.2")) fail_msg("JSON: more than two growth snapshots");
   free(doc);
   hid_t file = H5Fopen(h5_path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -412,8 +413,8 @@ static void shipped_case_follows_the_settings(void **state) {
   hid_t sp = H5Dget_space(d);
   assert_int_equal(H5Sget_simple_extent_npoints(sp), 2);
   assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) >= 0);
-  assert_close(t[0], 6.0, 1e-9);
-  assert_close(t[1], 8.0, 1e-9);
+  assert_close(t[0], 2.0, 1e-9);
+  assert_close(t[1], 3.0, 1e-9);
   H5Sclose(sp);
   H5Dclose(d);
   H5Fclose(file);
