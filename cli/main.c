@@ -1,6 +1,6 @@
 /* rflesion: the command-line entry point. Parses the global options (--help, --version),
  * then hands the remaining arguments to a subcommand from the table below, whose return
- * value is the exit code (table in the usage text and in DESIGN.md). It does no work of
+ * value is the exit code (table in the usage text and in the README). It does no work of
  * its own besides turning GSL's abort-on-error handler off for the whole program. */
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
