@@ -9,7 +9,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "rfl_version.h"
+#include "provenance.h"
 
 typedef struct {
   const char *name;
@@ -36,7 +36,7 @@ static void usage(FILE *f) {
   fputs("\n"
         "Global options:\n"
         "  -h, --help     this help ('rflesion COMMAND --help' for a command's options)\n"
-        "  -V, --version  print the version\n"
+        "  -V, --version  print the version, the commit and how it was built\n"
         "\n",
         f);
   fputs(rfl_cli_exit_codes_help, f);
@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
         usage(stdout);
         return 0;
       case 'V':
-        printf("rflesion %s\n", RFL_VERSION);
+        rfl_provenance_print(stdout);
         return 0;
       default:
         fprintf(stderr, "rflesion: unknown option '%s'\n\n", argv[optind - 1]);
