@@ -386,9 +386,8 @@ rfl_status rfl_results_table_write_csv(const rfl_results_table *t, const char *p
 /* ---- HDF5 ------------------------------------------------------------------------------------- */
 
 rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *path, const char *note) {
-  char tmp[RFL_PATH_MAX + 32];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
+  char tmp[RFL_ATOMIC_TMP_MAX], target[RFL_PATH_MAX];
+  RFL_CHECK(rfl_atomic_temp(path, target, sizeof target, tmp, sizeof tmp));
   size_t *offset = calloc((size_t)t->ncolumns + 1, sizeof *offset);
   size_t *width = calloc((size_t)t->ncolumns + 1, sizeof *width);
   hid_t *strtype = calloc((size_t)t->ncolumns + 1, sizeof *strtype);
@@ -496,9 +495,8 @@ done:
   }
   H5E_END_TRY;
   H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-  if (st == RFL_OK && rename(tmp, path) != 0) st = RFL_ERROR(RFL_EIO, "%s: cannot rename the table into place: %s",
-                                                              path, strerror(errno));
-  if (st != RFL_OK && file >= 0) remove(tmp);
+  if (st == RFL_OK) st = rfl_atomic_publish(tmp, target, path);
+  else rfl_atomic_discard(tmp);
   free(buf);
   free(offset);
   free(width);
