@@ -2,6 +2,7 @@
 #include "atomic_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -116,6 +117,40 @@ rfl_status rfl_atomic_write(const char *path, const char *data, size_t len) {
     return RFL_ERROR(RFL_EIO, "%s: write failed: %s", path, strerror(e));
   }
   return rfl_atomic_commit(&a);
+}
+
+rfl_status rfl_atomic_create(const char *path, const char *data, size_t len, int *created) {
+  rfl_atomic_file a;
+  *created = 0;
+  RFL_CHECK(rfl_atomic_open(&a, path));
+  int bad = len > 0 && fwrite(data, 1, len, a.f) != len, e = errno;
+  if (fflush(a.f) != 0 || fsync(fileno(a.f)) != 0) bad = 1, e = errno;
+  if (fclose(a.f) != 0) bad = 1, e = errno;
+  if (bad) {
+    rfl_atomic_discard(a.tmp);
+    return RFL_ERROR(RFL_EIO, "%s: write failed: %s", path, strerror(e));
+  }
+  rfl_status st = RFL_OK;
+  if (link(a.tmp, a.target) == 0) {
+    *created = 1;
+  } else if (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == ENOSYS) {
+    /* no hard links here: exclusive creation still decides the race */
+    int fd = open(a.target, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    if (fd >= 0) {
+      *created = 1;
+      if (write(fd, data, len) != (ssize_t)len || fsync(fd) != 0) {
+        st = RFL_ERROR(RFL_EIO, "%s: write failed: %s", path, strerror(errno));
+        unlink(a.target);
+      }
+      close(fd);
+    } else if (errno != EEXIST) {
+      st = RFL_ERROR(RFL_EIO, "%s: cannot create: %s", path, strerror(errno));
+    }
+  } else if (errno != EEXIST) {
+    st = RFL_ERROR(RFL_EIO, "%s: cannot create: %s", path, strerror(errno));
+  }
+  rfl_atomic_discard(a.tmp);
+  return st;
 }
 
 /* ---- checks before any work ------------------------------------------------------------- */

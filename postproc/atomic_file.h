@@ -36,6 +36,12 @@ rfl_status rfl_atomic_commit(rfl_atomic_file *a);
 /* len bytes of data as the whole content of path. */
 rfl_status rfl_atomic_write(const char *path, const char *data, size_t len);
 
+/* len bytes of data as the whole content of path, only if path does not exist yet: the
+ * finished temporary is hard-linked to the name (exclusive creation; of several processes
+ * racing, exactly one creates it, and nobody sees it half-written). *created = 0 when the
+ * name was taken already (the existing file is left alone). */
+rfl_status rfl_atomic_create(const char *path, const char *data, size_t len, int *created);
+
 /* For writers that create the temporary themselves (HDF5, cairo): resolves path's target,
  * refuses a non-regular one, and names and registers the temporary (not created here). */
 rfl_status rfl_atomic_temp(const char *path, char *target, size_t tsize, char *tmp, size_t size);
