@@ -6,7 +6,7 @@ with a silently wrong table.
      refused; deleting sweep.txt and rerunning with the other values recomputes every case
      (the old records are not reused);
   2. two identical sweeps started together: one runs, the other is refused, no case runs
-     twice;
+     twice; two shards of one sweep share a directory, a second copy of a shard is refused;
   3. repeated SIGKILL at random moments (seeded), then during the final table write;
   4. corrupt records: merge refuses them, a rerun moves them aside and recomputes them;
   5. merge of a directory that is not a sweep is refused and creates nothing;
@@ -82,6 +82,7 @@ def expect(cond, what):
 
 t0 = time.time()
 run(A + ["--out", d("refA")])
+per_case = (time.time() - t0) / 6  # kills below are timed in cases, whatever the machine's speed
 run(B + ["--out", d("refB")])
 refA, refB = table(d("refA")), table(d("refB"))
 print("references: %d cases each (%.1f s)" % (len(refA), time.time() - t0))
@@ -110,14 +111,41 @@ compare("uninterrupted", refA, "one of two identical sweeps", table(d("twins")))
 counts = log_counts(d("twins"))
 expect(sorted(counts) == list(range(6)) and set(counts.values()) == {1},
        "expected each case computed once, found %s" % dict(counts))
+# the shards of one sweep share a directory; a second copy of a shard, or a whole sweep, is refused
+s0, s1 = start(A, d("shards"), ["--shard", "0/2"]), start(A, d("shards"), ["--shard", "1/2"])
+while not os.path.exists(os.path.join(d("shards"), ".lock-shard-1-of-2")):
+    time.sleep(0.005)
+time.sleep(0.2)
+again, whole = start(A, d("shards"), ["--shard", "1/2"]), start(A, d("shards"))
+(ca, ea), (cw, ew) = finish(again), finish(whole)
+(c0, e0), (c1, e1) = finish(s0), finish(s1)
+expect(c0 in (0, 1) and c1 in (0, 1), "shards sharing a directory: exits %d %d: %s %s" % (c0, c1, e0, e1))
+expect(ca == 2 and "lock-shard-1-of-2 held by host" in ea, "a second copy of shard 1/2 is refused: %d %s" % (ca, ea))
+expect(cw == 2 and "held by shards of a sweep" in ew, "a whole sweep beside shards is refused: %d %s" % (cw, ew))
+run([rfl, "merge", d("shards")])
+compare("uninterrupted", refA, "two shards in one directory", table(d("shards")))
 print("concurrent starts: refused cleanly, tables equal, no case computed twice")
 
 # ---- 3. SIGKILL at random moments, then during the final table write -------------------------
 kills = 0
-for attempt in range(40):
+
+
+def records(directory):
+    rows = os.path.join(directory, "rows")
+    return len([n for n in os.listdir(rows) if n.endswith(".row")]) if os.path.isdir(rows) else 0
+
+
+for attempt in range(60):
+    before = records(d("killed"))
     p = start(A, d("killed"))
+    if rng.random() < 0.3:  # anywhere in the start-up or the first case
+        wait = rng.uniform(0.0, 1.0) * per_case
+    else:  # somewhere in the case after the next one recorded (so that every such kill makes progress)
+        while p.poll() is None and records(d("killed")) <= before:
+            time.sleep(0.002)
+        wait = rng.uniform(0.0, 0.8) * per_case
     try:
-        p.wait(timeout=rng.uniform(0.05, 1.5))
+        p.wait(timeout=wait)
     except subprocess.TimeoutExpired:
         p.kill()
         p.communicate()
@@ -127,7 +155,7 @@ for attempt in range(40):
     expect(p.returncode in (0, 1), "a resumed sweep ended with exit %d: %s" % (p.returncode, err))
     break
 else:
-    sys.exit("FAIL: the sweep never finished in 40 attempts")
+    sys.exit("FAIL: the sweep never finished in 60 attempts")
 expect(kills >= 3, "expected at least 3 kills, found %d" % kills)
 compare("uninterrupted", refA, "killed %d times and resumed" % kills, table(d("killed")))
 expect(max(log_counts(d("killed")).values()) == 1, "a case was completed twice")
@@ -138,7 +166,11 @@ for attempt in range(12):
         if os.path.exists(os.path.join(d("killed"), name)):
             os.remove(os.path.join(d("killed"), name))
     p = start(A, d("killed"))
-    time.sleep(rng.uniform(0.0, 0.15))
+    if attempt % 2 == 0:  # the moment a table's temporary appears
+        while p.poll() is None and not glob.glob(os.path.join(d("killed"), "results.*.tmp.*")):
+            pass
+    else:
+        time.sleep(rng.uniform(0.0, 0.1))
     p.kill()
     p.communicate()
     if os.path.exists(os.path.join(d("killed"), "results.h5")):  # whole or absent, never half
