@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "geometry.h"
 #include "grid.h"
+#include "summary.h"
 
 static void check_usage(FILE *f) {
   fputs("Usage: rflesion check CASE [options]\n"
@@ -117,7 +118,8 @@ int rfl_cmd_check(int argc, char **argv) {
   rfl_geometry *geo = NULL;
   int code = 0;
   if ((st = rfl_grid_create(&kase.grid, &grid)) != RFL_OK ||
-      (st = rfl_geometry_create(&kase, grid, &geo)) != RFL_OK) {
+      (st = rfl_geometry_create(&kase, grid, &geo)) != RFL_OK ||
+      (st = rfl_structures_check(&kase, grid, geo)) != RFL_OK) {
     code = rfl_cli_fail(st);
   } else if (!quiet) {
     report_grid(stdout, &kase, grid);

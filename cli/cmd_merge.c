@@ -3,6 +3,7 @@
  * must hold the same manifest (the same expanded sweep); a case is taken from the first
  * directory that has its record. Without --partial every case must have a record. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,15 +76,20 @@ int rfl_cmd_merge(int argc, char **argv) {
   const char *const *dirs = (const char *const *)(argv + optind);
   if (!out) out = dirs[0];
 
+  /* every directory a sweep's, of the same sweep: a typo is refused, never created */
   char *manifest = NULL;
   size_t ncases = 0;
+  uint64_t *hashes = NULL;
   rfl_status st = rfl_sweep_dir_read_manifest(dirs[0], &manifest, &ncases);
-  for (int d = 1; d < ndirs && st == RFL_OK; d++) st = rfl_sweep_dir_prepare(dirs[d], manifest, 0);
+  if (st == RFL_OK && !(hashes = malloc((ncases ? ncases : 1) * sizeof *hashes)))
+    st = RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", ncases);
+  if (st == RFL_OK) st = rfl_sweep_dir_manifest_hashes(dirs[0], manifest, ncases, hashes);
+  for (int d = 1; d < ndirs && st == RFL_OK; d++) st = rfl_sweep_dir_check_same(dirs[d], manifest);
   if (st == RFL_OK && strcmp(out, dirs[0]) != 0) st = rfl_sweep_dir_prepare(out, manifest, 0);
   rfl_results_table t;
   rfl_results_table_init(&t);
   size_t missing = 0, first[8];
-  if (st == RFL_OK) st = rfl_sweep_dir_collect(dirs, ndirs, ncases, &t, &missing, first, 8);
+  if (st == RFL_OK) st = rfl_sweep_dir_collect(dirs, ndirs, ncases, hashes, &t, &missing, first, 8);
   if (st == RFL_OK && missing && !partial) {
     char list[160] = "";
     for (size_t i = 0; i < missing && i < 8; i++) {
@@ -113,5 +119,6 @@ int rfl_cmd_merge(int argc, char **argv) {
   }
   rfl_results_table_free(&t);
   free(manifest);
+  free(hashes);
   return code;
 }

@@ -73,6 +73,8 @@ typedef struct {
   rfl_sweep sweep;
   size_t ncases;
   double *cost;          /* cells x steps per case */
+  uint64_t *hash;        /* hash of each resolved case (the manifest's; records carry it) */
+  rfl_sweep_lock lock;   /* of the output directory (rank 0 / the serial process) */
   const char *out;
   int fields, quiet;
   int rank, size;
@@ -192,6 +194,7 @@ static rfl_status expand(sweep_ctx *c, char **manifest) {
     c->cost[i] = rfl_case_estimate_cells(&c->kase->grid, n) * estimate_steps(c->kase);
     uint64_t h = 0;
     st = case_hash(c->kase, &h);
+    c->hash[i] = h;
     fprintf(f, "case %zu\t%016llx", i, (unsigned long long)h);
     for (int a = 0; a < c->sweep.naxes; a++)
       fprintf(f, "\t%s", c->sweep.axes[a].values[rfl_sweep_value_index(&c->sweep, i, a)]);
@@ -224,6 +227,8 @@ static void add_head(rfl_results_row *row, const sweep_ctx *c, size_t index, con
 static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll poll, void *poll_ctx, void *ctx) {
   sweep_ctx *c = ctx;
   rfl_results_row_init(row, (long long)index);
+  row->has_hash = 1;
+  row->hash = c->hash[index];
   double t0 = now_s();
   rfl_error_clear();
   rfl_status st = read_case(c, index, c->kase, NULL);
@@ -346,6 +351,53 @@ static void print_dry_run(const sweep_ctx *c, int shard, int nshards, size_t nmi
   if (nshards > 1) printf("This process: shard %d of %d, %zu cases\n", shard, nshards, nmine);
 }
 
+/* ---- the directory ---------------------------------------------------------------------------- */
+
+/* Checks and creates the directory, takes its lock (kept until the process ends), writes or
+ * checks the manifest and removes temporaries that killed runs left behind (a shard only
+ * those of its own cases: the other shards may be running). */
+static rfl_status own_directory(sweep_ctx *c, const char *manifest, int shard, int nshards, const size_t *queue,
+                                size_t nqueue) {
+  RFL_CHECK(rfl_sweep_dir_create(c->out, c->fields));
+  RFL_CHECK(rfl_sweep_dir_lock(c->out, shard, nshards, &c->lock));
+  if (c->lock.unsupported)
+    fprintf(stderr, "rflesion: warning: %s/.lock: the file system does not support locks (%s); nothing stops "
+                    "another sweep from starting in this directory (the manifest and the records' case hashes "
+                    "still keep the table right)\n", c->out, strerror(c->lock.unsupported));
+  RFL_CHECK(rfl_sweep_dir_claim(c->out, manifest));
+  unsigned char *mine = NULL;
+  if (nshards > 1) {
+    mine = calloc(c->ncases ? c->ncases : 1, 1);
+    if (!mine) return RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases);
+    for (size_t k = 0; k < nqueue; k++) mine[queue[k]] = 1;
+  }
+  size_t removed = 0;
+  rfl_sweep_dir_remove_stale_temps(c->out, mine, c->ncases, &removed);
+  free(mine);
+  if (removed && !c->quiet)
+    fprintf(stderr, "rflesion: removed %zu temporary file%s left by stopped runs in %s\n", removed,
+            removed == 1 ? "" : "s", c->out);
+  return RFL_OK;
+}
+
+/* Keeps the queue's cases that have no valid record (in order); says why a record is not
+ * reused. Returns how many. */
+static size_t unfinished(const sweep_ctx *c, size_t *queue, size_t nqueue) {
+  size_t pending = 0;
+  for (size_t k = 0; k < nqueue; k++) {
+    char why[1200];
+    rfl_sweep_row_state s = rfl_sweep_dir_row_state(c->out, queue[k], c->hash[queue[k]], why, sizeof why);
+    if (s == RFL_ROW_DONE) continue;
+    if (s == RFL_ROW_STALE || s == RFL_ROW_RETRY)
+      fprintf(stderr, "rflesion: warning: %s; computing case %zu again\n", why, queue[k]);
+    else if (s == RFL_ROW_CORRUPT)
+      fprintf(stderr, "rflesion: warning: %s; moved it aside to case-%06zu.row.corrupt and computing case %zu "
+                      "again\n", why, queue[k], queue[k]);
+    queue[pending++] = queue[k];
+  }
+  return pending;
+}
+
 /* ---- the command ---------------------------------------------------------------------------- */
 
 static int parse_shard(const char *s, int *i, int *n) {
@@ -373,9 +425,11 @@ static int slurm_shard(int *i, int *n) {
 }
 
 static int finish(sweep_ctx *c, int code) {
+  rfl_sweep_dir_unlock(&c->lock);
   rfl_sweep_free(&c->sweep);
   free(c->data);
   free(c->cost);
+  free(c->hash);
   free(c->kase);
   free(c->summary);
   rfl_farm_finalize();
@@ -407,7 +461,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
       {"fields", no_argument, NULL, 'F'},        {"figure", required_argument, NULL, 'g'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-  sweep_ctx ctx = {0}, *c = &ctx;
+  sweep_ctx ctx = {.lock = {-1, -1, 0}}, *c = &ctx;
   rfl_sweep_init(&c->sweep);
   /* MPI first: every rank parses the same arguments and reaches the same verdicts */
   rfl_status st = rfl_farm_init(&c->rank, &c->size);
@@ -519,7 +573,8 @@ int rfl_cmd_sweep(int argc, char **argv) {
   if ((st = rfl_sweep_finalize(&c->sweep)) != RFL_OK) return fail(c, st);
   c->ncases = rfl_sweep_count(&c->sweep);
   c->cost = malloc(c->ncases * sizeof *c->cost);
-  if (!c->cost) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases));
+  c->hash = malloc(c->ncases * sizeof *c->hash);
+  if (!c->cost || !c->hash) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases));
 
   /* every case read and validated before anything runs; the first case's warnings shown */
   rfl_error_clear();
@@ -567,8 +622,8 @@ int rfl_cmd_sweep(int argc, char **argv) {
     return finish(c, 0);
   }
 
-  /* the directory: rank 0 (or each shard) writes the manifest or checks it */
-  if (c->rank == 0) st = rfl_sweep_dir_prepare(c->out, manifest, c->fields);
+  /* the directory: rank 0 (or each shard) locks it, then writes the manifest or checks it */
+  if (c->rank == 0) st = own_directory(c, manifest, shard, nshards, queue, nqueue);
   int code0 = rfl_farm_bcast_int(st == RFL_OK ? 0 : rfl_status_exit_code(st));
   if (code0 != 0) {
     free(manifest);
@@ -577,8 +632,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
   }
   size_t pending = 0;
   if (c->rank == 0) {
-    for (size_t k = 0; k < nqueue; k++)
-      if (!rfl_sweep_dir_has_row(c->out, queue[k])) queue[pending++] = queue[k];
+    pending = unfinished(c, queue, nqueue);
     c->todo = pending;
     if (!c->quiet) {
       printf("Sweep of %s: %zu cases", c->path, c->ncases);
@@ -610,7 +664,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
   rfl_results_table_init(&t);
   size_t missing = 0, first[8];
   const char *dirs[1] = {c->out};
-  st = rfl_sweep_dir_collect(dirs, 1, c->ncases, &t, &missing, first, 8);
+  st = rfl_sweep_dir_collect(dirs, 1, c->ncases, c->hash, &t, &missing, first, 8);
   int code = st != RFL_OK ? rfl_status_exit_code(st) : 0;
   if (st == RFL_OK && missing == 0) {
     st = rfl_sweep_dir_write_table(c->out, &t, manifest);

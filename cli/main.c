@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "provenance.h"
+#include "temp_registry.h"
 
 typedef struct {
   const char *name;
@@ -45,6 +46,7 @@ static void usage(FILE *f) {
 
 int main(int argc, char **argv) {
   gsl_set_error_handler_off();
+  rfl_temp_install_signal_cleanup(); /* Ctrl-C and SIGTERM leave no temporary files */
   static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                            {"version", no_argument, NULL, 'V'},
                                            {NULL, 0, NULL, 0}};

@@ -47,6 +47,19 @@ static void list_and_quotes(void **state) {
   rfl_sweep_free(&s);
 }
 
+/* Values of any length stay numbers (a 63-character limit used to turn them into text or
+ * refuse them). */
+static void long_numbers_stay_numbers(void **state) {
+  (void)state;
+  rfl_sweep s;
+  assert_int_equal(read_spec(&s, "[sweep]\nprobe.tip_length_mm = 10.0000000000000000000000000000000000000000000000"
+                                  "000000000000000000000000000001, 5\n"),
+                   RFL_OK);
+  assert_true(s.axes[0].numeric);
+  value(&s, 0, 0, "probe.tip_length_mm=10.0000000000000000000000000000000000000000000000000000000000000000000000000001");
+  rfl_sweep_free(&s);
+}
+
 static void range_stop_is_inclusive(void **state) {
   (void)state;
   rfl_sweep s;
@@ -218,6 +231,7 @@ int main(void) {
       cmocka_unit_test(zip_moves_keys_together),
       cmocka_unit_test(random_draws_repeat_with_the_seed),
       cmocka_unit_test(bad_specs_say_what_and_where),
+      cmocka_unit_test(long_numbers_stay_numbers),
       cmocka_unit_test(no_sweep_is_one_case),
       cmocka_unit_test(records_round_trip_bit_for_bit),
   };
