@@ -330,6 +330,11 @@ class PlotTest(unittest.TestCase):
             self.assertEqual(ax.get_title(), "peak temperature at t = 10 s")
             self.assertEqual(fig.axes[1].get_ylabel(), "peak temperature (\u00b0C)")
             self.assertEqual(ax.get_xlim(), (-12.0, 12.0))  # unfolded: both sides of the axis
+            self.assertEqual([t.get_text() for t in ax.texts], ["root"])
+            self.assertEqual(ax.texts[0].get_color(), "red")  # flagged
+            P = np.array([[4.5, 3.8, 5.2, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+            np.testing.assert_array_equal(rflesion.plot.structure_inside(r.case, "root", P),
+                                          [True, True, True, False])
             self.png(fig, "slice.png")
             fig = rflesion.plot.slice_plot(r, "omega", t=5)
             self.assertEqual(fig.axes[1].get_ylabel(), "Omega")

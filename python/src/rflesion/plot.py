@@ -70,6 +70,61 @@ def _structure_point(case, name, origin):
     return None
 
 
+def _segment_distance(P, a, b):
+    """Distance of the points P (3, ...) from the segment a-b, and the position along it."""
+    ab = b - a
+    rel = P - a.reshape(3, *([1] * (P.ndim - 1)))
+    s = np.tensordot(ab, rel, axes=1) / np.dot(ab, ab)
+    closest = a.reshape(3, *([1] * (P.ndim - 1))) + np.clip(s, 0, 1)[None] * ab.reshape(3, *([1] * (P.ndim - 1)))
+    return np.linalg.norm(P - closest, axis=0), s
+
+
+def structure_inside(case, name, P):
+    """Boolean: which of the points P (3, ...) in mm lie in the structure (its geometry in
+    the resolved case); None for an unknown shape."""
+    section = "structure " + name
+    shape = case_value(case, section, "shape")
+    radius = float(case_value(case, section, "radius_mm", "0"))
+    if shape in ("capsule", "cylinder"):
+        pts = [_vector(p) for p in case_value(case, section, "points_mm").split(";")]
+        inside = np.zeros(P.shape[1:], bool)
+        for a, b in zip(pts[:-1], pts[1:]):
+            dist, s = _segment_distance(P, a, b)
+            inside |= (dist <= radius) & ((shape == "capsule") | ((s >= 0) & (s <= 1)))
+        return inside
+    if shape == "sphere":
+        c = _vector(case_value(case, section, "centre_mm")).reshape(3, *([1] * (P.ndim - 1)))
+        return np.linalg.norm(P - c, axis=0) <= radius
+    if shape == "box":
+        lo, hi = (_vector(case_value(case, section, k)).reshape(3, *([1] * (P.ndim - 1)))
+                  for k in ("min_mm", "max_mm"))
+        return np.all((P >= lo) & (P <= hi), axis=0)
+    if shape == "halfspace":
+        point, normal = (_vector(case_value(case, section, k)) for k in ("point_mm", "normal"))
+        return np.tensordot(normal, P - point.reshape(3, *([1] * (P.ndim - 1))), axes=1) <= 0
+    return None
+
+
+ROLE_COLOURS = {"protected": "deepskyblue", "target": "limegreen", "none": "0.6"}
+
+
+def _draw_structures(ax, result, s, w, tip, d, u):
+    """Each structure's cross-section on the plane, outlined in its role's colour (red
+    when flagged) and named."""
+    S, W = np.meshgrid(s, w)
+    P = tip[:, None, None] + S[None] * u[:, None, None] + W[None] * d[:, None, None]
+    for rec in result.structures:
+        inside = structure_inside(result.case, rec["name"], P)
+        if inside is None or not inside.any() or inside.all():
+            continue
+        colour = "red" if rec["flags"] else ROLE_COLOURS.get(rec["role"], "0.6")
+        ax.contour(s, w, inside.astype(float), levels=[0.5], colors=colour, linewidths=1.0)
+        kk, jj = np.nonzero(inside)
+        at = np.argmin(np.abs(w[kk] - (w[0] + 0.9 * (w[-1] - w[0]))))  # near the top
+        ax.annotate(rec["name"], (s[jj[at]], w[kk[at]]), color=colour, fontsize=8, ha="center",
+                    va="center", bbox=dict(boxstyle="round,pad=0.2", fc="black", ec="none", alpha=0.6))
+
+
 def slice_frame(result, toward=None):
     """The slice plane through the active probe's axis: (origin at the tip, axis direction
     d, in-plane direction u normal to d). u points towards `toward` (a point in mm or a
@@ -121,7 +176,8 @@ def slice_plot(result, quantity="temperature_C", t=None, nearest=False, toward=N
     """`quantity` (temperature_C, peak_temperature_C, omega, ...) at the saved time t on the
     plane through the probe axis (towards the nearest protected structure), with the
     Omega = 1 lesion edge (solid), the peak-temperature isotherm (dashed, [damage]
-    isotherm_C) and the electrode (grey). Mirror-symmetric cases are unfolded."""
+    isotherm_C), the electrode (grey) and each structure's cross-section (protected blue,
+    target green, others grey, flagged red). Mirror-symmetric cases are unfolded."""
     fig, ax = _new_axes(ax, figsize=(6.4, 6.0))
     snap = result.fields.nearest(t) if nearest else result.fields[t if t is not None else float(result.times[-1])]
     field = snap[quantity].unfold()
@@ -137,6 +193,7 @@ def slice_plot(result, quantity="temperature_C", t=None, nearest=False, toward=N
     ax.contour(s, w, np.nan_to_num(peak), levels=[iso], colors="cyan", linewidths=1.2, linestyles="--")
     _, _, part = sample_plane(grid, grid.part, tip, d, u)
     ax.contourf(s, w, np.nan_to_num(part), levels=[0.5, 1.5, 2.5], colors=["0.75", "0.45"])
+    _draw_structures(ax, result, s, w, tip, d, u)
     ax.set_xlim(s[0], s[-1])
     ax.set_ylim(w[0], w[-1])
     ax.set_aspect("equal")
