@@ -300,6 +300,20 @@ class SweepTest(unittest.TestCase):
         self.assertTrue(str(e.exception).startswith("%s: no column 'width'; columns: case, status, message,"
                                                     % self.t.path))
 
+    def test_failed_case_is_a_row(self):
+        out = os.path.join(WORK, "failing")
+        t = rflesion.sweep(CASE, out=out, vary={"solver.max_iterations": [1, 200], "generator.duration_s": 5,
+                                                "generator.set_temperature_C": 70}, threads=1, exe=EXE)
+        self.assertEqual(t.exit_code, 3)
+        self.assertEqual(list(t["status"]), ["failed", "ok"])
+        self.assertTrue(t.rows[0]["message"].startswith("potential solve did not converge"))
+        self.assertTrue(math.isnan(t.rows[0]["lesion_width_mm"]))
+        from_csv = rflesion.SweepTable(os.path.join(out, "results.csv"))
+        self.assertEqual(from_csv.rows[0]["message"], t.rows[0]["message"])  # quoted in the CSV
+        self.assertEqual([r["exit_code"] for r in from_csv.rows], [3, 0])
+        self.assertTrue(math.isnan(from_csv.rows[0]["root.peak_C"]))
+        self.assertTrue(close(from_csv.rows[1]["root.peak_C"], t.rows[1]["root.peak_C"]))
+
     def test_bad_vary_raises(self):
         with self.assertRaises(rflesion.RflesionError) as e:
             rflesion.sweep(CASE, out=os.path.join(WORK, "badsweep"), vary=["generator.duration_s=5,abc"], exe=EXE)

@@ -15,7 +15,7 @@ class RflesionError(RuntimeError):
     """The rflesion program failed: bad input or usage (exit code 2), a numerical failure
     (3) or an I/O or system failure (4).
 
-    Attributes: returncode, stderr (the program's messages), args_run (the command line).
+    Attributes: returncode, stderr (the program's messages), command (the command line).
     """
 
     MEANINGS = {2: "bad input or usage", 3: "numerical failure", 4: "I/O or system failure"}

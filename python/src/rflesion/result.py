@@ -118,10 +118,10 @@ class Result:
         try:
             self._check_format()
             self._read_tables()
+            self.grid = Grid.from_h5(self._file, self.symmetry)
         except BaseException:
             self._file.close()
             raise
-        self.grid = Grid.from_h5(self._file, self.symmetry)
         self.fields = Fields(self)
 
     def _check_format(self):
