@@ -24,6 +24,7 @@ static const char merge_usage[] =
     "                            directory gets the manifest too)\n"
     "  --partial                 write the table even when cases have no results yet\n"
     "  --figure METRIC:X[:GROUP] draw a sweep figure into OUT (as rflesion sweep)\n"
+    "  --flags-exit-zero         exit 0 when cases raised safety flags (as rflesion sweep)\n"
     "  -q, --quiet               print nothing but errors\n"
     "  -h, --help                this help\n"
     "\n"
@@ -35,10 +36,11 @@ int rfl_cmd_merge(int argc, char **argv) {
                                            {"partial", no_argument, NULL, 'p'},
                                            {"figure", required_argument, NULL, 'g'},
                                            {"quiet", no_argument, NULL, 'q'},
+                                           {"flags-exit-zero", no_argument, NULL, 'Z'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   const char *out = NULL, *figures[MAX_FIGURES];
-  int partial = 0, quiet = 0, nfigures = 0;
+  int partial = 0, quiet = 0, nfigures = 0, flags_exit_zero = 0;
   optind = 0;
   opterr = 0;
   int opt;
@@ -59,6 +61,9 @@ int rfl_cmd_merge(int argc, char **argv) {
         break;
       case 'q':
         quiet = 1;
+        break;
+      case 'Z':
+        flags_exit_zero = 1;
         break;
       case 'h':
         fputs(merge_usage, stdout);
@@ -113,6 +118,7 @@ int rfl_cmd_merge(int argc, char **argv) {
     code = rfl_status_exit_code(st);
   } else {
     code = rfl_sweep_table_exit_code(&t);
+    if (code == 1 && flags_exit_zero) code = 0;
     if (!quiet)
       printf("Merged %zu of %zu cases from %d director%s into %s/results.h5 and %s/results.csv\n", t.nrows, ncases,
              ndirs, ndirs == 1 ? "y" : "ies", out, out);

@@ -298,7 +298,7 @@ static int by_index(const void *a, const void *b) {
 }
 
 rfl_status rfl_results_table_finish(rfl_results_table *t) {
-  qsort(t->rows, t->nrows, sizeof *t->rows, by_index);
+  if (t->nrows > 1) qsort(t->rows, t->nrows, sizeof *t->rows, by_index); /* rows is NULL when empty */
   free(t->columns);
   t->columns = NULL;
   t->ncolumns = 0;
