@@ -30,20 +30,18 @@ int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value) {
   return 0;
 }
 
+/* The limit, found once per process (the commands read cases one after another). */
+static rfl_memory_limit cli_limit;
+static int cli_limit_found; /* 1 found, -1 unknown */
+
 const rfl_memory_limit *rfl_cli_memory_limit(void) {
-  static rfl_memory_limit limit;
-  static int found; /* 1 found, -1 unknown */
-  if (!found) found = rfl_memory_limit_find(NULL, &limit) == RFL_OK ? 1 : -1;
-  return found > 0 ? &limit : NULL;
+  if (!cli_limit_found) cli_limit_found = rfl_memory_limit_find(NULL, &cli_limit) == RFL_OK ? 1 : -1;
+  return cli_limit_found > 0 ? &cli_limit : NULL;
 }
 
 void rfl_cli_memory_check(rfl_case_read_options *opt, const rfl_memory_run_options *run) {
-  const rfl_memory_limit *limit = rfl_cli_memory_limit();
-  if (!limit) return;
-  opt->memory_estimate = rfl_memory_estimate_bytes;
-  opt->memory_ctx = (void *)run;
-  opt->memory_limit = limit->bytes;
-  opt->memory_limit_source = limit->source;
+  if (!rfl_cli_memory_limit()) return;
+  rfl_memory_check_options(opt, run, &cli_limit);
 }
 
 rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,

@@ -17,6 +17,7 @@
 #include "geometry.h"
 #include "grid.h"
 #include "memory_estimate.h"
+#include "summary.h"
 
 static void check_usage(FILE *f) {
   fputs("Usage: rflesion check CASE [options]\n"
@@ -136,7 +137,8 @@ int rfl_cmd_check(int argc, char **argv) {
   rfl_geometry *geo = NULL;
   int code = 0;
   if ((st = rfl_grid_create(&kase.grid, &grid)) != RFL_OK ||
-      (st = rfl_geometry_create(&kase, grid, &geo)) != RFL_OK) {
+      (st = rfl_geometry_create(&kase, grid, &geo)) != RFL_OK ||
+      (st = rfl_structures_check(&kase, grid, geo)) != RFL_OK) {
     code = rfl_cli_fail(st);
   } else if (!quiet) {
     report_grid(stdout, grid);

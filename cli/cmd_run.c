@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "case_job.h"
+#include "atomic_file.h"
 #include "case_reader.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -144,13 +145,8 @@ int rfl_cmd_run(int argc, char **argv) {
 #endif
   if (verbose) rfl_case_write(stdout, &kase);
 
-  if (figures && mkdir(figures, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "rflesion: %s: cannot create the figures directory: %s\n", figures, strerror(errno));
-    return 4;
-  }
-
-  /* set up (untimed): the results file's path first, then grid, geometry, simulation */
-  char h5path[RFL_PATH_MAX];
+  /* every output path, checked before any work (a bad one must not cost the run) */
+  char h5path[RFL_PATH_MAX], xmfpath[RFL_PATH_MAX + 8];
   st = RFL_OK;
   if (no_output) {
     h5path[0] = '\0';
@@ -160,12 +156,25 @@ int rfl_cmd_run(int argc, char **argv) {
   } else {
     st = rfl_h5out_default_path(&kase, h5path, sizeof h5path);
   }
+  const char *h5option = output ? "--output" : "HDF5 output";
+  if (st == RFL_OK && !no_output) st = rfl_output_check(h5option, h5path);
+  if (st == RFL_OK && !no_output) st = rfl_h5out_xdmf_path(h5path, xmfpath, sizeof xmfpath);
+  if (st == RFL_OK && !no_output) st = rfl_output_check(h5option, xmfpath);
+  if (st == RFL_OK && json) st = rfl_output_check("--json", json);
   rfl_case_job_options jopt = {.h5path = no_output ? NULL : h5path, .figures = figures,
                                .figure_formats = figure_formats,
                                .progress = !quiet && !verbose && isatty(fileno(stderr)),
                                .verbose = verbose};
+  if (st == RFL_OK) st = rfl_case_job_check_figures(&jopt);
+  if (st != RFL_OK) return rfl_cli_fail(st);
+  if (figures && mkdir(figures, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "rflesion: %s: cannot create the figures directory: %s\n", figures, strerror(errno));
+    return 4;
+  }
+
+  /* set up (untimed): grid, geometry, simulation, results file */
   rfl_case_job *job = NULL;
-  if (st == RFL_OK) st = rfl_case_job_create(&kase, &jopt, &job);
+  st = rfl_case_job_create(&kase, &jopt, &job);
 
   /* run (timed) */
   if (st == RFL_OK) st = rfl_case_job_run(job);
@@ -173,10 +182,14 @@ int rfl_cmd_run(int argc, char **argv) {
   /* report */
   const rfl_summary *summary = job ? rfl_case_job_summary(job) : NULL;
   if (st == RFL_OK && !quiet) rfl_summary_print(stdout, summary);
-  if (st == RFL_OK && json) st = rfl_summary_write_json(json, summary);
+  /* a JSON file that cannot be written after all (a full disk) keeps the HDF5 results */
+  rfl_status json_st = st == RFL_OK && json ? rfl_summary_write_json(json, summary) : RFL_OK;
+  char json_msg[1024] = "";
+  if (json_st != RFL_OK) snprintf(json_msg, sizeof json_msg, "%s", rfl_error_message());
   if (st == RFL_OK) st = rfl_case_job_write_results(job);
   int nflags = summary ? summary->nflags : 0;
   st = rfl_case_job_close(job, st);
+  if (st == RFL_OK && json_st != RFL_OK) st = RFL_ERROR(json_st, "%s", json_msg);
   if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
   return st != RFL_OK ? rfl_status_exit_code(st) : (nflags > 0 ? 1 : 0);
 }

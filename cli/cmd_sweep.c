@@ -27,6 +27,7 @@
 #include "commands.h"
 #include "grid.h"
 #include "parallel.h"
+#include "sweep_array.h"
 #include "sweep_dir.h"
 #include "sweep_farm.h"
 #include "sweep_spec.h"
@@ -50,8 +51,10 @@ static const char sweep_usage[] =
     "  --samples N, --seed S     random draws of uniform()/normal() values, and their seed\n"
     "  --out DIR                 output directory (required unless --dry-run)\n"
     "  --dry-run                 print the number of cases, examples and the cost; run nothing\n"
-    "  --shard I/N               run only shard I of N (0 <= I < N); default from\n"
-    "                            SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT in a job array\n"
+    "  --shard I/N               run only shard I of N (0 <= I < N); default in a SLURM job\n"
+    "                            array: the task's position in the array (DIR/array.txt)\n"
+    "  --flags-exit-zero         exit 0 when cases raised safety flags (they stay in the\n"
+    "                            table): batch jobs then COMPLETE; as [sweep] flags_exit_zero\n"
     "  --fields                  also keep each case's HDF5 field file in DIR/fields/\n"
     "  --figure METRIC:X[:GROUP] draw METRIC against X, one curve per GROUP value, into\n"
     "                            DIR/figure-METRIC-vs-X[-by-GROUP].png (repeatable)\n"
@@ -61,8 +64,9 @@ static const char sweep_usage[] =
     "  -q, --quiet               print nothing but errors\n"
     "  -h, --help                this help\n"
     "\n"
-    "Exit codes: 0 every case ok, 1 a case raised a safety flag, 2 bad input or usage,\n"
-    "3 a case failed numerically (recorded as failed; the others ran), 4 I/O or system failure.\n";
+    "Exit codes (of this shard's cases when it is one of several): 0 every case ok, 1 a case\n"
+    "raised a safety flag, 2 bad input or usage, 3 a case failed numerically (recorded as\n"
+    "failed; the others ran), 4 I/O or system failure.\n";
 
 typedef struct {
   const char *path;      /* case file */
@@ -73,6 +77,8 @@ typedef struct {
   rfl_sweep sweep;
   size_t ncases;
   double *cost;          /* cells x steps per case */
+  uint64_t *hash;        /* hash of each resolved case (the manifest's; records carry it) */
+  rfl_sweep_lock lock;   /* of the output directory (rank 0 / the serial process) */
   const char *out;
   int fields, quiet;
   int rank, size;
@@ -192,6 +198,7 @@ static rfl_status expand(sweep_ctx *c, char **manifest) {
     c->cost[i] = rfl_case_estimate_cells(&c->kase->grid, n) * estimate_steps(c->kase);
     uint64_t h = 0;
     st = case_hash(c->kase, &h);
+    c->hash[i] = h;
     fprintf(f, "case %zu\t%016llx", i, (unsigned long long)h);
     for (int a = 0; a < c->sweep.naxes; a++)
       fprintf(f, "\t%s", c->sweep.axes[a].values[rfl_sweep_value_index(&c->sweep, i, a)]);
@@ -224,6 +231,8 @@ static void add_head(rfl_results_row *row, const sweep_ctx *c, size_t index, con
 static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll poll, void *poll_ctx, void *ctx) {
   sweep_ctx *c = ctx;
   rfl_results_row_init(row, (long long)index);
+  row->has_hash = 1;
+  row->hash = c->hash[index];
   double t0 = now_s();
   rfl_error_clear();
   rfl_status st = read_case(c, index, c->kase, NULL);
@@ -255,17 +264,15 @@ static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll pol
 
 static rfl_status commit(const rfl_results_row *row, const char *who, void *ctx) {
   sweep_ctx *c = ctx;
-  char host[64] = "?", whofull[160];
-  gethostname(host, sizeof host);
-  host[sizeof host - 1] = '\0';
-  snprintf(whofull, sizeof whofull, "%s on %s pid %ld", who, host, (long)getpid());
-  RFL_CHECK(rfl_sweep_dir_commit_row(c->out, row, whofull));
+  RFL_CHECK(rfl_sweep_dir_commit_row(c->out, row, who));
   c->done++;
   if (!c->quiet) {
     const rfl_results_cell *s = rfl_results_row_find(row, "status"), *w = rfl_results_row_find(row, "wall_s");
     const rfl_results_cell *lw = rfl_results_row_find(row, "lesion_width_mm"), *ll = rfl_results_row_find(row, "lesion_length_mm");
     const rfl_results_cell *m = rfl_results_row_find(row, "message");
-    printf("[%zu/%zu] case %lld %s (%s, %.2f s)", c->done, c->todo, row->index, s ? s->text : "?", who, w ? w->num : NAN);
+    const char *on = strstr(who, " on "); /* "rank R" of "rank R on HOST pid PID" */
+    printf("[%zu/%zu] case %lld %s (%.*s, %.2f s)", c->done, c->todo, row->index, s ? s->text : "?",
+           on ? (int)(on - who) : (int)strlen(who), who, w ? w->num : NAN);
     if (s && strcmp(s->text, "failed") == 0 && m) printf(": %s\n", m->text);
     else if (lw && ll) printf(": lesion %.2f x %.2f mm\n", lw->num, ll->num);
     else printf("\n");
@@ -315,7 +322,7 @@ static rfl_status plan(const sweep_ctx *c, int shard, int nshards, int by_index,
   return RFL_OK;
 }
 
-static void print_dry_run(const sweep_ctx *c, int shard, int nshards, size_t nmine) {
+static void print_dry_run(const sweep_ctx *c, int shard, int nshards, const size_t *mine, size_t nmine) {
   printf("Sweep of %s: %zu case%s", c->path, c->ncases, c->ncases == 1 ? "" : "s");
   if (c->sweep.naxes) {
     printf(" (");
@@ -343,7 +350,91 @@ static void print_dry_run(const sweep_ctx *c, int shard, int nshards, size_t nmi
   /* about 2 us per cell-step on one core (RC-1-like cases, docs/performance.md): a guide only */
   printf("Estimated cost: %.3g cell-steps (cells x time steps; smallest case %.3g, largest %.3g), roughly %.0f s of "
          "one core at 2 us per cell-step\n", total, lo, hi, 2e-6 * total);
-  if (nshards > 1) printf("This process: shard %d of %d, %zu cases\n", shard, nshards, nmine);
+  if (nshards > 1) {
+    printf("This process: shard %d of %d, %zu case%s", shard, nshards, nmine, nmine == 1 ? "" : "s");
+    for (size_t k = 0; k < nmine; k++) printf("%s%zu", k ? ", " : ": ", mine[k]);
+    printf("\n");
+  }
+}
+
+/* A job array task records its array's shape in DIR (when it is the first) once DIR is its
+ * sweep's. The shard was read from the environment and any recorded shape before; only
+ * another array recording a different shape in between can change it. */
+static rfl_status check_array_shard(const sweep_ctx *c, int shard, int nshards) {
+  int s = shard, n = nshards;
+  RFL_CHECK(rfl_array_shard(c->out, 1, &s, &n));
+  if (s == shard && n == nshards) return RFL_OK;
+  return RFL_ERROR(RFL_EUSAGE, "%s/array.txt: another job array recorded its shape while this task started (this "
+                               "task: shard %d of %d, now shard %d of %d): run this task again",
+                   c->out, shard, nshards, s, n);
+}
+
+/* The exit code of this shard's own cases (from their records). */
+static rfl_status shard_exit_code(const sweep_ctx *c, int shard, int nshards, int *code) {
+  rfl_results_table mine;
+  rfl_results_table_init(&mine);
+  size_t *q = NULL, n = 0;
+  rfl_status st = plan(c, shard, nshards, 1, &q, &n);
+  for (size_t k = 0; st == RFL_OK && k < n; k++) {
+    char path[RFL_PATH_MAX + 64];
+    rfl_results_row row;
+    rfl_sweep_dir_row_path(c->out, q[k], path, sizeof path);
+    st = rfl_results_row_read(path, &row);
+    if (st == RFL_OK) st = rfl_results_table_add(&mine, &row);
+    rfl_results_row_free(&row);
+  }
+  if (st == RFL_OK) st = rfl_results_table_finish(&mine);
+  if (st == RFL_OK) *code = rfl_sweep_table_exit_code(&mine);
+  free(q);
+  rfl_results_table_free(&mine);
+  return st;
+}
+
+/* ---- the directory ---------------------------------------------------------------------------- */
+
+/* Checks and creates the directory, takes its lock (kept until the process ends), writes or
+ * checks the manifest and removes temporaries that killed runs left behind (a shard only
+ * those of its own cases: the other shards may be running). */
+static rfl_status own_directory(sweep_ctx *c, const char *manifest, int shard, int nshards, const size_t *queue,
+                                size_t nqueue) {
+  RFL_CHECK(rfl_sweep_dir_create(c->out, c->fields));
+  RFL_CHECK(rfl_sweep_dir_lock(c->out, shard, nshards, &c->lock));
+  if (c->lock.unsupported)
+    fprintf(stderr, "rflesion: warning: %s/.lock: the file system does not support locks (%s); nothing stops "
+                    "another sweep from starting in this directory (the manifest and the records' case hashes "
+                    "still keep the table right)\n", c->out, strerror(c->lock.unsupported));
+  RFL_CHECK(rfl_sweep_dir_claim(c->out, manifest));
+  unsigned char *mine = NULL;
+  if (nshards > 1) {
+    mine = calloc(c->ncases ? c->ncases : 1, 1);
+    if (!mine) return RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases);
+    for (size_t k = 0; k < nqueue; k++) mine[queue[k]] = 1;
+  }
+  size_t removed = 0;
+  rfl_sweep_dir_remove_stale_temps(c->out, mine, c->ncases, &removed);
+  free(mine);
+  if (removed && !c->quiet)
+    fprintf(stderr, "rflesion: removed %zu temporary file%s left by stopped runs in %s\n", removed,
+            removed == 1 ? "" : "s", c->out);
+  return RFL_OK;
+}
+
+/* Keeps the queue's cases that have no valid record (in order); says why a record is not
+ * reused. Returns how many. */
+static size_t unfinished(const sweep_ctx *c, size_t *queue, size_t nqueue) {
+  size_t pending = 0;
+  for (size_t k = 0; k < nqueue; k++) {
+    char why[1200];
+    rfl_sweep_row_state s = rfl_sweep_dir_row_state(c->out, queue[k], c->hash[queue[k]], why, sizeof why);
+    if (s == RFL_ROW_DONE) continue;
+    if (s == RFL_ROW_STALE || s == RFL_ROW_RETRY)
+      fprintf(stderr, "rflesion: warning: %s; computing case %zu again\n", why, queue[k]);
+    else if (s == RFL_ROW_CORRUPT)
+      fprintf(stderr, "rflesion: warning: %s; moved it aside to case-%06zu.row.corrupt and computing case %zu "
+                      "again\n", why, queue[k], queue[k]);
+    queue[pending++] = queue[k];
+  }
+  return pending;
 }
 
 /* ---- the command ---------------------------------------------------------------------------- */
@@ -360,22 +451,12 @@ static int parse_shard(const char *s, int *i, int *n) {
   return 1;
 }
 
-/* Shard from a SLURM job array: task ID - MIN of COUNT tasks. 0 if not in an array. */
-static int slurm_shard(int *i, int *n) {
-  const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
-  const char *min = getenv("SLURM_ARRAY_TASK_MIN");
-  if (!id || !count) return 0;
-  long a = strtol(id, NULL, 10), b = strtol(count, NULL, 10), m = min ? strtol(min, NULL, 10) : 0;
-  if (b < 1 || a - m < 0 || a - m >= b) return -1;
-  *i = (int)(a - m);
-  *n = (int)b;
-  return 1;
-}
-
 static int finish(sweep_ctx *c, int code) {
+  rfl_sweep_dir_unlock(&c->lock);
   rfl_sweep_free(&c->sweep);
   free(c->data);
   free(c->cost);
+  free(c->hash);
   free(c->kase);
   free(c->summary);
   rfl_farm_finalize();
@@ -406,8 +487,9 @@ int rfl_cmd_sweep(int argc, char **argv) {
       {"dry-run", no_argument, NULL, 'd'},       {"shard", required_argument, NULL, 'x'},
       {"fields", no_argument, NULL, 'F'},        {"figure", required_argument, NULL, 'g'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
-      {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-  sweep_ctx ctx = {0}, *c = &ctx;
+      {"help", no_argument, NULL, 'h'},          {"flags-exit-zero", no_argument, NULL, 'Z'},
+      {NULL, 0, NULL, 0}};
+  sweep_ctx ctx = {.lock = {-1, -1, 0}}, *c = &ctx;
   rfl_sweep_init(&c->sweep);
   /* MPI first: every rank parses the same arguments and reaches the same verdicts */
   rfl_status st = rfl_farm_init(&c->rank, &c->size);
@@ -415,7 +497,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
   struct {
     const char *option, *text;
   } sweep_opts[RFL_CLI_MAX_SETS];
-  int nsweep_opts = 0, dry_run = 0, shard = -1, nshards = 0, threads = -1;
+  int nsweep_opts = 0, dry_run = 0, shard = -1, nshards = 0, threads = -1, flags_exit_zero = 0;
   const char *figures[MAX_FIGURES];
   int nfigures = 0;
   optind = 0;
@@ -463,6 +545,9 @@ int rfl_cmd_sweep(int argc, char **argv) {
       case 'q':
         c->quiet = 1;
         break;
+      case 'Z':
+        flags_exit_zero = 1;
+        break;
       case 'h':
         if (c->rank == 0) fputs(sweep_usage, stdout);
         return finish(c, 0);
@@ -477,11 +562,12 @@ int rfl_cmd_sweep(int argc, char **argv) {
   }
   c->path = argv[optind];
   if (!c->out && !dry_run) return usage_error(c, "expected --out DIR (or --dry-run)%s", "");
+  int from_array = 0;
   if (shard < 0) {
-    int s = slurm_shard(&shard, &nshards);
-    if (s < 0) return usage_error(c, "expected SLURM_ARRAY_TASK_ID within the array, found '%s'",
-                                  getenv("SLURM_ARRAY_TASK_ID"));
-    if (s == 0) shard = 0, nshards = 1;
+    /* read only here (a dry run writes nothing); recorded in DIR once it is prepared */
+    if ((st = rfl_array_shard(c->out, 0, &shard, &nshards)) != RFL_OK) return fail(c, st);
+    from_array = nshards > 0;
+    if (!from_array) shard = 0, nshards = 1;
   }
 #ifdef _OPENMP
   if (threads > 0) {
@@ -517,9 +603,11 @@ int rfl_cmd_sweep(int argc, char **argv) {
   for (int i = 0; i < nsweep_opts; i++)
     if ((st = rfl_sweep_add_option(&c->sweep, sweep_opts[i].option, sweep_opts[i].text)) != RFL_OK) return fail(c, st);
   if ((st = rfl_sweep_finalize(&c->sweep)) != RFL_OK) return fail(c, st);
+  flags_exit_zero = flags_exit_zero || c->sweep.flags_exit_zero;
   c->ncases = rfl_sweep_count(&c->sweep);
   c->cost = malloc(c->ncases * sizeof *c->cost);
-  if (!c->cost) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases));
+  c->hash = malloc(c->ncases * sizeof *c->hash);
+  if (!c->cost || !c->hash) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases));
 
   /* every case read and validated before anything runs; the first case's warnings shown */
   rfl_error_clear();
@@ -553,13 +641,13 @@ int rfl_cmd_sweep(int argc, char **argv) {
   }
 
   size_t *queue = NULL, nqueue = 0;
-  if ((st = plan(c, shard, nshards, c->size == 1, &queue, &nqueue)) != RFL_OK) {
+  if ((st = plan(c, shard, nshards, c->size == 1 || dry_run, &queue, &nqueue)) != RFL_OK) {
     free(manifest);
     return fail(c, st);
   }
   if (dry_run) {
     if (c->rank == 0) {
-      print_dry_run(c, shard, nshards, nqueue);
+      print_dry_run(c, shard, nshards, queue, nqueue);
       printf("Execution: %s\n", c->size > 1 ? "MPI task farm" : nshards > 1 ? "one process, this shard" : "one process");
     }
     free(manifest);
@@ -567,8 +655,9 @@ int rfl_cmd_sweep(int argc, char **argv) {
     return finish(c, 0);
   }
 
-  /* the directory: rank 0 (or each shard) writes the manifest or checks it */
-  if (c->rank == 0) st = rfl_sweep_dir_prepare(c->out, manifest, c->fields);
+  /* the directory: rank 0 (or each shard) locks it, then writes the manifest or checks it */
+  if (c->rank == 0) st = own_directory(c, manifest, shard, nshards, queue, nqueue);
+  if (c->rank == 0 && st == RFL_OK && from_array) st = check_array_shard(c, shard, nshards);
   int code0 = rfl_farm_bcast_int(st == RFL_OK ? 0 : rfl_status_exit_code(st));
   if (code0 != 0) {
     free(manifest);
@@ -577,8 +666,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
   }
   size_t pending = 0;
   if (c->rank == 0) {
-    for (size_t k = 0; k < nqueue; k++)
-      if (!rfl_sweep_dir_has_row(c->out, queue[k])) queue[pending++] = queue[k];
+    pending = unfinished(c, queue, nqueue);
     c->todo = pending;
     if (!c->quiet) {
       printf("Sweep of %s: %zu cases", c->path, c->ncases);
@@ -610,7 +698,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
   rfl_results_table_init(&t);
   size_t missing = 0, first[8];
   const char *dirs[1] = {c->out};
-  st = rfl_sweep_dir_collect(dirs, 1, c->ncases, &t, &missing, first, 8);
+  st = rfl_sweep_dir_collect(dirs, 1, c->ncases, c->hash, &t, &missing, first, 8);
   int code = st != RFL_OK ? rfl_status_exit_code(st) : 0;
   if (st == RFL_OK && missing == 0) {
     st = rfl_sweep_dir_write_table(c->out, &t, manifest);
@@ -623,28 +711,14 @@ int rfl_cmd_sweep(int argc, char **argv) {
     if (st == RFL_OK && !c->quiet)
       printf("Done: %zu cases in %.1f s (%.1f cases per minute); table %s/results.h5 and %s/results.csv\n", pending,
              wall, wall > 0 ? 60.0 * (double)pending / wall : 0.0, c->out, c->out);
-  } else if (st == RFL_OK) {
-    /* one shard of several: judge its own cases, leave the table to rflesion merge */
-    rfl_results_table mine;
-    rfl_results_table_init(&mine);
-    size_t *q2 = NULL, n2 = 0;
-    st = plan(c, shard, nshards, 1, &q2, &n2);
-    for (size_t k = 0; st == RFL_OK && k < n2; k++) {
-      char path[RFL_PATH_MAX + 64];
-      rfl_results_row row;
-      rfl_sweep_dir_row_path(c->out, q2[k], path, sizeof path);
-      st = rfl_results_row_read(path, &row);
-      if (st == RFL_OK) st = rfl_results_table_add(&mine, &row);
-      rfl_results_row_free(&row);
-    }
-    if (st == RFL_OK) st = rfl_results_table_finish(&mine);
-    code = st == RFL_OK ? rfl_sweep_table_exit_code(&mine) : rfl_status_exit_code(st);
-    free(q2);
-    rfl_results_table_free(&mine);
-    if (st == RFL_OK && !c->quiet)
-      printf("Done: shard %d of %d (%zu cases in %.1f s); %zu cases of the sweep have no results yet: when every "
-             "shard has finished, 'rflesion merge %s' writes the table\n", shard, nshards, pending, wall, missing, c->out);
+  } else if (st == RFL_OK && !c->quiet) {
+    printf("Done: shard %d of %d (%zu cases in %.1f s); %zu cases of the sweep have no results yet: when every "
+           "shard has finished, 'rflesion merge %s' writes the table\n", shard, nshards, pending, wall, missing, c->out);
   }
+  /* one shard of several (also the last, which wrote the table): its own cases decide */
+  if (st == RFL_OK && nshards > 1) st = shard_exit_code(c, shard, nshards, &code);
+  if (st != RFL_OK) code = rfl_status_exit_code(st);
+  else if (code == 1 && flags_exit_zero) code = 0;
   if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
   rfl_results_table_free(&t);
   free(manifest);

@@ -1,6 +1,6 @@
 /* rflesion: the command-line entry point. Parses the global options (--help, --version),
  * then hands the remaining arguments to a subcommand from the table below, whose return
- * value is the exit code (table in the usage text and in DESIGN.md). It does no work of
+ * value is the exit code (table in the usage text and in the README). It does no work of
  * its own besides turning GSL's abort-on-error handler off for the whole program. */
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
@@ -9,7 +9,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "rfl_version.h"
+#include "provenance.h"
+#include "temp_registry.h"
 
 typedef struct {
   const char *name;
@@ -36,7 +37,7 @@ static void usage(FILE *f) {
   fputs("\n"
         "Global options:\n"
         "  -h, --help     this help ('rflesion COMMAND --help' for a command's options)\n"
-        "  -V, --version  print the version\n"
+        "  -V, --version  print the version, the commit and how it was built\n"
         "\n",
         f);
   fputs(rfl_cli_exit_codes_help, f);
@@ -45,6 +46,7 @@ static void usage(FILE *f) {
 
 int main(int argc, char **argv) {
   gsl_set_error_handler_off();
+  rfl_temp_install_signal_cleanup(); /* Ctrl-C and SIGTERM leave no temporary files */
   static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                            {"version", no_argument, NULL, 'V'},
                                            {NULL, 0, NULL, 0}};
@@ -56,7 +58,7 @@ int main(int argc, char **argv) {
         usage(stdout);
         return 0;
       case 'V':
-        printf("rflesion %s\n", RFL_VERSION);
+        rfl_provenance_print(stdout);
         return 0;
       default:
         fprintf(stderr, "rflesion: unknown option '%s'\n\n", argv[optind - 1]);

@@ -1,7 +1,8 @@
 /* Launch detection and the MPI task farm (see sweep_farm.h).
  *
  * Messages (MPI_COMM_WORLD, small and point to point):
- *   worker -> 0  TAG_RESULT  the record text of the case it finished (empty: "ready")
+ *   worker -> 0  TAG_RESULT  "rank R on HOST pid PID" and a newline, then the record text
+ *                            of the case it finished (nothing after the newline: "ready")
  *   0 -> worker  TAG_CASE    one long long: the next case index, or -1 (stop)
  * Rank 0 answers with MPI_Iprobe between and during its own cases, so a worker waits at
  * most one of rank 0's time steps for its next case. MPI is initialised FUNNELED: only the
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef RFL_WITH_MPI
 #include <mpi.h>
@@ -60,6 +62,34 @@ int rfl_farm_launched_tasks(void) {
   return 0;
 }
 
+int rfl_farm_slurm_tasks_without_launcher(void) {
+  if (rfl_farm_launched()) return 0;
+  int n = 0;
+  if (env_int("SLURM_STEP_NUM_TASKS", &n) || (getenv("SLURM_STEP_ID") && env_int("SLURM_NTASKS", &n)))
+    return n > 1 ? n : 0;
+  return 0;
+}
+
+/* Plain srun under MpiDefault=none starts N copies that each see one rank: all of them would
+ * run the whole sweep, silently, N times over. */
+static rfl_status refuse_slurm_tasks_without_launcher(void) {
+  int n = rfl_farm_slurm_tasks_without_launcher();
+  if (n == 0) return RFL_OK;
+  return RFL_ERROR(RFL_EUSAGE,
+                   "started as one of %d Slurm tasks (SLURM_STEP_NUM_TASKS or SLURM_NTASKS) without an MPI "
+                   "launcher's environment (no PMIx or PMI variables), so each task would run the whole sweep: "
+                   "start the task farm with 'srun --mpi=pmix' or 'mpirun', run one task (srun -n 1), or use a "
+                   "job array",
+                   n);
+}
+
+void rfl_farm_whoami(int rank, char *buf, size_t size) {
+  char host[64] = "?";
+  gethostname(host, sizeof host);
+  host[sizeof host - 1] = '\0';
+  snprintf(buf, size, "rank %d on %s pid %ld", rank, host, (long)getpid());
+}
+
 #ifdef RFL_WITH_MPI
 
 enum { TAG_RESULT = 101, TAG_CASE = 102 };
@@ -68,6 +98,7 @@ static int mpi_started;
 rfl_status rfl_farm_init(int *rank, int *size) {
   *rank = 0;
   *size = 1;
+  RFL_CHECK(refuse_slurm_tasks_without_launcher());
   if (!rfl_farm_launched()) return RFL_OK;
   int provided;
   if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
@@ -118,11 +149,12 @@ static void answer(master *m, const MPI_Status *probe) {
   }
   MPI_Recv(text, n, MPI_CHAR, probe->MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
   text[n] = '\0';
-  if (n > 0 && m->status == RFL_OK) {
-    char who[32];
-    snprintf(who, sizeof who, "rank %d", probe->MPI_SOURCE);
+  char *record = strchr(text, '\n');
+  if (record) *record++ = '\0';
+  if (record && *record && m->status == RFL_OK) {
+    const char *who = text;
     rfl_results_row row;
-    m->status = rfl_results_row_parse(who, text, &row);
+    m->status = rfl_results_row_parse(who, record, &row);
     if (m->status == RFL_OK) m->status = m->commit(&row, who, m->ctx);
     rfl_results_row_free(&row);
   }
@@ -143,6 +175,22 @@ static void serve(void *ctx) {
   }
 }
 
+/* A worker's message to rank 0: who it is, a newline, then the record (or nothing: ready). */
+static rfl_status send_result(const char *who, const char *record) {
+  size_t nw = strlen(who), nr = record ? strlen(record) : 0;
+  char *msg = malloc(nw + 1 + nr + 1);
+  if (!msg) {
+    fprintf(stderr, "rflesion: out of memory sending a result\n");
+    return RFL_ENOMEM;
+  }
+  memcpy(msg, who, nw);
+  msg[nw] = '\n';
+  if (nr) memcpy(msg + nw + 1, record, nr);
+  MPI_Send(msg, (int)(nw + 1 + nr), MPI_CHAR, 0, TAG_RESULT, MPI_COMM_WORLD);
+  free(msg);
+  return RFL_OK;
+}
+
 rfl_status rfl_farm_run(const size_t *queue, size_t nqueue, rfl_farm_run_case run, rfl_farm_commit commit,
                         void *ctx) {
   int rank = 0, size = 1;
@@ -152,11 +200,13 @@ rfl_status rfl_farm_run(const size_t *queue, size_t nqueue, rfl_farm_run_case ru
   }
   if (rank == 0) {
     master m = {.queue = queue, .nqueue = nqueue, .active = size - 1, .commit = commit, .ctx = ctx};
+    char who[160];
+    rfl_farm_whoami(0, who, sizeof who);
     long long idx;
     while ((idx = next_case(&m)) >= 0) {
       rfl_results_row row;
       rfl_status st = run((size_t)idx, &row, size > 1 ? serve : NULL, &m, ctx);
-      if (st == RFL_OK && m.status == RFL_OK) m.status = commit(&row, "rank 0", ctx);
+      if (st == RFL_OK && m.status == RFL_OK) m.status = commit(&row, who, ctx);
       else if (st != RFL_OK && m.status == RFL_OK) m.status = st;
       rfl_results_row_free(&row);
       if (size > 1) serve(&m);
@@ -168,11 +218,11 @@ rfl_status rfl_farm_run(const size_t *queue, size_t nqueue, rfl_farm_run_case ru
     }
     return m.status;
   }
-  char *text = NULL;
+  char *text = NULL, who[160];
+  rfl_farm_whoami(rank, who, sizeof who);
   rfl_status result = RFL_OK;
   for (;;) {
-    int n = text ? (int)strlen(text) : 0;
-    MPI_Send(text ? text : "", n, MPI_CHAR, 0, TAG_RESULT, MPI_COMM_WORLD);
+    if (send_result(who, text) != RFL_OK) rfl_farm_abort(4);
     free(text);
     text = NULL;
     long long idx;
@@ -197,6 +247,7 @@ rfl_status rfl_farm_run(const size_t *queue, size_t nqueue, rfl_farm_run_case ru
 rfl_status rfl_farm_init(int *rank, int *size) {
   *rank = 0;
   *size = 1;
+  RFL_CHECK(refuse_slurm_tasks_without_launcher());
   int n = rfl_farm_launched_tasks();
   if (n != 1)
     return RFL_ERROR(RFL_EUSAGE,
@@ -212,10 +263,12 @@ void rfl_farm_abort(int code) { exit(code); }
 
 rfl_status rfl_farm_run(const size_t *queue, size_t nqueue, rfl_farm_run_case run, rfl_farm_commit commit,
                         void *ctx) {
+  char who[160];
+  rfl_farm_whoami(0, who, sizeof who);
   for (size_t i = 0; i < nqueue; i++) {
     rfl_results_row row;
     rfl_status st = run(queue[i], &row, NULL, NULL, ctx);
-    if (st == RFL_OK) st = commit(&row, "rank 0", ctx);
+    if (st == RFL_OK) st = commit(&row, who, ctx);
     rfl_results_row_free(&row);
     if (st != RFL_OK) return st;
   }

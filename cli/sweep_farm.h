@@ -23,6 +23,13 @@
 int rfl_farm_launched_tasks(void);
 /* 1 when the environment shows an MPI launcher. */
 int rfl_farm_launched(void);
+/* The number of tasks of a Slurm job step (SLURM_STEP_NUM_TASKS, or SLURM_NTASKS inside a
+ * step) when it is more than one and no MPI launcher's variables are set: plain srun under
+ * MpiDefault=none, where every task would run the whole sweep. 0 otherwise (one task, an
+ * array task, a batch script, or mpirun / srun --mpi=pmix). rfl_farm_init refuses it. */
+int rfl_farm_slurm_tasks_without_launcher(void);
+/* "rank R on HOST pid PID": who computed a case, for the completion log. */
+void rfl_farm_whoami(int rank, char *buf, size_t size);
 /* OpenMP threads for each rank when neither --threads nor OMP_NUM_THREADS says (0: no
  * advice, keep OpenMP's default). Under a launcher the ranks of a node share its cores, and
  * OpenMP's default (every core for every rank) oversubscribes them: spinning threads then
@@ -31,7 +38,8 @@ int rfl_farm_launched(void);
  * SLURM_STEP_TASKS_PER_NODE, SLURM_NTASKS_PER_NODE), at least 1. */
 int rfl_farm_threads_per_rank(int cores);
 
-/* MPI_Init when launched (and built with MPI); rank and size of the world (0 and 1 when not). */
+/* MPI_Init when launched (and built with MPI); rank and size of the world (0 and 1 when not).
+ * RFL_EUSAGE for several Slurm tasks without a launcher (see above). */
 rfl_status rfl_farm_init(int *rank, int *size);
 void rfl_farm_finalize(void);
 /* Rank 0's value, on every rank (a plain copy without MPI). */
@@ -43,7 +51,8 @@ void rfl_farm_abort(int code);
 typedef void (*rfl_farm_poll)(void *poll_ctx);
 typedef rfl_status (*rfl_farm_run_case)(size_t index, rfl_results_row *row, rfl_farm_poll poll, void *poll_ctx,
                                         void *ctx);
-/* Stores a finished case's record (rank 0 only); who = "rank N". */
+/* Stores a finished case's record (rank 0 only); who = "rank R on HOST pid PID" of the rank
+ * that computed it. */
 typedef rfl_status (*rfl_farm_commit)(const rfl_results_row *row, const char *who, void *ctx);
 
 /* Every rank calls this; rank 0 passes the queue (case indices in the order to hand them

@@ -513,14 +513,10 @@ static int parse_number(const char *s, double *v) {
   const char *end = p;
   while (*p == ' ' || *p == '\t') p++;
   if (*p) return 0;
-  char buf[64];
-  size_t n = (size_t)(end - start);
-  if (n >= sizeof buf) return 0;
-  memcpy(buf, start, n);
-  buf[n] = '\0';
-  errno = 0;
-  double x = strtod(buf, NULL);
-  if (!isfinite(x)) return 0;
+  /* any length: strtod reads exactly the syntax checked above (no copy to a fixed buffer) */
+  char *stop;
+  double x = strtod(start, &stop);
+  if (stop != end || !isfinite(x)) return 0;
   *v = x;
   return 1;
 }

@@ -1,6 +1,6 @@
 /* Built-in material properties for RF lesion modelling (see material_library.h).
  *
- * Tissue rows come from the project's curated table shared/data/tissue_properties.csv:
+ * Tissue rows come from the project's curated table data/tissue_properties.csv:
  * density, heat capacity, thermal conductivity, perfusion (column
  * perfusion_omega_1_s_derived) and metabolic heat (heat_generation_W_kg times density)
  * from the IT'IS Foundation tissue database v4.0-v5.0 (Hasgall et al., DOI
@@ -11,7 +11,7 @@
  * bound of the RF value and is flagged in the note. The temperature coefficient of sigma is
  * the CSV's "generic soft tissue (model default)" row, 1.5 %/C, except liver (1.82 %/C,
  * the CSV's ex vivo bovine liver row, measured at 915 MHz). The Arrhenius pair 7.39e39 1/s,
- * 2.577e5 J/mol is the RF-ablation default row of shared/data/damage_models.csv (attributed
+ * 2.577e5 J/mol is the RF-ablation default row of data/damage_models.csv (attributed
  * to Chang & Nguyen 2004); the CSV has no bone- or fluid-specific pair, so every tissue
  * uses it. No temperature slope of k is in the data: dk_dT = 0 for all entries.
  *

@@ -288,6 +288,19 @@ static rfl_status set_seed(rfl_sweep *s, const char *origin, const char *text) {
   return RFL_OK;
 }
 
+static rfl_status set_flags_exit_zero(rfl_sweep *s, const char *origin, const char *text) {
+  if (s->flags_exit_zero_origin[0])
+    return fail(origin, "flags_exit_zero: duplicate key (first given on %s)", s->flags_exit_zero_origin);
+  static const char *const yes[] = {"yes", "true", "1"}, *const no[] = {"no", "false", "0"};
+  for (int i = 0; i < 3; i++)
+    if (strcmp(text, yes[i]) == 0 || strcmp(text, no[i]) == 0) {
+      s->flags_exit_zero = strcmp(text, yes[i]) == 0;
+      snprintf(s->flags_exit_zero_origin, sizeof s->flags_exit_zero_origin, "%s", origin);
+      return RFL_OK;
+    }
+  return fail(origin, "flags_exit_zero: expected yes, no, true, false, 1 or 0, found '%s'", text);
+}
+
 static rfl_status add_zip(rfl_sweep *s, const char *origin, const char *text) {
   if (s->nzips == RFL_SWEEP_MAX_AXES) return fail(origin, "zip: expected at most %d zips, found more", RFL_SWEEP_MAX_AXES);
   if (strlen(text) >= sizeof s->zips[0]) return fail(origin, "zip: expected at most %zu characters, found more",
@@ -372,8 +385,12 @@ rfl_status rfl_sweep_read_text(rfl_sweep *s, const char *name, const char *data,
     } else if (strcmp(key, "seed") == 0) {
       if (s->seed_given) return fail(origin, "seed: duplicate key (first given on %s)", s->seed_origin);
       st = set_seed(s, origin, value);
+    } else if (strcmp(key, "flags_exit_zero") == 0) {
+      st = set_flags_exit_zero(s, origin, value);
     } else if (!strchr(key, '.')) {
-      return fail(origin, "%s: unknown key (known: SECTION.KEY or SECTION:NAME.KEY = values, zip, samples, seed)",
+      return fail(origin,
+                  "%s: unknown key (known: SECTION.KEY or SECTION:NAME.KEY = values, zip, samples, seed, "
+                  "flags_exit_zero)",
                   key);
     } else {
       st = add_axis(s, origin, key, value, 0);

@@ -64,6 +64,9 @@ typedef struct {
   unsigned long seed;          /* GSL seed (default 1) */
   int seed_given;
   char seed_origin[160];
+  int flags_exit_zero;         /* flags_exit_zero = yes: safety flags exit 0 (not part of the
+                                  expanded sweep: it changes no case) */
+  char flags_exit_zero_origin[160];
   /* set by rfl_sweep_finalize */
   int ngroups;
   int group_size[RFL_SWEEP_MAX_AXES];   /* values per group */

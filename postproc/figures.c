@@ -16,6 +16,8 @@
  * end of RF), several slices per figure, or any layout beyond the fixed one below. */
 #include "figures.h"
 
+#include "atomic_file.h"
+
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <errno.h>
@@ -75,7 +77,8 @@ typedef enum { FIG_PNG, FIG_SVG } fig_format;
 
 typedef struct {
   const char *path;
-  char tmp[RFL_PATH_MAX + 32];
+  char target[RFL_PATH_MAX];
+  char tmp[RFL_ATOMIC_TMP_MAX];
   FILE *file;
   int write_failed, write_errno;
   fig_format format;
@@ -123,11 +126,13 @@ static rfl_status figure_open(figure *f, const char *path, double width, double 
   f->path = path;
   RFL_CHECK(figure_format(path, &f->format));
   f->scale = f->format == FIG_PNG ? scale : 1.0;
-  if (snprintf(f->tmp, sizeof f->tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof f->tmp)
-    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
+  RFL_CHECK(rfl_atomic_temp(path, f->target, sizeof f->target, f->tmp, sizeof f->tmp));
   f->file = fopen(f->tmp, "wb");
-  if (!f->file)
-    return RFL_ERROR(RFL_EIO, "%s: cannot create the figure (temporary file %s): %s", path, f->tmp, strerror(errno));
+  if (!f->file) {
+    const int e = errno;
+    rfl_atomic_discard(f->tmp);
+    return RFL_ERROR(RFL_EIO, "%s: cannot create the figure (temporary file %s): %s", path, f->tmp, strerror(e));
+  }
   if (f->format == FIG_PNG)
     f->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(width * f->scale),
                                             (int)lround(height * f->scale));
@@ -142,7 +147,7 @@ static rfl_status figure_open(figure *f, const char *path, double width, double 
     if (f->cr) cairo_destroy(f->cr);
     cairo_surface_destroy(f->surface);
     fclose(f->file);
-    remove(f->tmp);
+    rfl_atomic_discard(f->tmp);
     return cairo_failure(path, cs);
   }
   cairo_scale(f->cr, f->scale, f->scale);
@@ -172,11 +177,8 @@ static rfl_status figure_close(figure *f, rfl_status st) {
     else
       st = cairo_failure(f->path, ws);
   }
-  if (st == RFL_OK && rename(f->tmp, f->path) != 0) {
-    int e = errno;
-    st = RFL_ERROR(RFL_EIO, "%s: cannot rename the finished figure into place: %s", f->path, strerror(e));
-  }
-  if (st != RFL_OK) remove(f->tmp);
+  if (st == RFL_OK) st = rfl_atomic_publish(f->tmp, f->target, f->path);
+  else rfl_atomic_discard(f->tmp);
   return st;
 }
 

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "case_reader.h"
 #include "generator.h"
 #include "rfl_version.h"
@@ -41,9 +42,11 @@ typedef struct {
 
 struct rfl_h5out {
   char path[RFL_PATH_MAX];     /* final name */
-  char tmp[RFL_PATH_MAX + 32]; /* PATH.tmp.PID */
+  char target[RFL_PATH_MAX];   /* where it lands (the end of a symbolic link) */
+  char tmp[RFL_ATOMIC_TMP_MAX]; /* TARGET.tmp.PID */
   char xmf[RFL_PATH_MAX + 8];  /* sidecar */
-  char xmf_tmp[RFL_PATH_MAX + 40];
+  char xmf_target[RFL_PATH_MAX];
+  char xmf_tmp[RFL_ATOMIC_TMP_MAX];
   rfl_h5out_options opt;
   int deflate;                 /* level, or -1 for none */
   hid_t file;
@@ -469,13 +472,15 @@ rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5
   o->file = H5I_INVALID_HID;
   if (opt) o->opt = *opt;
   snprintf(o->path, sizeof o->path, "%s", path);
-  snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", path, (long)getpid());
   rfl_status st = rfl_h5out_xdmf_path(path, o->xmf, sizeof o->xmf);
+  if (st == RFL_OK) st = rfl_atomic_temp(path, o->target, sizeof o->target, o->tmp, sizeof o->tmp);
+  if (st == RFL_OK &&
+      (st = rfl_atomic_temp(o->xmf, o->xmf_target, sizeof o->xmf_target, o->xmf_tmp, sizeof o->xmf_tmp)) != RFL_OK)
+    rfl_atomic_discard(o->tmp);
   if (st != RFL_OK) {
     free_writer(o);
     return st;
   }
-  snprintf(o->xmf_tmp, sizeof o->xmf_tmp, "%s.tmp.%ld", o->xmf, (long)getpid());
   int level = o->opt.deflate_level;
   if (level < -1 || level > 9) {
     st = RFL_ERROR(RFL_EUSAGE, "%s: deflate level must be -1 (none) or 0..9, found %d", path, level);
@@ -528,6 +533,8 @@ cleanup:
   quiet_end(&q);
   if (st != RFL_OK) {
     if (fd >= 0) remove(o->tmp);
+    rfl_atomic_discard(o->tmp);
+    rfl_atomic_discard(o->xmf_tmp);
     free_writer(o);
     return st;
   }
@@ -1537,17 +1544,10 @@ static rfl_status commit(rfl_h5out *o) {
     goto cleanup;
   }
   if (!o->opt.no_xdmf && (st = write_xdmf(o)) != RFL_OK) goto cleanup;
-  if (rename(o->tmp, o->path) != 0) {
-    st = RFL_ERROR(RFL_EIO, "%s: cannot rename the finished file into place: %s", o->path,
-                   strerror(errno));
-    goto cleanup;
-  }
-  if (!o->opt.no_xdmf && rename(o->xmf_tmp, o->xmf) != 0) {
-    st = RFL_ERROR(RFL_EIO, "%s: cannot rename the finished file into place: %s", o->xmf,
-                   strerror(errno));
-    goto cleanup;
-  }
-  fsync_directory(o->path);
+  if ((st = rfl_atomic_publish(o->tmp, o->target, o->path)) != RFL_OK) goto cleanup;
+  if (!o->opt.no_xdmf && (st = rfl_atomic_publish(o->xmf_tmp, o->xmf_target, o->xmf)) != RFL_OK) goto cleanup;
+  if (o->opt.no_xdmf) rfl_atomic_discard(o->xmf_tmp); /* registered, never created */
+  fsync_directory(o->target);
 cleanup:
   close_group(&f);
   free(t);
@@ -1574,6 +1574,8 @@ static rfl_status discard(rfl_h5out *o) {
   if (remove(o->xmf_tmp) != 0 && errno != ENOENT && st == RFL_OK)
     st = RFL_ERROR(RFL_EIO, "%s: cannot remove the temporary file %s: %s", o->xmf, o->xmf_tmp,
                    strerror(errno));
+  rfl_atomic_discard(o->tmp);
+  rfl_atomic_discard(o->xmf_tmp);
   return st;
 }
 

@@ -2,6 +2,7 @@
  *
  * Record format (version 1), one cell per line, names without blanks:
  *   rflesion-row 1
+ *   hash 1f0c9a3b5e7d2468      (optional: the hash of the resolved case, see sweep_dir.h)
  *   i case 42
  *   s status ok
  *   n lesion_width_mm 5.2799999999999998
@@ -148,6 +149,7 @@ rfl_status rfl_results_row_format(const rfl_results_row *row, char **text) {
   char *buf = malloc(size);
   if (!buf) return RFL_ERROR(RFL_ENOMEM, "out of memory for a results record");
   size_t n = (size_t)snprintf(buf, size, "rflesion-row 1\n");
+  if (row->has_hash) n += (size_t)snprintf(buf + n, size - n, "hash %016llx\n", (unsigned long long)row->hash);
   for (int i = 0; i < row->ncells; i++) {
     const rfl_results_cell *c = &row->cells[i];
     if (c->type == RFL_RESULTS_INT)
@@ -188,6 +190,17 @@ rfl_status rfl_results_row_parse(const char *name, const char *text, rfl_results
     if (strcmp(line, "end") == 0) {
       ended = 1;
       break;
+    }
+    if (lineno == 2 && strncmp(line, "hash ", 5) == 0) {
+      char *end;
+      unsigned long long h = strtoull(line + 5, &end, 16);
+      if (strlen(line + 5) != 16 || *end) {
+        st = RFL_ERROR(RFL_EINPUT, "%s:2: expected 'hash' and 16 hexadecimal digits, found '%.40s'", name, line);
+        break;
+      }
+      row->hash = (uint64_t)h;
+      row->has_hash = 1;
+      continue;
     }
     char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
     if (!sp1 || !sp2 || sp1 != line + 1 || !strchr("ins", line[0])) {
@@ -285,7 +298,7 @@ static int by_index(const void *a, const void *b) {
 }
 
 rfl_status rfl_results_table_finish(rfl_results_table *t) {
-  qsort(t->rows, t->nrows, sizeof *t->rows, by_index);
+  if (t->nrows > 1) qsort(t->rows, t->nrows, sizeof *t->rows, by_index); /* rows is NULL when empty */
   free(t->columns);
   t->columns = NULL;
   t->ncolumns = 0;
@@ -386,9 +399,8 @@ rfl_status rfl_results_table_write_csv(const rfl_results_table *t, const char *p
 /* ---- HDF5 ------------------------------------------------------------------------------------- */
 
 rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *path, const char *note) {
-  char tmp[RFL_PATH_MAX + 32];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-    return RFL_ERROR(RFL_EIO, "%s: path too long", path);
+  char tmp[RFL_ATOMIC_TMP_MAX], target[RFL_PATH_MAX];
+  RFL_CHECK(rfl_atomic_temp(path, target, sizeof target, tmp, sizeof tmp));
   size_t *offset = calloc((size_t)t->ncolumns + 1, sizeof *offset);
   size_t *width = calloc((size_t)t->ncolumns + 1, sizeof *width);
   hid_t *strtype = calloc((size_t)t->ncolumns + 1, sizeof *strtype);
@@ -496,9 +508,8 @@ done:
   }
   H5E_END_TRY;
   H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-  if (st == RFL_OK && rename(tmp, path) != 0) st = RFL_ERROR(RFL_EIO, "%s: cannot rename the table into place: %s",
-                                                              path, strerror(errno));
-  if (st != RFL_OK && file >= 0) remove(tmp);
+  if (st == RFL_OK) st = rfl_atomic_publish(tmp, target, path);
+  else rfl_atomic_discard(tmp);
   free(buf);
   free(offset);
   free(width);

@@ -14,6 +14,7 @@
 #define RFL_RESULTS_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "case.h"
 #include "status.h"
@@ -34,6 +35,8 @@ typedef struct {
   long long index; /* case index */
   rfl_results_cell *cells;
   int ncells, capacity;
+  int has_hash;    /* the record names the resolved case it belongs to */
+  uint64_t hash;   /* 64-bit hash of that case (the sweep manifest's), when has_hash */
 } rfl_results_row;
 
 void rfl_results_row_init(rfl_results_row *row, long long index);

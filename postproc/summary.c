@@ -62,6 +62,48 @@ void rfl_monitor_free(rfl_monitor *m) {
   free(m);
 }
 
+/* 1 for the cells the lesion and structure figures leave out (electrodes, non-tissue). */
+static void fill_exclude(const rfl_case *c, const rfl_geometry *geo, size_t ncells, uint8_t *exclude) {
+  for (size_t i = 0; i < ncells; ++i) {
+    rfl_label l = geo->label[i];
+    exclude[i] = l.part != RFL_PART_TISSUE || c->materials[l.material].kind != RFL_MATERIAL_TISSUE;
+  }
+}
+
+/* Each structure's figures are maxima over its tissue: one with none (swallowed by an
+ * electrode, made of a non-tissue material, outside the grid) can never be measured, so it
+ * is refused here, at its section line, rather than by the measurement after the run. */
+static rfl_status check_structures_on(const rfl_case *c, const rfl_grid *g, const uint8_t *exclude,
+                                      double *zero) {
+  for (int k = 0; k < c->nstructures; ++k) {
+    const rfl_structure *s = &c->structures[k];
+    double tmax;
+    rfl_status st = rfl_lesion_structure_max(g, zero, exclude, &s->shape, &tmax);
+    if (st == RFL_EINPUT)
+      return RFL_ERROR(RFL_EINPUT,
+                       "%s:%d: [structure %s]: expected some part of the structure in tissue inside the grid, "
+                       "found none (it lies inside an electrode, in a non-tissue material or outside the grid)",
+                       c->path[0] ? c->path : "(case)", s->line, s->name);
+    RFL_CHECK(st);
+  }
+  return RFL_OK;
+}
+
+rfl_status rfl_structures_check(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo) {
+  if (c->nstructures == 0) return RFL_OK;
+  uint8_t *exclude = malloc(g->ncells);
+  double *zero = calloc(g->ncells, sizeof *zero);
+  rfl_status st = exclude && zero ? RFL_OK
+                                  : RFL_ERROR(RFL_ENOMEM, "out of memory checking the structures (%zu cells)", g->ncells);
+  if (st == RFL_OK) {
+    fill_exclude(c, geo, g->ncells, exclude);
+    st = check_structures_on(c, g, exclude, zero);
+  }
+  free(exclude);
+  free(zero);
+  return st;
+}
+
 rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo,
                               rfl_simulation *sim, rfl_summary *summary, rfl_monitor **out) {
   *out = NULL;
@@ -83,10 +125,14 @@ rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_ge
     rfl_monitor_free(m);
     return RFL_ERROR(RFL_ENOMEM, "out of memory for the run monitor (%zu cells)", g->ncells);
   }
-  for (size_t i = 0; i < g->ncells; ++i) {
-    rfl_label l = geo->label[i];
-    m->exclude[i] = l.part != RFL_PART_TISSUE || c->materials[l.material].kind != RFL_MATERIAL_TISSUE;
-    if (l.part == RFL_PART_ACTIVE) m->active[m->nactive++] = i;
+  fill_exclude(c, geo, g->ncells, m->exclude);
+  for (size_t i = 0; i < g->ncells; ++i)
+    if (geo->label[i].part == RFL_PART_ACTIVE) m->active[m->nactive++] = i;
+  for (size_t i = 0; i < g->ncells; ++i) m->phi[i] = 0.0;
+  rfl_status cs = check_structures_on(c, g, m->exclude, m->phi);
+  if (cs != RFL_OK) {
+    rfl_monitor_free(m);
+    return cs;
   }
   m->mgrid = g;
   m->mexclude = m->exclude;

@@ -62,6 +62,11 @@ typedef struct {
 
 typedef struct rfl_monitor rfl_monitor;
 
+/* RFL_EINPUT "FILE:LINE: [structure NAME]: expected some part of the structure in tissue
+ * inside the grid, ..." for a structure with no tissue in the grid (inside an electrode,
+ * say); rflesion check calls it, and rfl_monitor_create checks the same before a run. */
+rfl_status rfl_structures_check(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo);
+
 rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo,
                               rfl_simulation *sim, rfl_summary *summary, rfl_monitor **out);
 void rfl_monitor_free(rfl_monitor *m);

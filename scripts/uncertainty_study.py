@@ -35,34 +35,34 @@ SEED = 20261129
 DRAWS = [
     ("material:muscle.sigma_S_m", "normal(0.4459, 0.067, 0.312, 0.580)",
      "electrical conductivity of muscle at 500 kHz, S/m",
-     "mean: Gabriel 1996 Cole-Cole at 500 kHz (../shared/data/tissue_properties.csv); "
+     "mean: Gabriel 1996 Cole-Cole at 500 kHz (data/tissue_properties.csv); "
      "SD 15 %: assumed, of the order of the scatter between samples in the dielectric "
      "literature; Hall, Ooi & Payne 2015 (Int J Hyperthermia 31:538) rank conductivity among "
      "the three inputs that move RF ablation zones most"),
     ("material:muscle.dsigma_dT_percent_per_C", "normal(1.5, 0.28, 0.94, 2.06)",
      "temperature coefficient of sigma, %/C",
-     "mean: the model default 1.5 %/C (DESIGN.md, 1.5-2 %/C); SD 0.28 %/C as measured for "
-     "ex vivo bovine liver, 1.82 +/- 0.28 %/C (../shared/data/tissue_properties.csv)"),
+     "mean: the model default 1.5 %/C (data/tissue_properties.csv, generic soft tissue row); SD 0.28 %/C as measured for "
+     "ex vivo bovine liver, 1.82 +/- 0.28 %/C (data/tissue_properties.csv)"),
     ("material:muscle.k_W_mK", "normal(0.495, 0.04, 0.415, 0.575)",
      "thermal conductivity of muscle, W/(m K)",
-     "mean: IT'IS database (../shared/data/tissue_properties.csv); SD 0.04 W/(m K) (8 %): "
+     "mean: IT'IS database (data/tissue_properties.csv); SD 0.04 W/(m K) (8 %): "
      "assumed, of the order of the scatter between the sources that IT'IS and McIntosh & "
      "Anderson 2010 (Biophys Rev Lett 5:129) compile for muscle"),
     ("material:muscle.perfusion_1_s", "normal(6.677e-4, 3.3e-4, 1.0e-4, 1.33e-3)",
      "blood perfusion of muscle, 1/s",
-     "mean: IT'IS heat-transfer rate of muscle (../shared/data/tissue_properties.csv); SD "
+     "mean: IT'IS heat-transfer rate of muscle (data/tissue_properties.csv); SD "
      "50 %: resting-muscle perfusion varies several-fold between sources (IT'IS spread; "
      "dos Santos et al. 2009, Phys Med Biol 54:627, find perfusion and k dominate the "
      "variability of RF ablation zones)"),
 ]
 # The case's tissues (materials of the background and the structures).
 TISSUES = ["muscle", "bone_cortical", "fat", "nerve"]
-# Published Arrhenius sets for soft-tissue coagulation (../shared/data/damage_models.csv):
+# Published Arrhenius sets for soft-tissue coagulation (data/damage_models.csv):
 # a choice of model, crossed with the draws rather than drawn.
 ARRHENIUS = [
     ("7.39e39", "2.577e5", "Chang & Nguyen 2004 (generic soft tissue; the model default)"),
     ("1.95e36", "2.515e5", "irreversible conductivity change of ex vivo bovine liver "
-     "(../shared/data/damage_models.csv): a slower, later tissue change, standing for a "
+     "(data/damage_models.csv): a slower, later tissue change, standing for a "
      "lesion edge judged by a different endpoint"),
 ]
 

@@ -2,7 +2,7 @@
 # Runs the short (label "unit") test executables of a build under valgrind memcheck; any
 # error or definite leak fails. Usage: scripts/valgrind-tests.sh [BUILD_DIR]
 set -euo pipefail
-build=${1:-build/release}
+build=${1:-build/dev}
 tests=$(ctest --test-dir "$build" -L unit -N | sed -n 's/^ *Test *#[0-9]*: //p')
 fail=0
 for t in $tests; do

@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(os.path.dirname(ROOT), "shared", "data")  # ../shared/data beside the repo
+DATA = os.path.join(ROOT, "data")  # the cited tables, vendored in the repository
 RC1 = os.path.join(ROOT, "cases", "reference", "rc1.ini")
 
 # Grading and time step of every study run (RC-1's), checked against finer ones in the study.
@@ -220,7 +220,7 @@ def main():
       "temperature, quarter domain by symmetry) varied with `--set`: gauge, active tip length, "
       "set temperature, duration and the tissue's starting temperature.")
     w("- **Tissue model, chosen once.** Ex vivo tissue is RC-1's muscle: the IT'IS muscle row of "
-      "`../shared/data/tissue_properties.csv` rounded (rho 1090 kg/m3, c 3421 J/(kg K), k 0.49 "
+      "`data/tissue_properties.csv` rounded (rho 1090 kg/m3, c 3421 J/(kg K), k 0.49 "
       "W/(m K); sigma 0.45 S/m, the Gabriel 1996 500 kHz value 0.4459 rounded; +1.5 %/C, the "
       "generic soft-tissue coefficient row), no perfusion, no metabolic heat, Arrhenius A = "
       "7.39e39 1/s, Ea = 2.577e5 J/mol (`damage_models.csv`, RF-ablation default). In vivo tissue "
@@ -258,7 +258,7 @@ def main():
         for r in csv.DictReader(f):
             if r["in_scope_for_rflesion_validation"].split(" ")[0].rstrip(":") in ("yes", "partial"):
                 rows.append(r)
-    w("## Published lesion measurements (`../shared/data/lesion_sizes.csv`)\n")
+    w("## Published lesion measurements (`data/lesion_sizes.csv`)\n")
     w(f"The CSV marks {len(rows)} rows in scope (`yes` or `partial`); none is a full `yes`. Every "
       "one is compared below; where the source does not state part of the configuration, the "
       "value assumed is marked *assumed*. Radial figures are measured from the electrode "
@@ -394,7 +394,7 @@ def main():
     w(f"Direction: {'reproduced' if mono else 'NOT reproduced'} (width grows with every step in gauge). "
       f"Magnitude: the simulated increase, {min(gp):.0f}-{max(gp):.0f} %, is "
       f"{'inside' if any(within(x, COSMAN['gauge_pct']) for x in gp) else 'below'} the published 58-65 %. As "
-      "the shared validation notes found with an independent finite-element model, the 22G lesion "
+      "the validation notes (data/benchmarks/validation-notes.md) found with an independent finite-element model, the 22G lesion "
       "comes out too large relative to the 16G one. With the tip held at the same temperature, the "
       "lesion radius is set mostly by conduction from a line source whose radius enters only "
       "logarithmically, so a bigger needle adds little. Likely causes outside the model: the "

@@ -31,7 +31,7 @@ from fractions import Fraction
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Independent finite-element reference values (shared benchmarks, reference-values.md).
+# Independent finite-element reference values (data/benchmarks/reference-values.md).
 REFERENCE = {
     "rc1": {"lesion.width_mm": 9.305, "lesion.length_mm": 16.748, "lesion.distal_mm": 2.705,
             "lesion.volume_mm3": 738.5, "isotherm.width_mm": 10.352, "isotherm.length_mm": 17.293,
@@ -211,7 +211,7 @@ def main():
              f"runs with 2 dt and dt/2 on the coarsest grid, (4/3) |f(dt) - f(dt/2)| (BDF2), and not "
              f"included in the band: it is about the same on every grid, so it cancels in f2 - f3 and "
              f"f1 - f2 and shifts the extrapolated value by about its size. Reference: the independent "
-             f"finite-element values (shared benchmarks); tolerance as in the solver issue (0.3 mm, "
+             f"finite-element values (data/benchmarks/reference-values.md); tolerance as in the solver issue (0.3 mm, "
              f"5 %, 1 C), applied to the finest grid.\n")
     L.append("| quantity | " + " | ".join(f"h = {float(x):.4g}" for x in h) +
              " | spread | order p | method | extrapolated ± GCI | time-step error | reference "

@@ -55,3 +55,12 @@ double rfl_memory_estimate_bytes(const rfl_case *c, void *ctx) {
   if (rfl_memory_estimate_case(c, ctx, &e) != RFL_OK) return -1.0;
   return e.total;
 }
+
+void rfl_memory_check_options(rfl_case_read_options *opt, const rfl_memory_run_options *run,
+                              rfl_memory_limit *limit) {
+  if (rfl_memory_limit_find(NULL, limit) != RFL_OK) return;
+  opt->memory_estimate = rfl_memory_estimate_bytes;
+  opt->memory_ctx = (void *)run;
+  opt->memory_limit = limit->bytes;
+  opt->memory_limit_source = limit->source;
+}

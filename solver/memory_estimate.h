@@ -12,6 +12,8 @@
 #include <stddef.h>
 
 #include "case.h"
+#include "case_reader.h"
+#include "memory_limit.h"
 #include "status.h"
 
 /* Fixed costs, bytes: measured as the maximum resident set size of runs on a few thousand
@@ -50,5 +52,12 @@ rfl_status rfl_memory_estimate_case(const rfl_case *c, const rfl_memory_run_opti
  * const rfl_memory_run_options * (NULL: output, no figures); returns bytes, or -1 when the
  * grid cannot be built (the reader's own checks report why). */
 double rfl_memory_estimate_bytes(const rfl_case *c, void *ctx);
+
+/* Give a case read the memory check: this estimate for what the run writes (run may be
+ * NULL: HDF5 output, no figures) against the limit that applies to this process, found
+ * into *limit (rfl_memory_limit_find). run and limit must outlive the read. Without a
+ * known limit the read checks nothing. */
+void rfl_memory_check_options(rfl_case_read_options *opt, const rfl_memory_run_options *run,
+                              rfl_memory_limit *limit);
 
 #endif

@@ -2,10 +2,12 @@
 3 ranks (oversubscribed on 2 cores), and 3 job-array shards (two via --shard into one
 directory, one via emulated SLURM_ARRAY_* variables into another) merged with rflesion
 merge. All four tables must be identical (wall time aside), and the farm must have used
-its workers. One OpenMP thread per process, so every case gives the same numbers.
+its workers: completed.log names the rank, host and pid that computed each case. One
+OpenMP thread per process, so every case gives the same numbers.
 
 usage: sweep_parallel.py RFLESION CASE WORKDIR MPIEXEC"""
 import os
+import re
 import shutil
 import sys
 
@@ -41,8 +43,19 @@ if len(serial) != 6:
     sys.exit("FAIL: expected 6 rows, found %d" % len(serial))
 for name in ("np2", "np3", "merged"):
     compare("serial", serial, name, table(os.path.join(work, name)))
-with open(os.path.join(work, "np3", "completed.log")) as f:
-    log = f.read()
-if "rank 1" not in log or "rank 2" not in log:
-    sys.exit("FAIL: the 3-rank farm did not use all its ranks:\n" + log)
+# completed.log: each case once, by the rank that computed it, with that process's host and pid
+entry = re.compile(r"^case (\d+) by rank (\d+) on (\S+) pid (\d+)$")
+for name, ranks in (("np2", 2), ("np3", 3)):
+    with open(os.path.join(work, name, "completed.log")) as f:
+        log = f.read()
+    lines = [entry.match(line) for line in log.splitlines()]
+    if not all(lines) or sorted(int(m.group(1)) for m in lines) != list(range(6)):
+        sys.exit("FAIL: %s/completed.log: expected each of the 6 cases once as 'case N by rank R on HOST pid P':\n%s"
+                 % (name, log))
+    pids = {}
+    for m in lines:
+        pids.setdefault(int(m.group(2)), set()).add(m.group(4))
+    if sorted(pids) != list(range(ranks)) or len(set.union(*pids.values())) != ranks or \
+            any(len(p) != 1 for p in pids.values()):
+        sys.exit("FAIL: %s: expected every rank to compute cases under its own pid:\n%s" % (name, log))
 print("PASS")

@@ -810,6 +810,20 @@ static void test_limits(void **state) {
                      "found more ('m22')");
 }
 
+/* A number is read whole however many digits it has (there was a hidden 63-character
+ * limit, refused as "out of range"). */
+static void test_long_numbers(void **state) {
+  (void)state;
+  char text[1024];
+  snprintf(text, sizeof text, "[probe]\ngauge = 18\ntip_length_mm = 10.%0100d1\n", 0);
+  assert_int_equal(read_text(text), RFL_OK);
+  assert_close(kase.probes[0].tip_length, 10e-3, 1e-15);
+  snprintf(text, sizeof text, "[probe]\ngauge = 18\ntip_length_mm = 0000000000000000000000000000000000000000000000000"
+                              "00000000000000000000007.25e0\n");
+  assert_int_equal(read_text(text), RFL_OK);
+  assert_close(kase.probes[0].tip_length, 7.25e-3, 1e-15);
+}
+
 /* A stand-in estimate for the reader's memory check: 150 bytes per estimated cell. */
 static double estimate_150(const rfl_case *c, void *ctx) {
   int n[3];
@@ -985,6 +999,7 @@ int main(void) {
       cmocka_unit_test(test_cross_checks),
       cmocka_unit_test(test_grid_limits),
       cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_long_numbers),
       cmocka_unit_test(test_memory),
       cmocka_unit_test(test_warnings),
       cmocka_unit_test(test_bad_files),

@@ -315,6 +315,26 @@ static void test_memory_limit(void **state) {
 
 /* A file the user may not read (tests run as root, which reads anything: the child drops
  * to nobody before it starts rflesion). */
+/* A structure swallowed by the probe has no tissue to measure: check refuses it at its
+ * section line (it used to pass, and run failed after setup naming an internal function). */
+static void test_check_structure_in_probe(void **state) {
+  (void)state;
+  static const char text[] = "[probe]\ngauge = 18\ntip_length_mm = 10\ntip_mm = 0, 0, -5\n"
+                             "[structure root]\nshape = capsule\npoints_mm = 0,0,-3; 0,0,3\nradius_mm = 0.3\n"
+                             "material = fat\n";
+  char path[128], expected[512];
+  write_file("swallowed.ini", text, strlen(text));
+  scratch_path(path, sizeof path, "swallowed.ini");
+  RUN(2, "check", "-q", path);
+  snprintf(expected, sizeof expected,
+           "rflesion: %s:5: [structure root]: expected some part of the structure in tissue inside the grid, found "
+           "none (it lies inside an electrode, in a non-tissue material or outside the grid)\n",
+           path);
+  assert_string_equal(err_text, expected);
+  RUN(2, "run", "-q", "--no-output", path);
+  assert_string_equal(err_text, expected);
+}
+
 static void test_check_unreadable(void **state) {
   (void)state;
   char path[128], expected[512];
@@ -367,6 +387,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(test_check_cases),   cmocka_unit_test(test_check_set),
       cmocka_unit_test(test_check_bad_input), cmocka_unit_test(test_short_set),
       cmocka_unit_test_setup_teardown(test_check_mistakes, setup_scratch, teardown_scratch),
+      cmocka_unit_test_setup_teardown(test_check_structure_in_probe, setup_scratch, teardown_scratch),
       cmocka_unit_test_setup_teardown(test_check_unreadable, setup_scratch, teardown_scratch),
       cmocka_unit_test(test_memory_limit),
   };

@@ -6,6 +6,7 @@
  * the values that are known), the HDF5 file (opened with the HDF5 library), the figure
  * files in each --figure-format, and that nothing reaches standard error when it is not a
  * terminal and nothing at all is printed with --quiet. */
+#define _XOPEN_SOURCE 700 /* mknod() */
 #include <dirent.h>
 #include <fcntl.h>
 #include <hdf5.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -418,6 +420,67 @@ static void shipped_case_follows_the_settings(void **state) {
   H5Sclose(sp);
   H5Dclose(d);
   H5Fclose(file);
+  clean_outputs(); /* the next test expects none */
+}
+
+/* Every output path is checked before the run, and only regular files are replaced: a
+ * device node, FIFO or directory under an output name is refused (exit 2) with nothing run
+ * and nothing written (a device node used to be replaced by a regular file, and a bad
+ * --json path was found only after the run, throwing the HDF5 results away too). */
+static void outputs_checked_before_the_run(void **state) {
+  (void)state;
+  char node[128], fifo[128], link[128], target[128], expected[512];
+  snprintf(node, sizeof node, "%s/fullnode", dir);
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  snprintf(link, sizeof link, "%s/link.json", dir);
+  snprintf(target, sizeof target, "%s/target.json", dir);
+  struct stat sb;
+  if (mknod(node, S_IFCHR | 0666, makedev(1, 7)) == 0) { /* /dev/full's numbers; needs root */
+    RUN(2, "run", CASE, "--no-output", "--json", node);
+    snprintf(expected, sizeof expected, "rflesion: --json %s: expected a regular file or a new name to write, found "
+             "a character device (rflesion replaces only regular files; give another name)\n", node);
+    assert_string_equal(err_text, expected);
+    assert_string_equal(out_text, "");
+    assert_int_equal(stat(node, &sb), 0);
+    assert_true(S_ISCHR(sb.st_mode));
+    unlink(node);
+  }
+  assert_int_equal(mkfifo(fifo, 0666), 0);
+  RUN(2, "run", CASE, "--output", fifo);
+  snprintf(expected, sizeof expected, "rflesion: --output %s: expected a regular file or a new name to write, found "
+           "a FIFO (rflesion replaces only regular files; give another name)\n", fifo);
+  assert_string_equal(err_text, expected);
+  RUN(2, "run", CASE, "--no-output", "--figures", fifo);
+  snprintf(expected, sizeof expected, "rflesion: --figures %s: expected '%s' to be a directory, found a FIFO\n", fifo,
+           fifo);
+  assert_string_equal(err_text, expected);
+  assert_int_equal(stat(fifo, &sb), 0);
+  assert_true(S_ISFIFO(sb.st_mode));
+  unlink(fifo);
+
+  /* a missing directory for --json: refused at once, the HDF5 file not even started */
+  RUN(2, "run", CASE, "--output", h5_path, "--json", "no-such-dir-rfl/x.json");
+  assert_string_equal(err_text, "rflesion: --json no-such-dir-rfl/x.json: expected an existing directory "
+                                "'no-such-dir-rfl', found none (No such file or directory)\n");
+  assert_string_equal(out_text, "");
+  assert_int_equal(access(h5_path, F_OK), -1);
+
+  /* a symbolic link stays a link; its target gets the summary */
+  FILE *f = fopen(target, "w");
+  assert_non_null(f);
+  fputs("old\n", f);
+  fclose(f);
+  assert_int_equal(symlink("target.json", link), 0);
+  RUN(0, "run", CASE, "--no-output", "-q", "--json", link, "--set", "generator.duration_s=2", "--set",
+      "generator.ramp_s=1", "--set", "output.times_s=2");
+  assert_int_equal(lstat(link, &sb), 0);
+  assert_true(S_ISLNK(sb.st_mode));
+  char *text = read_text(target);
+  assert_non_null(text);
+  assert_contains(text, "\"lesion\": {");
+  free(text);
+  unlink(link);
+  unlink(target);
 }
 
 int main(int argc, char **argv) {
@@ -450,6 +513,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(sanity_bound_is_a_numerical_failure),
       cmocka_unit_test(figure_formats),
       cmocka_unit_test(shipped_case_follows_the_settings),
+      cmocka_unit_test(outputs_checked_before_the_run),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   free(out_text);

@@ -435,11 +435,12 @@ static void test_slice_errors(void **state) {
   out_path(path, sizeof path, "slice");
   assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_EINPUT);
   assert_contains(rfl_error_message(), "found 'no extension'");
-  /* a directory in the way of the rename */
+  /* a directory under the name: refused before drawing (only regular files are replaced) */
   out_path(path, sizeof path, "a_directory.png");
   mkdir(path, 0755);
-  assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_EIO);
-  assert_contains(rfl_error_message(), "cannot rename the finished figure into place");
+  assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_EUSAGE);
+  assert_contains(rfl_error_message(), "a_directory.png: expected a regular file or a new name to write, found a "
+                                       "directory");
   no_temporaries_left();
   rfl_figure_slice_options o;
   rfl_figure_slice_defaults(&o);

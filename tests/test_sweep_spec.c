@@ -47,6 +47,19 @@ static void list_and_quotes(void **state) {
   rfl_sweep_free(&s);
 }
 
+/* Values of any length stay numbers (a 63-character limit used to turn them into text or
+ * refuse them). */
+static void long_numbers_stay_numbers(void **state) {
+  (void)state;
+  rfl_sweep s;
+  assert_int_equal(read_spec(&s, "[sweep]\nprobe.tip_length_mm = 10.0000000000000000000000000000000000000000000000"
+                                  "000000000000000000000000000001, 5\n"),
+                   RFL_OK);
+  assert_true(s.axes[0].numeric);
+  value(&s, 0, 0, "probe.tip_length_mm=10.0000000000000000000000000000000000000000000000000000000000000000000000000001");
+  rfl_sweep_free(&s);
+}
+
 static void range_stop_is_inclusive(void **state) {
   (void)state;
   rfl_sweep s;
@@ -158,7 +171,11 @@ static void bad_specs_say_what_and_where(void **state) {
                "c.ini:3: [sweep] samples: expected random values (uniform(...) or normal(...)) to draw, found none");
   expect_error("[sweep]\na.x = 1\na.x = 2\n", "c.ini:3: [sweep] a.x: duplicate key (first given on line 2)");
   expect_error("[sweep]\nduration_s = 1\n", "c.ini:2: [sweep] duration_s: unknown key (known: SECTION.KEY or "
-                                            "SECTION:NAME.KEY = values, zip, samples, seed)");
+                                            "SECTION:NAME.KEY = values, zip, samples, seed, flags_exit_zero)");
+  expect_error("[sweep]\nflags_exit_zero = maybe\n",
+               "c.ini:2: [sweep] flags_exit_zero: expected yes, no, true, false, 1 or 0, found 'maybe'");
+  expect_error("[sweep]\nflags_exit_zero = yes\nflags_exit_zero = no\n",
+               "c.ini:3: [sweep] flags_exit_zero: duplicate key (first given on c.ini:2)");
   expect_error("[sweep]\nstructure:.x = 1\n", "c.ini:2: [sweep] structure:.x: expected a case key as SECTION.KEY or "
                                               "SECTION:NAME.KEY (as for --set), found 'structure:.x'");
   expect_error("[sweep]\nzip = a.x, c.z\na.x = 1, 2\n",
@@ -181,6 +198,19 @@ static void no_sweep_is_one_case(void **state) {
   (void)state;
   rfl_sweep s;
   assert_int_equal(read_spec(&s, "[probe]\ngauge = 18\n"), RFL_OK);
+  assert_int_equal(rfl_sweep_count(&s), 1);
+  rfl_sweep_free(&s);
+}
+
+static void flags_exit_zero_changes_no_case(void **state) {
+  (void)state;
+  rfl_sweep s;
+  assert_int_equal(read_spec(&s, "[sweep]\ngenerator.duration_s = 5, 6\nflags_exit_zero = yes\n"), RFL_OK);
+  assert_int_equal(s.flags_exit_zero, 1);
+  assert_int_equal(rfl_sweep_count(&s), 2);
+  rfl_sweep_free(&s);
+  assert_int_equal(read_spec(&s, "[sweep]\nflags_exit_zero = false\n"), RFL_OK);
+  assert_int_equal(s.flags_exit_zero, 0);
   assert_int_equal(rfl_sweep_count(&s), 1);
   rfl_sweep_free(&s);
 }
@@ -218,7 +248,9 @@ int main(void) {
       cmocka_unit_test(zip_moves_keys_together),
       cmocka_unit_test(random_draws_repeat_with_the_seed),
       cmocka_unit_test(bad_specs_say_what_and_where),
+      cmocka_unit_test(long_numbers_stay_numbers),
       cmocka_unit_test(no_sweep_is_one_case),
+      cmocka_unit_test(flags_exit_zero_changes_no_case),
       cmocka_unit_test(records_round_trip_bit_for_bit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <unistd.h>
+
+#include "atomic_file.h"
 #include "figures.h"
 #include "geometry.h"
 #include "grid.h"
@@ -43,6 +46,7 @@ typedef struct {
 } progress;
 
 static const char *const figure_ext[] = {"png", "svg"};
+static const char *const figure_stems[] = {"slice_end_of_rf", "timeseries", "slice_peak"};
 
 /* Path of the figure `stem` in format f (index into figure_ext); 0 if the job does not
  * write that format. */
@@ -102,6 +106,18 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
   }
   if (job->opt.poll) job->opt.poll(job->opt.poll_ctx);
   return stop;
+}
+
+rfl_status rfl_case_job_check_figures(const rfl_case_job_options *opt) {
+  if (!opt->figures) return RFL_OK;
+  RFL_CHECK(rfl_output_dir_check("--figures", opt->figures));
+  rfl_case_job probe = {.opt = *opt};
+  char path[RFL_PATH_MAX + 32];
+  for (size_t s = 0; s < sizeof figure_stems / sizeof figure_stems[0]; ++s)
+    for (int f = 0; f < 2; ++f)
+      if (figure_path(&probe, figure_stems[s], f, path, sizeof path) && access(opt->figures, F_OK) == 0)
+        RFL_CHECK(rfl_output_check("--figures", path));
+  return RFL_OK;
 }
 
 rfl_status rfl_case_job_create(const rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out) {

@@ -41,6 +41,11 @@ typedef struct {
 typedef struct rfl_case_job rfl_case_job;
 
 /* Sets up the job; on failure *out is still a job to close (it holds the status). */
+/* Before any work: the figures directory is usable (an existing one writable, a new one's
+ * parent writable) and no figure name in it is a device node, FIFO or directory
+ * (rfl_output_check); RFL_EUSAGE naming --figures otherwise. */
+rfl_status rfl_case_job_check_figures(const rfl_case_job_options *opt);
+/* Sets up the job; on failure *out is still a job to close (it holds the status). */
 rfl_status rfl_case_job_create(const rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out);
 rfl_status rfl_case_job_run(rfl_case_job *job);
 rfl_status rfl_case_job_write_results(rfl_case_job *job);
