@@ -13,6 +13,7 @@
 #include "case_job.h"
 #include "case_reader.h"
 #include "grid.h"
+#include "memory_estimate.h"
 #include "results_table.h"
 #include "rfl_version.h"
 #include "voxels.h"
@@ -65,8 +66,10 @@ static rflesion_status read_case(const char *name, const char *text, size_t len,
   rfl_error_clear();
   rflesion_case *c = calloc(1, sizeof *c);
   if (!c) return from_status(RFL_ERROR(RFL_ENOMEM, "%s: out of memory for a case", name));
-  rfl_case_read_options opt = {.sets = sets, .nsets = nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                               .voxel_check = rfl_voxels_check, .warnings = &c->warnings};
+  rfl_case_read_options opt = {.sets = sets, .nsets = nsets, .voxel_check = rfl_voxels_check,
+                               .warnings = &c->warnings};
+  rfl_memory_limit limit;
+  rfl_memory_check_options(&opt, NULL, &limit);
   rfl_status st = text ? rfl_case_read_buffer(name, text, len, &opt, &c->kase) : rfl_case_read(name, &opt, &c->kase);
   if (st != RFL_OK) {
     free(c);

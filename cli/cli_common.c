@@ -30,15 +30,28 @@ int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value) {
   return 0;
 }
 
+/* The limit, found once per process (the commands read cases one after another). */
+static rfl_memory_limit cli_limit;
+static int cli_limit_found; /* 1 found, -1 unknown */
+
+const rfl_memory_limit *rfl_cli_memory_limit(void) {
+  if (!cli_limit_found) cli_limit_found = rfl_memory_limit_find(NULL, &cli_limit) == RFL_OK ? 1 : -1;
+  return cli_limit_found > 0 ? &cli_limit : NULL;
+}
+
+void rfl_cli_memory_check(rfl_case_read_options *opt, const rfl_memory_run_options *run) {
+  if (!rfl_cli_memory_limit()) return;
+  rfl_memory_check_options(opt, run, &cli_limit);
+}
+
 rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
                                    int quiet, rfl_case *out) {
   rfl_case_warnings warnings = {0};
   rfl_case_read_options opt = {.sets = sets,
                                .nsets = nsets,
-                               .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                               .memory_limit = 0.0,
                                .warnings = &warnings,
                                .voxel_check = rfl_voxels_check};
+  rfl_cli_memory_check(&opt, NULL);
   rfl_status st = rfl_case_read(path, &opt, out);
   if (st != RFL_OK || quiet) return st;
   for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; i++)

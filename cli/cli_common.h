@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #include "case.h"
+#include "case_reader.h"
+#include "memory_estimate.h"
+#include "memory_limit.h"
 #include "status.h"
 
 #define RFL_CLI_MAX_SETS 256
@@ -31,12 +34,20 @@ typedef struct {
 int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value);
 
 /* Read and validate a case file with --set overrides (applied in order; later ones win),
- * checking that its grid fits in memory at RFL_SOLVER_BYTES_PER_CELL. Warnings are printed
+ * checking that its run fits in memory (rfl_cli_memory_check, HDF5 output, no figures). Warnings are printed
  * to stderr as "rflesion: warning: ..." unless quiet; the error (if any) is left in
  * rfl_error_message() for the caller (see rfl_cli_fail). */
 rfl_status rfl_cli_load_case(const char *path, const char *const *sets, int nsets, rfl_case *out);
 rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
                                    int quiet, rfl_case *out);
+
+/* Set the reader's memory check: the run's estimate (solver/memory_estimate.h, for what the
+ * run writes: run may be NULL for HDF5 output and no figures; it must outlive the read)
+ * against the limit that applies to this process (solver/memory_limit.h), found once. */
+void rfl_cli_memory_check(rfl_case_read_options *opt, const rfl_memory_run_options *run);
+
+/* The limit rfl_cli_memory_check uses (NULL when not even the physical memory is known). */
+const rfl_memory_limit *rfl_cli_memory_limit(void);
 
 /* Print "rflesion: <message of the last error>" to stderr and return the exit code of st. */
 int rfl_cli_fail(rfl_status st);

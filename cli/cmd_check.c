@@ -1,7 +1,8 @@
 /* rflesion check CASE: read and validate a case (with --set overrides), print it resolved
  * (every key, defaults filled in, as a case file that reads back to the same case), then
  * build the grid and the voxelised geometry and report them as comment lines: cells per
- * axis, spacing range, cell count and memory estimate, cells per material and per
+ * axis, spacing range, cell count, the memory a run needs (array by array) and the limit it
+ * is checked against, cells per material and per
  * electrode part, and how well the grid represents each electrode. The whole standard
  * output is therefore itself a valid case file. It runs no simulation. The reader also
  * checks the header of a voxel file (the common loader passes rfl_voxels_check), so that a
@@ -15,6 +16,7 @@
 #include "commands.h"
 #include "geometry.h"
 #include "grid.h"
+#include "memory_estimate.h"
 #include "summary.h"
 
 static void check_usage(FILE *f) {
@@ -32,17 +34,34 @@ static void check_usage(FILE *f) {
   fputs(rfl_cli_exit_codes_help, f);
 }
 
-static void report_grid(FILE *f, const rfl_case *c, const rfl_grid *g) {
+static void report_grid(FILE *f, const rfl_grid *g) {
   double hmin, hmax;
   rfl_grid_spacing_range(g, &hmin, &hmax);
-  double mib = (double)g->ncells * RFL_SOLVER_BYTES_PER_CELL / (1024.0 * 1024.0);
   fprintf(f, "\n; ---- grid ----\n");
   fprintf(f, "; cells per axis      : %d x %d x %d\n", g->n[0], g->n[1], g->n[2]);
   fprintf(f, "; spacing range       : %.4g .. %.4g mm\n", hmin * 1e3, hmax * 1e3);
   fprintf(f, "; cells               : %zu\n", g->ncells);
-  fprintf(f, "; memory estimate     : %.1f MiB (%d bytes per cell)\n", mib,
-          RFL_SOLVER_BYTES_PER_CELL);
-  (void)c;
+}
+
+/* The run's memory estimate array by array, against the limit the run is checked against. */
+static int report_memory(FILE *f, const rfl_case *c) {
+  const double mib = 1024.0 * 1024.0;
+  rfl_memory_estimate e;
+  rfl_memory_run_options run = {.output = 1};
+  rfl_status st = rfl_memory_estimate_case(c, &run, &e);
+  if (st != RFL_OK) return rfl_cli_fail(st);
+  fprintf(f, "; memory estimate     : %.1f MiB for a run with its HDF5 file (%.0f bytes per cell;\n"
+             ";                       --figures adds %.0f MiB):\n",
+          e.total / mib, (e.total - RFL_MEMORY_PROGRAM_BYTES) / (double)e.cells,
+          RFL_MEMORY_FIGURES_BYTES / mib);
+  for (int i = 0; i < e.nitems; i++)
+    fprintf(f, ";   %-30s %8.1f MiB\n", e.items[i].what, e.items[i].bytes / mib);
+  const rfl_memory_limit *limit = rfl_cli_memory_limit();
+  if (limit)
+    fprintf(f, "; memory limit        : %.1f MiB (%s)\n", limit->bytes / mib, limit->source);
+  else
+    fprintf(f, "; memory limit        : unknown (not checked)\n");
+  return 0;
 }
 
 static void report_geometry(FILE *f, const rfl_case *c, const rfl_geometry *geo) {
@@ -122,7 +141,8 @@ int rfl_cmd_check(int argc, char **argv) {
       (st = rfl_structures_check(&kase, grid, geo)) != RFL_OK) {
     code = rfl_cli_fail(st);
   } else if (!quiet) {
-    report_grid(stdout, &kase, grid);
+    report_grid(stdout, grid);
+    code = report_memory(stdout, &kase);
     report_geometry(stdout, &kase, geo);
     for (int p = 0; p < kase.nprobes && code == 0; p++) code = report_electrode(stdout, &kase, geo, p);
   }

@@ -128,9 +128,10 @@ int rfl_cmd_run(int argc, char **argv) {
   /* parse and validate */
   static rfl_case kase; /* large; static keeps it off the stack */
   rfl_case_warnings warnings = {0};
-  rfl_case_read_options ropt = {.sets = sets, .nsets = nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                                .voxel_check = rfl_voxels_check,
+  rfl_case_read_options ropt = {.sets = sets, .nsets = nsets, .voxel_check = rfl_voxels_check,
                                 .warnings = &warnings};
+  const rfl_memory_run_options writes = {.output = !no_output, .figures = figures != NULL};
+  rfl_cli_memory_check(&ropt, &writes);
   rfl_status st = rfl_case_read(path, &ropt, &kase);
   if (st != RFL_OK) {
     fprintf(stderr, "rflesion: %s\n", rfl_error_message());

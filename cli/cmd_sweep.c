@@ -111,9 +111,9 @@ static rfl_status read_case(const sweep_ctx *c, size_t index, rfl_case *out, rfl
   const char *sets[RFL_CLI_MAX_SETS + RFL_SWEEP_MAX_AXES];
   int nsets;
   RFL_CHECK(case_sets(c, index, buf, sets, &nsets));
-  rfl_case_read_options opt = {.sets = sets, .nsets = nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                               .voxel_check = rfl_voxels_check,
+  rfl_case_read_options opt = {.sets = sets, .nsets = nsets, .voxel_check = rfl_voxels_check,
                                .warnings = w};
+  rfl_cli_memory_check(&opt, NULL);
   return rfl_case_read_buffer(c->path, c->data, c->len, &opt, out);
 }
 
@@ -583,9 +583,9 @@ int rfl_cmd_sweep(int argc, char **argv) {
   c->summary = malloc(sizeof *c->summary);
   if (!c->kase || !c->summary) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory"));
   rfl_case_warnings warnings = {0};
-  rfl_case_read_options ropt = {.sets = c->sets, .nsets = c->nsets, .bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                                .voxel_check = rfl_voxels_check,
+  rfl_case_read_options ropt = {.sets = c->sets, .nsets = c->nsets, .voxel_check = rfl_voxels_check,
                                 .warnings = &warnings};
+  rfl_cli_memory_check(&ropt, NULL);
   FILE *f = fopen(c->path, "rb");
   if (!f) {
     /* the reader's own message for a missing or unreadable file */

@@ -7,6 +7,8 @@
  * files or validate; case_reader.c does both. */
 #include "case.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "material_library.h"
@@ -109,9 +111,12 @@ void rfl_case_defaults(rfl_case *c) {
   c->solver.max_temperature_C = 150.0;
   c->solver.threads = 0;
 
-  /* output: fields at the end of RF */
-  c->output.times_s[0] = c->generator.duration_s;
-  c->output.ntimes = 1;
+  /* output: fields at the end of RF and at the end of the cool-down (one time without) */
+  c->output.items[0] = (rfl_output_time){RFL_TIME_RF_END, 1.0, 1.0};
+  c->output.items[1] = (rfl_output_time){RFL_TIME_END, 1.0, 1.0};
+  c->output.nitems = 2;
+  c->output.ntimes = rfl_output_times_resolve(c->output.items, 2, c->generator.duration_s,
+                                              c->generator.cooldown_s, c->output.times_s);
 }
 
 int rfl_case_find_material(const rfl_case *c, const char *name) {
@@ -119,4 +124,49 @@ int rfl_case_find_material(const rfl_case *c, const char *name) {
   for (int i = 0; i < c->nmaterials && i < RFL_MAX_MATERIALS; i++)
     if (strcmp(c->materials[i].name, name) == 0) return i;
   return -1;
+}
+
+/* "18G 10 mm" (or "1.2 mm 10 mm" without a gauge), "cooled" when it is. */
+static int probe_text(const rfl_probe *p, char *buf, size_t size) {
+  char gauge[32];
+  int g = p->gauge;
+  for (int k = 10; k <= 30 && g <= 0; k++) /* a diameter that is a gauge's says so */
+    if (fabs(rfl_probe_gauge_radius(k) - p->radius) <= 5e-3 * p->radius) g = k;
+  if (g > 0)
+    snprintf(gauge, sizeof gauge, "%dG", g);
+  else
+    return snprintf(buf, size, "%.3g mm diameter, %.3g mm tip%s", 2e3 * p->radius,
+                    p->tip_length * 1e3, p->cooled ? " cooled" : "");
+  return snprintf(buf, size, "%s %.3g mm%s", gauge, p->tip_length * 1e3, p->cooled ? " cooled" : "");
+}
+
+void rfl_case_settings_text(const rfl_case *c, char *buf, size_t size) {
+  char probe[96], other[96] = "", gen[128];
+  probe_text(&c->probes[0], probe, sizeof probe);
+  if (c->nprobes == 2) {
+    probe_text(&c->probes[1], other, sizeof other);
+  }
+  const char *pair = other[0] && strcmp(other, probe) == 0 ? "2 x " : "";
+  if (pair[0]) other[0] = '\0';
+  const rfl_generator *g = &c->generator;
+  if (g->mode == RFL_GEN_POWER)
+    snprintf(gen, sizeof gen, "%.3g W", g->power_W);
+  else if (g->mode == RFL_GEN_PULSED)
+    snprintf(gen, sizeof gen, "pulsed %.3g V, %.3g ms at %.3g Hz, %.3g C limit", g->pulse_voltage_V,
+             g->pulse_width_s * 1e3, g->pulse_frequency_Hz, g->pulse_limit_C);
+  else
+    snprintf(gen, sizeof gen, "%.3g C", g->set_temperature_C);
+  char cool[48] = "";
+  if (g->cooldown_s > 0.0) snprintf(cool, sizeof cool, " + %.4g s cool-down", g->cooldown_s);
+  snprintf(buf, size, "%s%s%s%s, %s, %.4g s%s", pair, probe, other[0] ? " and " : "", other, gen,
+           g->duration_s, cool);
+}
+
+void rfl_case_display_title(const rfl_case *c, char *buf, size_t size) {
+  char settings[256];
+  rfl_case_settings_text(c, settings, sizeof settings);
+  if (c->title[0] && strcmp(c->title, "untitled") != 0)
+    snprintf(buf, size, "%s (%s)", c->title, settings);
+  else
+    snprintf(buf, size, "%s", settings);
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "output_times.h"
 #include "shape.h"
 #include "status.h"
 #include "vec3.h"
@@ -167,7 +168,10 @@ typedef struct {
 } rfl_damage_settings;
 
 typedef struct {
-  double times_s[RFL_MAX_OUTPUT_TIMES]; /* field snapshots, s */
+  rfl_output_time items[RFL_MAX_OUTPUT_TIMES]; /* [output] times_s as written (rf_end, ...) */
+  int nitems;
+  double times_s[RFL_MAX_OUTPUT_TIMES]; /* field snapshots, s: the items resolved against
+                                           the generator's schedule, increasing */
   int ntimes;
   char directory[RFL_PATH_MAX];  /* where outputs go ("" = next to the case file) */
 } rfl_output_settings;
@@ -202,5 +206,15 @@ static inline double rfl_case_mirror_factor(const rfl_case *c) {
 
 /* Index of a material by name, or -1. */
 int rfl_case_find_material(const rfl_case *c, const char *name);
+
+/* The settings of the case as run, from the resolved values: probe(s), generator and
+ * schedule, e.g. "18G 10 mm, 80 C, 90 s + 30 s cool-down" or "2 x 18G 10 mm, ...". */
+void rfl_case_settings_text(const rfl_case *c, char *buf, size_t size);
+
+/* The title for reports and figures: the [case] title as a free-text name followed by the
+ * settings in parentheses ("RC-1 (18G 10 mm, 80 C, 90 s)"), or the settings alone when the
+ * case has no title. Written after every --set, so it never goes stale. */
+#define RFL_CASE_TITLE_MAX 400 /* room for any display title */
+void rfl_case_display_title(const rfl_case *c, char *buf, size_t size);
 
 #endif

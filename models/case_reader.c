@@ -278,7 +278,7 @@ typedef struct {
   rfl_vec3 vec;              /* KT_VEC3 (SI), KT_DIR (unit) */
   int count;                 /* KT_POINTS, KT_LIST items */
   rfl_vec3 points[RFL_MAX_POLYLINE]; /* SI */
-  double list[RFL_MAX_OUTPUT_TIMES]; /* s */
+  rfl_output_time list[RFL_MAX_OUTPUT_TIMES]; /* KT_LIST items */
 } entry_rec;
 
 #define MAX_SECTIONS (S_COUNT + RFL_MAX_MATERIALS + RFL_MAX_STRUCTURES)
@@ -661,13 +661,21 @@ static rfl_status parse_entry(reader *r, entry_rec *e) {
       char *parts[RFL_MAX_OUTPUT_TIMES + 1];
       snprintf(tmp, sizeof tmp, "%s", e->text);
       snprintf(what, sizeof what,
-               "1 to %d comma-separated increasing times of s, each in [%g, %g]",
+               "1 to %d comma-separated increasing times: seconds in [%g, %g], rf_end, end "
+               "or a fraction such as 0.5*rf_end or rf_end/3",
                RFL_MAX_OUTPUT_TIMES, k->min, k->max);
       int n = split(tmp, ',', parts, RFL_MAX_OUTPUT_TIMES);
       if (n > RFL_MAX_OUTPUT_TIMES) return fail_expected(r, e, what);
       for (int i = 0; i < n; i++) {
-        if (!parse_number(parts[i], &e->list[i]) || e->list[i] < k->min || e->list[i] > k->max ||
-            (i > 0 && !(e->list[i] > e->list[i - 1])))
+        rfl_output_time *t = &e->list[i];
+        if (parse_number(parts[i], &t->num))
+          *t = (rfl_output_time){RFL_TIME_SECONDS, t->num, 1.0};
+        else if (!rfl_output_time_parse(parts[i], t))
+          return fail_expected(r, e, what);
+        const rfl_output_time *prev = i > 0 ? &e->list[i - 1] : NULL;
+        if ((t->anchor == RFL_TIME_SECONDS && (t->num < k->min || t->num > k->max)) ||
+            (prev && prev->anchor == RFL_TIME_SECONDS && t->anchor == RFL_TIME_SECONDS &&
+             !(t->num > prev->num)))
           return fail_expected(r, e, what);
       }
       e->count = n;
@@ -1134,8 +1142,8 @@ static void apply_entry(const entry_rec *e, void *target) {
     }
     case KT_LIST: {
       rfl_output_settings *o = target;
-      for (int i = 0; i < e->count; i++) o->times_s[i] = e->list[i];
-      o->ntimes = e->count;
+      for (int i = 0; i < e->count; i++) o->items[i] = e->list[i];
+      o->nitems = e->count; /* resolved once the generator is known (check_output) */
       break;
     }
     case KT_MATERIAL:
@@ -1712,12 +1720,20 @@ static rfl_status check_probes(reader *r) {
     blame_probe(r, kind, "gauge diameter_mm tip_mm", GRID_DEPS);
     double h = rfl_case_local_spacing(&c->grid, pr->tip);
     double cpr = pr->radius / h;
-    if (cpr < 3.0 - 1e-9)
+    if (cpr < 3.0 - 1e-9) {
+      /* a tip in the fine box needs a finer spacing: say exactly which one to type */
+      char advice[96] = "";
+      if (h <= c->grid.spacing * (1.0 + 1e-9)) {
+        double most = pr->radius * 1e3 / 3.0, step = pow(10.0, floor(log10(most)) - 2.0);
+        snprintf(advice, sizeof advice, "; for this probe type --set grid.spacing_mm=%.3g",
+                 floor(most / step) * step);
+      }
       return fail_key(r, S_GRID, "spacing_mm",
                       "expected cells of at most %.4g mm at the tip of [%s] (3 cells per radius "
-                      "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)",
+                      "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)%s",
                       pr->radius * 1e3 / 3.0, sections_table[kind].word, pr->radius * 1e3,
-                      found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3);
+                      found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3, advice);
+    }
     r->after = NULL;
     static const char *const cooling_keys[] = {"coolant_C", "cooling_h_W_m2K"};
     for (int i = 0; i < 2 && !pr->cooled; i++) {
@@ -1813,44 +1829,104 @@ static rfl_status check_physics(reader *r) {
     warn(r, line, set, "[solver] dt_s: %g s is longer than the whole RF duration (%g s)",
          c->solver.dt_s, g->duration_s);
   }
-  rfl_output_settings *o = &c->output;
-  double end = g->duration_s + g->cooldown_s;
-  if (!find_entry_kind(r, S_OUTPUT, "times_s")) {
-    o->times_s[0] = g->duration_s;
-    o->ntimes = 1;
+  return RFL_OK;
+}
+
+/* Resolve [output] times_s against the generator's schedule; a time past the run says
+ * what to type instead. */
+static rfl_status check_output(reader *r) {
+  rfl_output_settings *o = &r->c.output;
+  const rfl_generator *g = &r->c.generator;
+  const double end = g->duration_s + g->cooldown_s;
+  entry_rec *e = find_entry_kind(r, S_OUTPUT, "times_s");
+  int n = rfl_output_times_resolve(o->items, o->nitems, g->duration_s, g->cooldown_s, o->times_s);
+  if (n < 0 && e) {
+    char item[64], prev[64];
+    rfl_output_time_text(&o->items[-n - 1], item, sizeof item);
+    rfl_output_time_text(&o->items[-n - 2], prev, sizeof prev);
+    blame_sets(r, -1, "generator.duration_s generator.cooldown_s");
+    return fail_entry(r, e, "expected increasing times, found '%s' (%s = %g s comes after %s = %g s)",
+                      e->text, item, rfl_output_time_seconds(&o->items[-n - 1], g->duration_s, g->cooldown_s),
+                      prev, rfl_output_time_seconds(&o->items[-n - 2], g->duration_s, g->cooldown_s));
   }
-  for (int i = 0; i < o->ntimes; i++)
+  o->ntimes = n < 0 ? 0 : n;
+  for (int i = 0; e && i < o->ntimes; i++)
     if (o->times_s[i] > end * (1.0 + 1e-12)) {
       blame_sets(r, -1, "generator.duration_s generator.cooldown_s");
-      return fail_entry(r, find_entry_kind(r, S_OUTPUT, "times_s"),
-                        "expected times in [0, %g] s (duration_s + cooldown_s), found '%s'", end,
-                        find_entry_kind(r, S_OUTPUT, "times_s")->text);
+      return fail_entry(r, e,
+                        "expected times in [0, %g] s (duration_s + cooldown_s), found '%s'; for "
+                        "times that follow the run type --set output.times_s=%s (or fractions "
+                        "such as 0.5*rf_end)",
+                        end, e->text, g->cooldown_s > 0.0 ? "rf_end,end" : "rf_end");
     }
   return RFL_OK;
 }
 
+/* The finest spacing (mm, 3 digits) from the current one up to coarsest_mm whose run fits
+ * in limit, found by bisection on the estimate; 0 when not even coarsest_mm fits. */
+static double fits_spacing(reader *r, double coarsest_mm, double limit) {
+  const rfl_case_read_options *opt = r->opt;
+  rfl_case *trial = malloc(sizeof *trial);
+  if (!trial) return 0.0;
+  *trial = r->c;
+  double lo = r->c.grid.spacing * 1e3, hi = coarsest_mm, need;
+  trial->grid.spacing = hi * 1e-3;
+  need = opt->memory_estimate(trial, opt->memory_ctx);
+  if (!(need > 0.0 && need <= limit) || !(hi > lo)) hi = 0.0;
+  while (hi > 0.0 && hi - lo > 0.0015) { /* lo does not fit, hi does */
+    double mid = 0.5 * (lo + hi);
+    trial->grid.spacing = mid * 1e-3;
+    need = opt->memory_estimate(trial, opt->memory_ctx);
+    if (need > 0.0 && need <= limit) hi = mid;
+    else lo = mid;
+  }
+  free(trial);
+  if (hi <= 0.0) return 0.0;
+  double rounded = ceil(hi * 1e3 - 1e-9) / 1e3; /* whole micrometres, still fits if coarser */
+  return rounded <= coarsest_mm ? rounded : coarsest_mm;
+}
+
+/* "1.5 GiB" or "300 MiB" */
+static const char *bytes_text(double bytes, char *buf, size_t size) {
+  const double mib = 1024.0 * 1024.0;
+  if (bytes >= 1024.0 * mib)
+    snprintf(buf, size, "%.3g GiB", bytes / (1024.0 * mib));
+  else
+    snprintf(buf, size, "%.0f MiB", bytes / mib);
+  return buf;
+}
+
+/* The run's estimated memory against the limit that applies; the message says both, where
+ * the limit comes from, and what to change (a spacing that fits, found by asking the
+ * estimate again, unless the electrode needs finer cells than that). */
 static rfl_status check_memory(reader *r) {
   const rfl_case_read_options *opt = r->opt;
-  if (!opt || !(opt->bytes_per_cell > 0.0)) return RFL_OK;
-  double limit = opt->memory_limit;
-  if (!(limit > 0.0)) {
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) return RFL_OK;
-    limit = (double)pages * (double)page;
-  }
+  if (!opt || !opt->memory_estimate || !(opt->memory_limit > 0.0)) return RFL_OK;
+  const double limit = opt->memory_limit, need = opt->memory_estimate(&r->c, opt->memory_ctx);
+  if (!(need > limit)) return RFL_OK;
+  char advice[256];
+  double finest = r->c.probes[0].radius / 3.0; /* cells the electrode needs at its tip */
+  for (int p = 1; p < r->c.nprobes; p++)
+    if (r->c.probes[p].radius / 3.0 < finest) finest = r->c.probes[p].radius / 3.0;
+  /* a spacing that fits, no coarser than the electrode allows */
+  double fits_mm = fits_spacing(r, floor(finest * 1e6) / 1e3, limit);
+  if (fits_mm > 0.0)
+    snprintf(advice, sizeof advice, "type --set grid.spacing_mm=%.3g, or shrink the fine box or "
+             "the domain", fits_mm);
+  else
+    snprintf(advice, sizeof advice, "shrink the fine box or the domain (the electrode needs cells "
+             "of at most %.3g mm at its tip), or run with more memory", finest * 1e3);
   int n[3];
   double cells = rfl_case_estimate_cells(&r->c.grid, n);
-  double need = cells * opt->bytes_per_cell;
-  if (cells <= 0.0 || need > limit) {
-    const double gib = 1024.0 * 1024.0 * 1024.0;
-    blame_sets(r, -1, GRID_DEPS);
-    return fail_key(r, S_GRID, "spacing_mm",
-                    "expected a grid that fits in memory (%.3g GiB at %g bytes per cell), found "
-                    "'%s' giving %.3g cells and %.3g GiB",
-                    limit / gib, opt->bytes_per_cell, found_text(r, S_GRID, "spacing_mm", "0.2"),
-                    cells, need / gib);
-  }
-  return RFL_OK;
+  char need_text[32], limit_text[32];
+  blame_sets(r, -1, GRID_DEPS);
+  return fail_key(r, S_GRID, "spacing_mm",
+                  "expected a grid whose run fits in memory, found '%s' giving %.3g cells and an "
+                  "estimated %s, over the limit of %s (%s); %s",
+                  found_text(r, S_GRID, "spacing_mm", "0.2"), cells,
+                  bytes_text(need, need_text, sizeof need_text),
+                  bytes_text(limit, limit_text, sizeof limit_text),
+                  opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
 }
 
 static rfl_status build(reader *r) {
@@ -1872,6 +1948,7 @@ static rfl_status build(reader *r) {
   RFL_CHECK(check_probes(r));
   RFL_CHECK(check_structures(r));
   RFL_CHECK(check_physics(r));
+  RFL_CHECK(check_output(r));
   RFL_CHECK(check_memory(r));
   return RFL_OK;
 }
@@ -1989,6 +2066,26 @@ rfl_status rfl_case_read(const char *path, const rfl_case_read_options *opt, rfl
 
 /* ==== writing ========================================================================= */
 
+/* [output] times_s as written (rf_end, ...), and the seconds they stand for as a comment;
+ * a case built in code whose times no longer match its items is written in seconds. */
+static void write_output_times(FILE *f, const rfl_output_settings *o, const rfl_case *c) {
+  double t[RFL_MAX_OUTPUT_TIMES];
+  const rfl_generator *g = &c->generator;
+  int n = rfl_output_times_resolve(o->items, o->nitems, g->duration_s, g->cooldown_s, t);
+  int same = n == o->ntimes, symbolic = 0;
+  for (int i = 0; same && i < n; i++) same = t[i] == o->times_s[i];
+  for (int i = 0; same && i < o->nitems; i++) symbolic |= o->items[i].anchor != RFL_TIME_SECONDS;
+  if (same) {
+    char buf[RFL_MAX_OUTPUT_TIMES * 40];
+    rfl_output_times_text(o->items, o->nitems, buf, sizeof buf);
+    fputs(buf, f);
+  }
+  if (same && !symbolic) return;
+  if (same) fputs("   ; =", f);
+  for (int i = 0; i < o->ntimes; i++) fprintf(f, "%s%.10g", i ? ", " : same ? " " : "", o->times_s[i]);
+  if (same) fputs(" s", f);
+}
+
 static void write_value(FILE *f, const key_spec *k, const void *target, const rfl_case *c) {
   const char *field = (const char *)target + k->offset;
   switch (k->type) {
@@ -2033,8 +2130,7 @@ static void write_value(FILE *f, const key_spec *k, const void *target, const rf
       break;
     }
     case KT_LIST: {
-      const rfl_output_settings *o = target;
-      for (int i = 0; i < o->ntimes; i++) fprintf(f, "%s%.10g", i ? ", " : "", o->times_s[i]);
+      write_output_times(f, target, c);
       break;
     }
     case KT_MATERIAL: {

@@ -61,9 +61,12 @@ typedef struct {
   const char *const *sets;   /* overrides "SECTION.KEY=VALUE"; a named section is written
                                 SECTION:NAME (structure:root.radius_mm=2); later ones win */
   int nsets;
-  double bytes_per_cell;     /* memory check: estimated cells x this must fit in
-                                memory_limit (0 = no check), bytes */
-  double memory_limit;       /* bytes; 0 = the machine's physical memory */
+  /* Memory check: the bytes a run of the case needs (<= 0: unknown, not checked) must not
+   * exceed memory_limit; NULL or a limit of 0: no check. */
+  double (*memory_estimate)(const rfl_case *c, void *ctx);
+  void *memory_ctx;          /* passed to memory_estimate */
+  double memory_limit;       /* bytes */
+  const char *memory_limit_source; /* where the limit comes from, for the message */
   rfl_case_voxel_check voxel_check; /* header check of [grid] voxel_file (errors at its
                                        line; a warning when the volume misses the domain),
                                        or NULL */

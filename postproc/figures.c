@@ -204,6 +204,30 @@ static double text_width(cairo_t *cr, const char *s, double size, int bold) {
   return e.x_advance;
 }
 
+/* Text at most width wide: its font shrinks from size as far as it must. */
+static void text_fit(cairo_t *cr, double x, double y, const char *s, double size, int bold, double width) {
+  double w = text_width(cr, s, size, bold);
+  text(cr, x, y, s, w > width ? size * width / w : size, bold, 0.0, 0.0);
+}
+
+/* A figure's title (the case as run: rfl_case_display_title) and subtitle, each fitted to
+ * width. A title too long for one line at a readable size keeps the case's name, and its
+ * settings open the subtitle instead. */
+static void title_block(cairo_t *cr, double x, double width, const rfl_case *c, const char *subtitle) {
+  char title[RFL_CASE_TITLE_MAX], settings[RFL_CASE_TITLE_MAX], sub[2 * RFL_CASE_TITLE_MAX];
+  rfl_case_display_title(c, title, sizeof title);
+  snprintf(sub, sizeof sub, "%s", subtitle);
+  if (text_width(cr, title, 21, 1) > width * 21.0 / 16.0 && c->title[0] && strcmp(c->title, "untitled") != 0) {
+    rfl_case_settings_text(c, settings, sizeof settings);
+    snprintf(title, sizeof title, "%s", c->title);
+    snprintf(sub, sizeof sub, "%s  \u00b7  %s", settings, subtitle);
+  }
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  text_fit(cr, x, 34, title, 21, 1, width);
+  cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+  text_fit(cr, x, 62, sub, 15, 0, width);
+}
+
 static void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r) {
   cairo_new_sub_path(cr);
   cairo_arc(cr, x + w - r, y + r, r, -0.5 * RFL_PI, 0);
@@ -1056,7 +1080,7 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
     /* scale bar, bottom left inside the plot */
     double bar_mm = 2.0 * s->hw / MM > 30 ? 10.0 : 2.0 * s->hw / MM > 12 ? 5.0 : 2.0 * s->hw / MM > 5 ? 2.0 : 1.0;
     double bx = SL_PX + 18, by = SL_PY + SL_P - 22, bl = bar_mm * MM * s->ppm;
-    char buf[256];
+    char buf[RFL_CASE_TITLE_MAX];
     cairo_rectangle(cr, bx - 8, by - 26, bl + 16, 38);
     cairo_set_source_rgba(cr, 0, 0, 0, 0.45);
     cairo_fill(cr);
@@ -1129,16 +1153,13 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
     /* title */
     char gen[96];
     generator_text(c, gen, sizeof gen);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    text(cr, SL_PX, 34, c->title[0] ? c->title : "rflesion case", 21, 1, 0.0, 0.0);
     int end_of_rf = fabs(view->t - c->generator.duration_s) <= 1e-6;
     if (o->field == RFL_FIGURE_PEAK)
       snprintf(buf, sizeof buf, "Peak temperature up to t = %.1f s  \u00b7  %s", view->t, gen);
     else
       snprintf(buf, sizeof buf, "Temperature %s t = %.1f s  \u00b7  %s", end_of_rf ? "at the end of RF," : "at", view->t,
                gen);
-    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-    text(cr, SL_PX, 62, buf, 15, 0, 0.0, 0.0);
+    title_block(cr, SL_PX, SL_W - SL_PX - 30, c, buf);
 
     /* colour bar */
     const double cbx = SL_PX + SL_P + 34, cby = SL_PY + 28, cbh = 250;
@@ -1412,14 +1433,11 @@ rfl_status rfl_figure_timeseries(const char *path, const rfl_sample *samples, si
     return st;
   }
   cairo_t *cr = f.cr;
-  char text_buf[320], gen[96];
+  char text_buf[RFL_CASE_TITLE_MAX], gen[96];
   generator_text(kase, gen, sizeof gen);
-  cairo_set_source_rgb(cr, 0, 0, 0);
-  text(cr, TS_LEFT, 34, kase->title[0] ? kase->title : "rflesion case", 21, 1, 0.0, 0.0);
   snprintf(text_buf, sizeof text_buf, "Generator and temperatures  \u00b7  %s, RF %.0f s%s", gen, kase->generator.duration_s,
            kase->generator.cooldown_s > 0 ? ", then cool-down (shaded)" : "");
-  cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-  text(cr, TS_LEFT, 62, text_buf, 15, 0, 0.0, 0.0);
+  title_block(cr, TS_LEFT, TS_W - TS_LEFT - 30, kase, text_buf);
 
   int ip = 0;
   double lx = TS_W - TS_RIGHT + 22;

@@ -799,10 +799,13 @@ static rfl_status write_case_sections(const rfl_h5out *o, hid_t g, const rfl_cas
   close_group(&s);
 
   w = "/case/output";
+  char times_text[RFL_MAX_OUTPUT_TIMES * 40];
+  rfl_output_times_text(c->output.items, c->output.nitems, times_text, sizeof times_text);
   int nt = c->output.ntimes < 0 ? 0 : c->output.ntimes > RFL_MAX_OUTPUT_TIMES ? RFL_MAX_OUTPUT_TIMES
                                                                             : c->output.ntimes;
   if ((st = group_create(o, g, "output", w, &s)) != RFL_OK ||
       (st = attr_f64v(o, s, w, "times_s", c->output.times_s, (size_t)nt)) != RFL_OK ||
+      (st = attr_str(o, s, w, "times", times_text)) != RFL_OK ||
       (st = attr_str(o, s, w, "directory", c->output.directory)) != RFL_OK)
     goto cleanup;
 cleanup:

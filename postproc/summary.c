@@ -414,7 +414,11 @@ static void json_body(FILE *f, const rfl_summary *s) {
   const rfl_case *c = s->kase;
   fprintf(f, "{\n  \"version\": \"%s\",\n  \"case\": ", RFL_VERSION);
   json_string_value(f, c->path);
+  char title[RFL_CASE_TITLE_MAX];
+  rfl_case_display_title(c, title, sizeof title);
   fprintf(f, ",\n  \"title\": ");
+  json_string_value(f, title);
+  fprintf(f, ",\n  \"name\": ");
   json_string_value(f, c->title);
   fprintf(f, ",\n");
   json_num(f, 2, "time_s", s->end_of_rf.t, 0);

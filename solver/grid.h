@@ -12,12 +12,6 @@
 #include "case.h"
 #include "status.h"
 
-/* The project's memory budget per grid cell, bytes: the fields (temperature and its
- * history, potential, damage, peak temperature), the face coefficients of both operators,
- * labels and cuts, and the multigrid hierarchy (about 1/7 more) fit in 150 bytes. The case
- * reader refuses grids whose cells x this exceed the machine's physical memory. */
-#define RFL_SOLVER_BYTES_PER_CELL 150
-
 typedef struct {
   int n[3];        /* cells per axis */
   double *xf[3];   /* face coordinates, n[a] + 1 per axis, m (ascending) */

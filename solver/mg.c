@@ -254,6 +254,58 @@ static int transfer_create(mg_level *L, const rfl_grid *C) {
   return 1;
 }
 
+/* The coarse cells per axis of the level below grid lg, and the merge limit they were
+ * planned with; href is the level's reference width (doubled for the next level). */
+static double plan_level(const rfl_grid *lg, const rfl_mg_options *o, double *href, int nc[3]) {
+  double limit;
+  for (;;) { /* ends: an axis with two cells or more merges once limit exceeds them */
+    limit = o->merge_ratio > 0.0 && isfinite(*href) ? o->merge_ratio * *href : 0.0;
+    for (int a = 0; a < 3; ++a) nc[a] = plan_axis(lg, a, limit, NULL);
+    if ((size_t)nc[0] * (size_t)nc[1] * (size_t)nc[2] < lg->ncells) break;
+    *href *= 2.0; /* nothing this narrow has a narrow neighbour: look at wider cells */
+  }
+  *href *= 2.0;
+  return limit;
+}
+
+rfl_status rfl_mg_plan_hierarchy(const rfl_grid *g, rfl_mg_plan *out) {
+  const rfl_mg_options o = rfl_mg_options_default();
+  memset(out, 0, sizeof *out);
+  out->nlevels = 1;
+  double href;
+  rfl_grid_spacing_range(g, &href, NULL);
+  const rfl_grid *lg = g;
+  rfl_grid *owned = NULL; /* the current level's grid when it is not g */
+  int ok = 1;
+  while (ok && out->nlevels < MG_MAX_LEVELS && lg->ncells > (size_t)o.max_coarse) {
+    int nc[3];
+    double limit = plan_level(lg, &o, &href, nc);
+    mg_level L = {.grid = (rfl_grid *)lg};
+    rfl_grid *C = aggregation_create(&L, nc, limit) ? coarse_grid_create(lg, nc, L.first) : NULL;
+    for (int a = 0; a < 3; ++a) free(L.first[a]), free(L.parent[a]);
+    rfl_grid_free(owned);
+    owned = C;
+    ok = C != NULL;
+    if (ok) {
+      lg = C;
+      out->coarse_cells += C->ncells;
+      out->nlevels++;
+    }
+  }
+  if (ok) { /* the arrays mg_create allocates, per level and for the coarsest solve */
+    const double nc = (double)lg->ncells, n0 = (double)g->ncells;
+    out->coarsest_cells = lg->ncells;
+    out->coarsest_band = lg->n[0] * lg->n[1] >= (int)lg->ncells ? (int)lg->ncells - 1 : lg->n[0] * lg->n[1];
+    const double direct = nc * (out->coarsest_band + 1.0) * sizeof(double) + nc * (sizeof(double) + sizeof(int));
+    const double operators = (double)out->coarse_cells * RFL_SYSMAT_BYTES_PER_CELL + direct;
+    out->bytes_sharing = operators;
+    out->bytes_owner = operators + (double)out->coarse_cells * 3.0 * sizeof(double) +
+                       n0 * (5.0 * sizeof(double) + sizeof(size_t) + sizeof(uint8_t));
+  }
+  rfl_grid_free(owned);
+  return ok ? RFL_OK : RFL_ERROR(RFL_ENOMEM, "mg: out of memory planning the hierarchy");
+}
+
 /* ---------------------------------------------------------------- create / free */
 
 void rfl_mg_free(rfl_mg *mg) {
@@ -343,14 +395,7 @@ static rfl_status mg_create(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg
     const rfl_grid *lg = L->grid;
     if (lg->ncells <= (size_t)o.max_coarse) break;
     int nc[3];
-    double limit;
-    for (;;) { /* ends: an axis with two cells or more merges once limit exceeds them */
-      limit = o.merge_ratio > 0.0 && isfinite(href) ? o.merge_ratio * href : 0.0;
-      for (int a = 0; a < 3; ++a) nc[a] = plan_axis(lg, a, limit, NULL);
-      if ((size_t)nc[0] * (size_t)nc[1] * (size_t)nc[2] < lg->ncells) break;
-      href *= 2.0; /* nothing this narrow has a narrow neighbour: look at wider cells */
-    }
-    href *= 2.0;
+    double limit = plan_level(lg, &o, &href, nc);
     if (!aggregation_create(L, nc, limit)) goto nomem;
     mg_level *C = &mg->lev[mg->nlevels];
     C->grid = coarse_grid_create(lg, nc, L->first);

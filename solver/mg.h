@@ -73,6 +73,20 @@ rfl_status rfl_mg_create_with(const rfl_grid *g, const rfl_mg_options *opt, rfl_
 rfl_status rfl_mg_create_sharing(rfl_mg *lender, rfl_mg **out);
 void rfl_mg_free(rfl_mg *mg);
 
+/* The hierarchy rfl_mg_create (default options) builds on g, planned without its
+ * operators or vectors (for the memory estimate): levels, cells of all coarse levels
+ * together, and the coarsest grid's cells and band width (its direct solve). */
+typedef struct {
+  int nlevels;
+  size_t coarse_cells;
+  size_t coarsest_cells;
+  int coarsest_band;
+  double bytes_owner;   /* a solver's own allocation: level-0 PCG vectors, residual and
+                           queue, coarse operators and vectors, the band matrix */
+  double bytes_sharing; /* one made by rfl_mg_create_sharing: operators and band only */
+} rfl_mg_plan;
+rfl_status rfl_mg_plan_hierarchy(const rfl_grid *g, rfl_mg_plan *out);
+
 /* Build the coarse operators for A (A is referenced, not copied: keep it alive). */
 rfl_status rfl_mg_setup(rfl_mg *mg, const rfl_sysmat *A);
 

@@ -249,6 +249,11 @@ double rfl_simulation_thermocouple(const rfl_simulation *s, const double *T) {
 
 /* ---- set-up ---------------------------------------------------------------------------- */
 
+/* The per-cell fields of a simulation (one double each). */
+#define SIMULATION_FIELDS(s)                                                                  \
+  {&(s)->T, &(s)->Tprev, &(s)->Tpeak, &(s)->omega, &(s)->cem43, &(s)->phi, &(s)->q1, &(s)->b, \
+   &(s)->TA, &(s)->TB, &(s)->bg, &(s)->Tstar}
+
 void rfl_simulation_free(rfl_simulation *s) {
   if (!s) return;
   rfl_assembler_free(s->as);
@@ -256,8 +261,7 @@ void rfl_simulation_free(rfl_simulation *s) {
   rfl_sysmat_free(s->Ah);
   rfl_mg_free(s->mgh); /* borrows the scratch of mgp */
   rfl_mg_free(s->mgp);
-  double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
-                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg, &s->Tstar};
+  double **fields[] = SIMULATION_FIELDS(s);
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) free(*fields[i]);
   free(s->vapour);
   free(s->vapour_iter);
@@ -276,8 +280,7 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
   s->geo = geo;
   s->n = g->ncells;
   rfl_status st = RFL_OK;
-  double **fields[] = {&s->T, &s->Tprev, &s->Tpeak, &s->omega, &s->cem43, &s->phi,
-                       &s->q1, &s->b, &s->TA, &s->TB, &s->bg, &s->Tstar};
+  double **fields[] = SIMULATION_FIELDS(s);
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
     *fields[i] = calloc(s->n, sizeof(double));
     if (!*fields[i]) {
@@ -335,6 +338,15 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
 }
 
 size_t rfl_simulation_step_count(const rfl_simulation *s) { return s->capacity - 1; }
+
+double rfl_simulation_bytes(const rfl_case *c, size_t ncells) {
+  const rfl_simulation *s = NULL; /* sizeof does not evaluate: only the count is taken */
+  const double fields = (double)(sizeof((double *const *[])SIMULATION_FIELDS(s)) / sizeof(double **));
+  const double vapour = c->physics.latent_heat_J_m3 > 0.0 ? 2.0 : 0.0;
+  const double assembler = 1.0; /* rfl_assembler.prop */
+  return (double)ncells * (fields + vapour + assembler) * sizeof(double) +
+         (double)(count_steps(c) + 1) * sizeof(rfl_sample);
+}
 
 /* ---- one step -------------------------------------------------------------------------- */
 

@@ -91,6 +91,11 @@ rfl_status rfl_simulation_run(rfl_simulation *sim, rfl_step_observer observer, v
 /* Number of steps the run will take (known in advance from the step schedule). */
 size_t rfl_simulation_step_count(const rfl_simulation *sim);
 
+/* Bytes rfl_simulation_create allocates for a case on ncells cells, apart from the
+ * operators and multigrid (rfl_sysmat, rfl_mg_plan_hierarchy): the fields, the vapour
+ * fractions when the tissue boils, the assembler's scratch and the time samples. */
+double rfl_simulation_bytes(const rfl_case *c, size_t ncells);
+
 rfl_field_view rfl_simulation_view(const rfl_simulation *sim);
 const rfl_sample *rfl_simulation_samples(const rfl_simulation *sim, size_t *count);
 rfl_energy_budget rfl_simulation_energy(const rfl_simulation *sim);

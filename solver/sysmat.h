@@ -37,6 +37,9 @@ typedef struct {
                             converges much more slowly (factor ~0.5 instead of ~0.1). */
 } rfl_sysmat;
 
+/* Bytes per cell of one operator's arrays (g[3], diag, dirichlet, fixed). */
+#define RFL_SYSMAT_BYTES_PER_CELL (5 * sizeof(double) + sizeof(uint8_t))
+
 /* Allocate the arrays for a grid (zeroed). */
 rfl_status rfl_sysmat_create(const rfl_grid *g, rfl_sysmat **out);
 void rfl_sysmat_free(rfl_sysmat *m);

@@ -319,6 +319,141 @@ static void test_roundtrip(void **state) {
   roundtrip(RFL_SOURCE_DIR "/fuzz/corpus/unused_keys.ini");
 }
 
+/* ---- output times ------------------------------------------------------------------ */
+
+#define TIMES_EXPECTED                                                                      \
+  "1 to 32 comma-separated increasing times: seconds in [0, 100000], rf_end, end or a "   \
+  "fraction such as 0.5*rf_end or rf_end/3"
+
+static void expect_times(const char *generator, const char *times, int n, const double *want) {
+  char text[512];
+  snprintf(text, sizeof text, MIN_PROBE "[generator]\n%s[output]\ntimes_s = %s\n", generator, times);
+  read_ok(text);
+  assert_int_equal(kase.output.ntimes, n);
+  for (int i = 0; i < n; i++) assert_close(kase.output.times_s[i], want[i], 1e-12);
+}
+
+/* Times relative to the run: rf_end, end, fractions of either, mixed with seconds; equal
+ * neighbours give one snapshot; the default is the end of RF and of the cool-down. */
+static void test_output_times(void **state) {
+  (void)state;
+  expect_times("duration_s = 60\ncooldown_s = 30\n", "rf_end, end", 2, (double[]){60, 90});
+  expect_times("duration_s = 60\ncooldown_s = 0\n", "rf_end, end", 1, (double[]){60});
+  expect_times("duration_s = 90\n", "rf_end/3, 2*rf_end/3, rf_end", 3, (double[]){30, 60, 90});
+  expect_times("duration_s = 120\ncooldown_s = 40\n", "10, 0.5 * rf_end, end/2, 0.75*end", 4,
+               (double[]){10, 60, 80, 120});
+  expect_times("duration_s = 90\n", "0, 90, rf_end", 2, (double[]){0, 90});
+  read_ok(MIN_PROBE "[generator]\nduration_s = 45\ncooldown_s = 15\n");
+  assert_int_equal(kase.output.ntimes, 2); /* the default */
+  assert_close(kase.output.times_s[0], 45.0, 0.0);
+  assert_close(kase.output.times_s[1], 60.0, 0.0);
+  read_ok(MIN_PROBE "[generator]\nduration_s = 45\n");
+  assert_int_equal(kase.output.ntimes, 1);
+  assert_close(kase.output.times_s[0], 45.0, 0.0);
+
+  /* the items are kept as written: another duration moves them */
+  const char *sets[] = {"generator.duration_s=30"};
+  rfl_case_read_options opt = {.sets = sets, .nsets = 1};
+  assert_int_equal(read_text_opt(MIN_PROBE "[output]\ntimes_s = rf_end/2, rf_end\n", &opt), RFL_OK);
+  assert_int_equal(kase.output.ntimes, 2);
+  assert_close(kase.output.times_s[0], 15.0, 0.0);
+  assert_close(kase.output.times_s[1], 30.0, 0.0);
+
+  static const char *const bad[] = {"rf-end", "0.5*", "*rf_end", "rf_end/0", "rf_end/", "-1*end",
+                                    "1/rf_end", "end*2", "0.5*rf_end*2", "nan*end", "1e6", "40, 30"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    char text[256], msg[512];
+    snprintf(text, sizeof text, MIN_PROBE "[output]\ntimes_s = %s\n", bad[i]);
+    snprintf(msg, sizeof msg, "t.ini:5: [output] times_s: expected " TIMES_EXPECTED ", found '%s'",
+             bad[i]);
+    expect_error(text, msg);
+  }
+  expect_error(MIN_PROBE "\n[output]\ntimes_s = end, rf_end\n[generator]\ncooldown_s = 10\n",
+               "t.ini:6: [output] times_s: expected increasing times, found 'end, rf_end' (rf_end "
+               "= 90 s comes after end = 100 s)");
+  expect_error(MIN_PROBE "[output]\ntimes_s = 1.5*rf_end\n",
+               "t.ini:5: [output] times_s: expected times in [0, 90] s (duration_s + cooldown_s), "
+               "found '1.5*rf_end'; for times that follow the run type --set output.times_s=rf_end "
+               "(or fractions such as 0.5*rf_end)");
+  expect_set_error(MIN_PROBE "[generator]\ncooldown_s = 30\n[output]\ntimes_s = 90, 120\n",
+                   "generator.duration_s=60",
+                   "t.ini:7: [output] times_s: expected times in [0, 90] s (duration_s + "
+                   "cooldown_s), found '90, 120'; for times that follow the run type --set "
+                   "output.times_s=rf_end,end (or fractions such as 0.5*rf_end) (after --set "
+                   "generator.duration_s=60)");
+  /* the advice works as typed */
+  const char *fixed[] = {"generator.duration_s=60", "output.times_s=rf_end,end"};
+  rfl_case_read_options fix = {.sets = fixed, .nsets = 2};
+  assert_int_equal(read_text_opt(MIN_PROBE "[generator]\ncooldown_s = 30\n[output]\ntimes_s = 90, 120\n",
+                                 &fix), RFL_OK);
+  assert_close(kase.output.times_s[1], 90.0, 0.0);
+}
+
+/* Written symbolic times read back as the same items, the seconds shown as a comment. */
+static void test_output_times_written(void **state) {
+  (void)state;
+  read_ok(MIN_PROBE "[generator]\ncooldown_s = 30\n[output]\ntimes_s = rf_end / 3, 2*rf_end/3, end\n");
+  char *text = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&text, &n);
+  assert_int_equal(rfl_case_write(f, &kase), RFL_OK);
+  fclose(f);
+  assert_non_null(strstr(text, "\ntimes_s = rf_end/3, 2*rf_end/3, end   ; = 30, 60, 120 s\n"));
+  static rfl_case again;
+  assert_int_equal(rfl_case_read_buffer("w.ini", text, n, NULL, &again), RFL_OK);
+  assert_int_equal(again.output.nitems, 3);
+  assert_int_equal(again.output.items[1].anchor, RFL_TIME_RF_END);
+  assert_close(again.output.times_s[1], 60.0, 0.0);
+  free(text);
+  /* a case built in code with plain times is written in seconds */
+  rfl_case_defaults(&kase);
+  kase.output.times_s[0] = 30.0;
+  kase.output.times_s[1] = 90.0;
+  kase.output.ntimes = 2;
+  f = open_memstream(&text, &n);
+  assert_int_equal(rfl_case_write(f, &kase), RFL_OK);
+  fclose(f);
+  assert_non_null(strstr(text, "\ntimes_s = 30, 90\n"));
+  free(text);
+}
+
+/* ---- the title as run ---------------------------------------------------------------- */
+
+static void expect_title(const char *text, const char *set1, const char *set2, const char *want) {
+  const char *sets[2] = {set1, set2};
+  rfl_case_read_options opt = {.sets = sets, .nsets = set2 ? 2 : set1 ? 1 : 0};
+  if (read_text_opt(text, &opt) != RFL_OK) fail_msg("%s", rfl_error_message());
+  char title[RFL_CASE_TITLE_MAX];
+  rfl_case_display_title(&kase, title, sizeof title);
+  assert_string_equal(title, want);
+}
+
+/* The settings in a title come from the case as run, after every --set; the [case] title
+ * is a name before them. */
+static void test_display_title(void **state) {
+  (void)state;
+  const char *named = MIN_PROBE "[case]\ntitle = \"L4 medial branch\"\n[grid]\nspacing_mm = 0.1\n";
+  expect_title(named, NULL, NULL, "L4 medial branch (18G 10 mm, 80 C, 90 s)");
+  expect_title(named, "generator.duration_s=60", "generator.cooldown_s=30",
+               "L4 medial branch (18G 10 mm, 80 C, 60 s + 30 s cool-down)");
+  expect_title(named, "probe.gauge=20", "generator.set_temperature_C=90",
+               "L4 medial branch (20G 10 mm, 90 C, 90 s)");
+  expect_title(named, "probe.diameter_mm=0.909", "probe.tip_length_mm=5",
+               "L4 medial branch (20G 5 mm, 80 C, 90 s)"); /* 20G's diameter is named so */
+  expect_title(named, "probe.diameter_mm=1.1", NULL,
+               "L4 medial branch (1.1 mm diameter, 10 mm tip, 80 C, 90 s)");
+  expect_title(MIN_PROBE, "generator.mode=power", "generator.power_W=12.5", "18G 10 mm, 12.5 W, 90 s");
+  expect_title(MIN_PROBE "cooled = yes\n[generator]\nset_temperature_C = 60\n", NULL, NULL,
+               "18G 10 mm cooled, 60 C, 90 s");
+  expect_title(MIN_PROBE "[generator]\nmode = pulsed\npulse_voltage_V = 45\npulse_width_ms = 20\n"
+               "pulse_frequency_Hz = 2\npulse_limit_C = 42\nduration_s = 120\n", NULL, NULL,
+               "18G 10 mm, pulsed 45 V, 20 ms at 2 Hz, 42 C limit, 120 s");
+  expect_title(MIN_PROBE "tip_mm = -3, 0, 0\n[return_probe]\ngauge = 18\ntip_length_mm = 10\n"
+               "tip_mm = 3, 0, 0\n", NULL, NULL, "2 x 18G 10 mm, 80 C, 90 s");
+  expect_title(MIN_PROBE "tip_mm = -3, 0, 0\n[return_probe]\ngauge = 18\ntip_length_mm = 10\n"
+               "tip_mm = 3, 0, 0\n", "return_probe.gauge=16", NULL, "18G 10 mm and 16G 10 mm, 80 C, 90 s");
+}
+
 /* ---- --set -------------------------------------------------------------------------- */
 
 static void test_set_overrides(void **state) {
@@ -376,15 +511,19 @@ static void test_set_errors(void **state) {
   expect_set_error(MIN_PROBE, "grid.spacing_mm=0.5",
                    "--set grid.spacing_mm=0.5: [grid] spacing_mm: expected cells of at most "
                    "0.2117 mm at the tip of [probe] (3 cells per radius 0.635 mm), found '0.5' "
-                   "(1.27 cells per radius; cell at the tip 0.5 mm)");
+                   "(1.27 cells per radius; cell at the tip 0.5 mm); for this probe type --set "
+                   "grid.spacing_mm=0.211");
   /* a check across keys blames a file line; the override of another key it reads is named */
   expect_set_error(MIN_PROBE "[grid]\nspacing_mm = 0.2\n", "probe.gauge=22",
                    "t.ini:5: [grid] spacing_mm: expected cells of at most 0.1197 mm at the tip of "
                    "[probe] (3 cells per radius 0.359 mm), found '0.2' (1.79 cells per radius; "
-                   "cell at the tip 0.2 mm) (after --set probe.gauge=22)");
+                   "cell at the tip 0.2 mm); for this probe type --set grid.spacing_mm=0.119 (after "
+                   "--set probe.gauge=22)");
   expect_set_error(MIN_PROBE "[output]\ntimes_s = 30, 90\n", "generator.duration_s=60",
                    "t.ini:5: [output] times_s: expected times in [0, 60] s (duration_s + "
-                   "cooldown_s), found '30, 90' (after --set generator.duration_s=60)");
+                   "cooldown_s), found '30, 90'; for times that follow the run type --set "
+                   "output.times_s=rf_end (or fractions such as 0.5*rf_end) (after --set "
+                   "generator.duration_s=60)");
   expect_set_error(MIN_PROBE "[structure far]\nshape = sphere\ncentre_mm = 25, 0, 0\n"
                    "radius_mm = 2\nmaterial = fat\n", "grid.domain_max_mm=20, 20, 20",
                    "t.ini:6: [structure far] centre_mm: expected a structure overlapping the "
@@ -398,7 +537,7 @@ static void test_set_errors(void **state) {
   expect_set_error(MIN_PROBE "[grid]\nspacing_mm = 0.25\n", "generator.duration_s=60",
                    "t.ini:5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of "
                    "[probe] (3 cells per radius 0.635 mm), found '0.25' (2.54 cells per radius; "
-                   "cell at the tip 0.25 mm)");
+                   "cell at the tip 0.25 mm); for this probe type --set grid.spacing_mm=0.211");
   expect_set_error(MIN_PROBE "[structure far]\nshape = sphere\ncentre_mm = 25, 0, 0\n"
                    "radius_mm = 2\nmaterial = fat\n", "probe.cooled=no",
                    "t.ini:6: [structure far] centre_mm: expected a structure overlapping the "
@@ -447,8 +586,7 @@ static void test_value_errors(void **state) {
   expect_error(MIN_PROBE "tip_shape = square\n",
                "t.ini:4: [probe] tip_shape: expected one of round, flat, found 'square'");
   expect_error(MIN_PROBE "[output]\ntimes_s = 10, 5\n",
-               "t.ini:5: [output] times_s: expected 1 to 32 comma-separated increasing times of "
-               "s, each in [0, 100000], found '10, 5'");
+               "t.ini:5: [output] times_s: expected " TIMES_EXPECTED ", found '10, 5'");
   expect_error(MIN_PROBE "[case]\ntitle = \"unclosed\" tail\n",
                "t.ini:5: [case] title: expected a value with nothing but a comment after its "
                "closing quote, found '\"unclosed\" tail'");
@@ -559,7 +697,7 @@ static void test_cross_checks(void **state) {
   expect_error("[probe]\ngauge = 18\ntip_length_mm = 10\n[grid]\nspacing_mm = 0.25\n",
                "t.ini:5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of "
                "[probe] (3 cells per radius 0.635 mm), found '0.25' (2.54 cells per radius; cell "
-               "at the tip 0.25 mm)");
+               "at the tip 0.25 mm); for this probe type --set grid.spacing_mm=0.211");
   expect_error(MIN_PROBE "tip_mm = 0, 0, 15\n[grid]\nfine_min_mm = -5, -5, -5\n"
                "fine_max_mm = 5, 5, 5\ngrowth = 1.3\n",
                "t.ini:5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of "
@@ -587,7 +725,8 @@ static void test_cross_checks(void **state) {
                "desiccation_start_C (99 C), found '90'");
   expect_error(MIN_PROBE "[output]\ntimes_s = 30, 95\n",
                "t.ini:5: [output] times_s: expected times in [0, 90] s (duration_s + "
-               "cooldown_s), found '30, 95'");
+               "cooldown_s), found '30, 95'; for times that follow the run type --set "
+               "output.times_s=rf_end (or fractions such as 0.5*rf_end)");
   expect_error(MIN_PROBE "[grid]\nvoxel_file = missing.h5\nvoxel_labels = 1:fat\n",
                "t.ini:5: [grid] voxel_file: expected a readable file, found 'missing.h5' (No such "
                "file or directory)");
@@ -685,28 +824,53 @@ static void test_long_numbers(void **state) {
   assert_close(kase.probes[0].tip_length, 7.25e-3, 1e-15);
 }
 
+/* A stand-in estimate for the reader's memory check: 150 bytes per estimated cell. */
+static double estimate_150(const rfl_case *c, void *ctx) {
+  int n[3];
+  (void)ctx;
+  return 150.0 * rfl_case_estimate_cells(&c->grid, n);
+}
+
+static double estimate_unknown(const rfl_case *c, void *ctx) {
+  (void)c, (void)ctx;
+  return -1.0;
+}
+
+/* The run's estimate against the limit: the message gives both, the limit's source and a
+ * spacing to type that fits (asked of the estimate again), or what else to change. */
 static void test_memory(void **state) {
   (void)state;
-  rfl_case_read_options opt = {.bytes_per_cell = RFL_SOLVER_BYTES_PER_CELL,
-                               .memory_limit = 1024.0 * 1024.0 * 1024.0};
-  const char *text = MIN_PROBE "[grid]\nspacing_mm = 0.05\n";
-  assert_int_equal(read_text_opt(text, &opt), RFL_EINPUT);
+  rfl_case_read_options opt = {.memory_estimate = estimate_150, .memory_limit = 1024.0 * 1024.0 * 1024.0,
+                               .memory_limit_source = "cgroup v2 /sys/fs/cgroup/job/memory.max"};
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_EINPUT);
   assert_string_equal(rfl_error_message(),
-                      "t.ini:5: [grid] spacing_mm: expected a grid that fits in memory (1 GiB at "
-                      "150 bytes per cell), found '0.05' giving 5.12e+08 cells and 71.5 GiB");
-  /* the machine's own memory: the largest grid (10^9 cells, 140 GiB) on a smaller machine */
-  opt.memory_limit = 0.0;
-  double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-  if (phys < 1e9 * RFL_SOLVER_BYTES_PER_CELL) {
-    assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.04\n", &opt), RFL_EINPUT);
-    assert_contains(rfl_error_message(), "t.ini:5: [grid] spacing_mm: expected a grid that fits "
-                                         "in memory");
-    assert_contains(rfl_error_message(), "found '0.04' giving 1e+09 cells and 140 GiB");
-  } else {
-    print_message("test_memory: %.3g GiB of memory hold the largest grid; machine limit not "
-                  "tested\n", phys / (1024.0 * 1024.0 * 1024.0));
-  }
+                      "t.ini:5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
+                      "'0.05' giving 5.12e+08 cells and an estimated 71.5 GiB, over the limit of "
+                      "1 GiB (cgroup v2 /sys/fs/cgroup/job/memory.max); type --set "
+                      "grid.spacing_mm=0.209, or shrink the fine box or the domain");
+  /* the advice fits */
+  const char *fixed[] = {"grid.spacing_mm=0.209"};
+  opt.sets = fixed;
+  opt.nsets = 1;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
+  /* a limit too small for the cells the electrode needs: no spacing to type */
+  opt.nsets = 0;
+  opt.memory_limit = 64.0 * 1024 * 1024;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.1\n", &opt), RFL_EINPUT);
+  assert_string_equal(rfl_error_message(),
+                      "t.ini:5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
+                      "'0.1' giving 6.4e+07 cells and an estimated 8.94 GiB, over the limit of "
+                      "64 MiB (cgroup v2 /sys/fs/cgroup/job/memory.max); shrink the fine box or the "
+                      "domain (the electrode needs cells of at most 0.212 mm at its tip), or run "
+                      "with more memory");
+  /* no estimate, or an unknown one: no check */
+  opt.memory_estimate = NULL;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
+  opt.memory_estimate = estimate_unknown;
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
   /* the default grid fits */
+  opt.memory_estimate = estimate_150;
+  opt.memory_limit = 2.0 * 1024.0 * 1024.0 * 1024.0;
   assert_int_equal(read_text_opt(MIN_PROBE, &opt), RFL_OK);
   int nc[3];
   assert_close(rfl_case_estimate_cells(&kase.grid, nc), 200.0 * 200.0 * 200.0, 0.0);
@@ -822,6 +986,9 @@ int main(void) {
       cmocka_unit_test(test_structures_and_materials),
       cmocka_unit_test(test_case_files),
       cmocka_unit_test(test_roundtrip),
+      cmocka_unit_test(test_output_times),
+      cmocka_unit_test(test_output_times_written),
+      cmocka_unit_test(test_display_title),
       cmocka_unit_test(test_set_overrides),
       cmocka_unit_test(test_sweep_section),
       cmocka_unit_test(test_set_errors),

@@ -117,12 +117,18 @@ static void test_short_set(void **state) {
   RUN(2, "run", "-s", "generator.duration_s=abc", RFL_SOURCE_DIR "/cases/reference/rc1.ini");
   assert_string_equal(err_text, "rflesion: --set generator.duration_s=abc: [generator] duration_s: "
                                 "expected a number of s in [0.1, 7200], found 'abc'\n");
-  RUN(2, "sweep", "--dry-run", "-s", "generator.duration_s=45",
+  /* the shipped case's output times follow the duration */
+  RUN(0, "check", "--set", "generator.duration_s=60", RFL_SOURCE_DIR "/cases/default.ini");
+  assert_contains(out_text, "\ntimes_s = rf_end, end   ; = 60, 90 s\n");
+  RUN(0, "sweep", "--dry-run", "-s", "generator.duration_s=45",
       RFL_SOURCE_DIR "/cases/reference/rc1.ini");
-  assert_contains(err_text, "rflesion: sweep case 0 of 1 (): " RFL_SOURCE_DIR
-                            "/cases/reference/rc1.ini:");
-  assert_contains(err_text, ": [output] times_s: expected times in [0, 45] s (duration_s + "
-                            "cooldown_s), found '90' (after --set generator.duration_s=45)\n");
+  /* explicit times in seconds past the run say what to type instead */
+  RUN(2, "sweep", "--dry-run", "-s", "output.times_s=90", "-s", "generator.duration_s=45",
+      RFL_SOURCE_DIR "/cases/reference/rc1.ini");
+  assert_contains(err_text, "rflesion: sweep case 0 of 1 (): --set output.times_s=90: [output] "
+                            "times_s: expected times in [0, 45] s (duration_s + cooldown_s), found "
+                            "'90'; for times that follow the run type --set output.times_s=rf_end "
+                            "(or fractions such as 0.5*rf_end)\n");
 }
 
 static void test_check_bad_input(void **state) {
@@ -131,7 +137,8 @@ static void test_check_bad_input(void **state) {
   assert_string_equal(err_text, "rflesion: " RFL_SOURCE_DIR "/tests/data/bad_spacing.ini:7: [grid] "
                                 "spacing_mm: expected cells of at most 0.2117 mm at the tip of "
                                 "[probe] (3 cells per radius 0.635 mm), found '0.5' (1.27 cells "
-                                "per radius; cell at the tip 0.5 mm)\n");
+                                "per radius; cell at the tip 0.5 mm); for this probe type --set "
+                                "grid.spacing_mm=0.211\n");
   assert_string_equal(out_text, "");
   RUN(2, "check", RFL_SOURCE_DIR "/tests/data/bad_key.ini");
   assert_string_equal(err_text, "rflesion: " RFL_SOURCE_DIR "/tests/data/bad_key.ini:4: [probe] "
@@ -186,7 +193,7 @@ static const mistake mistakes[] = {
     ROW("too_coarse.ini", MIN_PROBE "[grid]\nspacing_mm = 0.3\n",
         ":5: [grid] spacing_mm: expected cells of at most 0.2117 mm at the tip of [probe] (3 "
         "cells per radius 0.635 mm), found '0.3' (2.12 cells per radius; cell at the tip 0.3 "
-        "mm)"),
+        "mm); for this probe type --set grid.spacing_mm=0.211"),
     ROW("too_many_cells.ini",
         MIN_PROBE "[grid]\ndomain_min_mm = -1000, -1000, -1000\n"
                   "domain_max_mm = 1000, 1000, 1000\nspacing_mm = 0.01\n",
@@ -262,21 +269,48 @@ static void test_check_mistakes(void **state) {
            RFL_CASE_MAX_BYTES, n);
   expect_check_error("huge.ini", message);
 
-  /* a grid within the builder's limits that does not fit in this machine's memory: 10^9
-   * cells at 150 bytes */
-  double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-  const double gib = 1024.0 * 1024.0 * 1024.0;
-  if (phys < 1e9 * 150.0) {
-    const char *text = MIN_PROBE "[grid]\nspacing_mm = 0.04\n";
-    write_file("memory.ini", text, strlen(text));
-    snprintf(message, sizeof message, ":5: [grid] spacing_mm: expected a grid that fits in "
-             "memory (%.3g GiB at 150 bytes per cell), found '0.04' giving 1e+09 cells and 140 GiB",
-             phys / gib);
-    expect_check_error("memory.ini", message);
-  } else {
-    print_message("test_check_mistakes: %.3g GiB of memory hold the largest grid; the memory "
-                  "check is not tested\n", phys / gib);
-  }
+  /* a grid within the builder's limits that does not fit in the job's memory (SLURM's, as
+   * the child sees it): the estimate, the limit and its source, what to change */
+  setenv("SLURM_MEM_PER_NODE", "300", 1);
+  const char *text = MIN_PROBE "[grid]\nspacing_mm = 0.04\n";
+  write_file("memory.ini", text, strlen(text));
+  expect_check_error("memory.ini",
+                     ":5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
+                     "'0.04' giving 1e+09 cells and an estimated 288 GiB, over the limit of 300 MiB "
+                     "(SLURM_MEM_PER_NODE = 300 MB); shrink the fine box or the domain (the "
+                     "electrode needs cells of at most 0.212 mm at its tip), or run with more "
+                     "memory");
+  unsetenv("SLURM_MEM_PER_NODE");
+}
+
+/* run and sweep refuse a run that does not fit before it starts (exit 2), with a spacing
+ * that fits; check prints the estimate and the limit it is checked against. */
+static void test_memory_limit(void **state) {
+  (void)state;
+  setenv("SLURM_MEM_PER_NODE", "100", 1);
+  RUN(2, "run", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--no-output");
+  assert_string_equal(err_text, "rflesion: " RFL_SOURCE_DIR "/cases/reference/rc1.ini:25: [grid] "
+                                "spacing_mm: expected a grid whose run fits in memory, found '0.2' "
+                                "giving 2.25e+05 cells and an estimated 106 MiB, over the limit of "
+                                "100 MiB (SLURM_MEM_PER_NODE = 100 MB); type --set "
+                                "grid.spacing_mm=0.207, or shrink the fine box or the domain\n");
+  assert_string_equal(out_text, "");
+  RUN(2, "sweep", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--dry-run", "--vary",
+      "generator.duration_s=30,60");
+  assert_contains(err_text, "rflesion: sweep case 0 of 2 (generator.duration_s=30): " RFL_SOURCE_DIR
+                            "/cases/reference/rc1.ini:25: [grid] spacing_mm: expected a grid whose "
+                            "run fits in memory, found '0.2' giving 2.25e+05 cells and an estimated "
+                            "115 MiB, over the limit of 100 MiB (SLURM_MEM_PER_NODE = 100 MB)");
+  setenv("SLURM_MEM_PER_NODE", "4000", 1);
+  setenv("SLURM_NTASKS_PER_NODE", "2", 1);
+  RUN(0, "check", RFL_SOURCE_DIR "/cases/reference/rc1.ini");
+  unsetenv("SLURM_MEM_PER_NODE");
+  unsetenv("SLURM_NTASKS_PER_NODE");
+  assert_contains(out_text, "; memory estimate     : 114.7 MiB for a run with its HDF5 file (460 "
+                            "bytes per cell;\n;                       --figures adds 23 MiB):\n");
+  assert_contains(out_text, ";   multigrid (both solvers)           17.5 MiB\n");
+  assert_contains(out_text, "; memory limit        : 2000.0 MiB (SLURM_MEM_PER_NODE = 4000 MB for "
+                            "the node's tasks)\n");
 }
 
 /* A file the user may not read (tests run as root, which reads anything: the child drops
@@ -355,6 +389,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(test_check_mistakes, setup_scratch, teardown_scratch),
       cmocka_unit_test_setup_teardown(test_check_structure_in_probe, setup_scratch, teardown_scratch),
       cmocka_unit_test_setup_teardown(test_check_unreadable, setup_scratch, teardown_scratch),
+      cmocka_unit_test(test_memory_limit),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   free(out_text);

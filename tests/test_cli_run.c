@@ -1,5 +1,6 @@
 /* `rflesion run` as a script meets it: the built binary (path given as the first argument)
- * runs the tiny case tests/data/sweep_tiny.ini (about a second) with --json, --output and
+ * runs the tiny case tests/data/sweep_tiny.ini (about a second), and RC-1 for another
+ * duration (its output times and title follow), with --json, --output and
  * --figures, and the test checks the exit code of each outcome (0 clear, 1 a safety flag,
  * 2 usage, 3 the sanity bound), the JSON summary (parsed here: every documented key, with
  * the values that are known), the HDF5 file (opened with the HDF5 library), the figure
@@ -389,6 +390,39 @@ static void figure_formats(void **state) {
   assert_contains(out_text, "--figure-format FMT");
 }
 
+/* A shipped case run for another duration and with a cool-down: its output times follow
+ * the run (fields at the end of RF and of the cool-down) and the title states the settings
+ * as run, not the case file's. */
+static void shipped_case_follows_the_settings(void **state) {
+  (void)state;
+  clean_outputs();
+  RUN(0, "run", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--set", "generator.duration_s=2", "--set",
+      "generator.cooldown_s=1", "--set", "probe.gauge=17", "--json", json_path, "--output", h5_path, "-q");
+  char *doc = read_text(json_path);
+  if (!doc) fail_msg("no JSON summary %s", json_path);
+  assert_json_string(doc, "title", "RC-1: conventional RF, ex vivo muscle (17G 10 mm, 80 C, 2 s + 1 s cool-down)");
+  assert_json_string(doc, "name", "RC-1: conventional RF, ex vivo muscle");
+  assert_close(json_number(doc, "time_s"), 2.0, 1e-9);
+  assert_close(json_number(doc, "after_cooldown.time_s"), 3.0, 1e-9);
+  assert_close(json_number(doc, "growth.0.time_s"), 2.0, 1e-9);
+  assert_close(json_number(doc, "growth.1.time_s"), 3.0, 1e-9);
+  if (json_at(doc, "growth.2")) fail_msg("JSON: more than two growth snapshots");
+  free(doc);
+  hid_t file = H5Fopen(h5_path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (file < 0) fail_msg("cannot open %s", h5_path);
+  hid_t d = H5Dopen2(file, "/fields/times_s", H5P_DEFAULT);
+  double t[3] = {0};
+  hid_t sp = H5Dget_space(d);
+  assert_int_equal(H5Sget_simple_extent_npoints(sp), 2);
+  assert_true(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t) >= 0);
+  assert_close(t[0], 2.0, 1e-9);
+  assert_close(t[1], 3.0, 1e-9);
+  H5Sclose(sp);
+  H5Dclose(d);
+  H5Fclose(file);
+  clean_outputs(); /* the next test expects none */
+}
+
 /* Every output path is checked before the run, and only regular files are replaced: a
  * device node, FIFO or directory under an output name is refused (exit 2) with nothing run
  * and nothing written (a device node used to be replaced by a regular file, and a bad
@@ -478,6 +512,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test(margin_and_coverage_flags),
       cmocka_unit_test(sanity_bound_is_a_numerical_failure),
       cmocka_unit_test(figure_formats),
+      cmocka_unit_test(shipped_case_follows_the_settings),
       cmocka_unit_test(outputs_checked_before_the_run),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
