@@ -21,12 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "case_hash.h"
 #include "case_job.h"
 #include "case_reader.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "grid.h"
 #include "parallel.h"
+#include "provenance.h"
 #include "sweep_array.h"
 #include "sweep_dir.h"
 #include "sweep_farm.h"
@@ -129,28 +131,6 @@ static double estimate_steps(const rfl_case *k) {
   return ceil(rf + g->cooldown_s / dt);
 }
 
-/* 64-bit FNV-1a of the resolved case without its comment lines (the first names the file). */
-static rfl_status case_hash(const rfl_case *k, uint64_t *hash) {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  if (!f) return RFL_ERROR(RFL_ENOMEM, "out of memory hashing a case");
-  rfl_status st = rfl_case_write(f, k);
-  fclose(f);
-  if (!text) return RFL_ERROR(RFL_ENOMEM, "out of memory hashing a case");
-  uint64_t h = 1469598103934665603ULL;
-  int comment = 0, bol = 1;
-  for (size_t i = 0; i < len; i++) {
-    if (bol) comment = text[i] == ';';
-    bol = text[i] == '\n';
-    if (comment) continue;
-    h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
-  }
-  free(text);
-  *hash = h;
-  return st;
-}
-
 /* The reader's message for a failed case, told as the sweep's: "ORIGIN: [sweep] KEY=VALUE
  * (case I): ..." when a varied value is to blame, else "sweep case I (sets): ...". */
 static rfl_status case_error(const sweep_ctx *c, size_t index, rfl_status st) {
@@ -197,7 +177,7 @@ static rfl_status expand(sweep_ctx *c, char **manifest) {
     int n[3];
     c->cost[i] = rfl_case_estimate_cells(&c->kase->grid, n) * estimate_steps(c->kase);
     uint64_t h = 0;
-    st = case_hash(c->kase, &h);
+    st = rfl_case_hash(c->kase, &h);
     c->hash[i] = h;
     fprintf(f, "case %zu\t%016llx", i, (unsigned long long)h);
     for (int a = 0; a < c->sweep.naxes; a++)
@@ -226,6 +206,17 @@ static void add_head(rfl_results_row *row, const sweep_ctx *c, size_t index, con
     const char *v = ax->values[rfl_sweep_value_index(&c->sweep, index, a)];
     *st = ax->numeric ? rfl_results_row_add_real(row, ax->key, strtod(v, NULL)) : rfl_results_row_add_text(row, ax->key, v);
   }
+}
+
+/* Which build computed the case, and the hash of the case it ran (the manifest's). */
+static rfl_status add_provenance(rfl_results_row *row, const rfl_case *k) {
+  char hash[17] = "";
+  uint64_t h = 0;
+  if (k && rfl_case_hash(k, &h) == RFL_OK) rfl_case_hash_text(h, hash);
+  RFL_CHECK(rfl_results_row_add_text(row, "case_hash", hash));
+  rfl_provenance p;
+  rfl_provenance_get(&p);
+  return rfl_results_row_add_text(row, "rflesion_version", p.version_full);
 }
 
 static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll poll, void *poll_ctx, void *ctx) {
@@ -259,6 +250,7 @@ static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll pol
   if (rs == RFL_OK)
     rs = rfl_results_row_add_summary(row, st == RFL_OK ? c->summary : NULL, have_case ? c->kase : NULL);
   if (rs == RFL_OK) rs = rfl_results_row_add_real(row, "wall_s", now_s() - t0);
+  if (rs == RFL_OK) rs = add_provenance(row, have_case ? c->kase : NULL);
   return rs;
 }
 

@@ -27,8 +27,10 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "case_hash.h"
 #include "case_reader.h"
 #include "generator.h"
+#include "provenance.h"
 #include "rfl_version.h"
 
 #define CHUNK_ELEMENTS 262144 /* target elements per chunk (1 MiB of float32) */
@@ -461,6 +463,20 @@ static void free_writer(rfl_h5out *o) {
   free(o);
 }
 
+/* Root attributes: what wrote the file (the JSON summary's "provenance" says the same). */
+static rfl_status write_provenance(const rfl_h5out *o, hid_t root) {
+  rfl_provenance p;
+  rfl_provenance_get(&p);
+  rfl_status st;
+  if ((st = attr_str(o, root, "/", "rflesion_version", p.version_full)) != RFL_OK ||
+      (st = attr_str(o, root, "/", "commit", p.commit)) != RFL_OK ||
+      (st = attr_str(o, root, "/", "build_type", p.build_type)) != RFL_OK ||
+      (st = attr_i32(o, root, "/", "built_with_mpi", p.mpi)) != RFL_OK ||
+      (st = attr_i32(o, root, "/", "built_with_openmp", p.openmp)) != RFL_OK)
+    return st;
+  return attr_str(o, root, "/", "hdf5_version", p.hdf5);
+}
+
 rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5out **out) {
   *out = NULL;
   if (!path || !path[0]) return RFL_ERROR(RFL_EUSAGE, "HDF5 output: empty file name");
@@ -515,7 +531,7 @@ rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5
     goto cleanup;
   }
   if ((st = attr_str(o, root, "/", "program", "rflesion")) != RFL_OK ||
-      (st = attr_str(o, root, "/", "rflesion_version", RFL_VERSION)) != RFL_OK ||
+      (st = write_provenance(o, root)) != RFL_OK ||
       (st = attr_str(o, root, "/", "format", "rflesion-h5")) != RFL_OK ||
       (st = attr_i32(o, root, "/", "format_version", RFL_H5OUT_FORMAT_VERSION)) != RFL_OK ||
       (st = attr_str(o, root, "/", "layout",
@@ -817,6 +833,10 @@ static rfl_status write_case(const rfl_h5out *o, const rfl_case *c) {
   rfl_status st = RFL_OK;
   hid_t g = H5I_INVALID_HID;
   char *ini = NULL;
+  uint64_t h = 0;
+  char hash[17];
+  if ((st = rfl_case_hash(c, &h)) != RFL_OK) return st;
+  rfl_case_hash_text(h, hash);
   if ((st = case_ini_text(c, &ini)) != RFL_OK) goto cleanup;
   if ((st = group_create(o, o->file, "case", "/case", &g)) != RFL_OK ||
       (st = attr_str(o, g, "/case", "ini", ini)) != RFL_OK ||
@@ -824,7 +844,8 @@ static rfl_status write_case(const rfl_h5out *o, const rfl_case *c) {
       (st = attr_str(o, g, "/case", "title", c->title)) != RFL_OK ||
       (st = attr_str(o, g, "/case", "background_material",
                      material_name(c, c->background_material))) != RFL_OK ||
-      (st = attr_str(o, g, "/case", "rflesion_version", RFL_VERSION)) != RFL_OK ||
+      (st = attr_str(o, g, "/case", "rflesion_version", RFL_VERSION_FULL)) != RFL_OK ||
+      (st = attr_str(o, o->file, "/", "case_hash", hash)) != RFL_OK ||
       (st = write_case_sections(o, g, c)) != RFL_OK || (st = write_case_tables(o, g, c)) != RFL_OK)
     goto cleanup;
 cleanup:
@@ -1470,7 +1491,7 @@ static rfl_status write_xdmf(const rfl_h5out *o) {
   if (!f)
     return RFL_ERROR(RFL_EIO, "%s: cannot create the temporary file %s: %s", o->xmf, o->xmf_tmp,
                      strerror(errno));
-  fprintf(f, "<?xml version=\"1.0\" ?>\n<!-- rflesion %s: cell-centred fields of ", RFL_VERSION);
+  fprintf(f, "<?xml version=\"1.0\" ?>\n<!-- rflesion %s: cell-centred fields of ", RFL_VERSION_FULL);
   xml_escaped(f, h5);
   fprintf(f, ", coordinates in mm -->\n<Xdmf Version=\"3.0\">\n  <Domain>\n");
   if (o->nsnaps == 0) {

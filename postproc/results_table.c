@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rfl_version.h"
+#include "provenance.h"
 
 void rfl_results_row_init(rfl_results_row *row, long long index) {
   memset(row, 0, sizeof *row);
@@ -477,8 +477,11 @@ rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *pa
   dset = H5Dcreate2(file, "results", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (dset < 0) goto h5fail;
   if (t->nrows && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) goto h5fail;
-  const char *attrs[2][2] = {{"sweep", note}, {"rflesion_version", RFL_VERSION}};
-  for (int a = 0; a < 2; a++) {
+  rfl_provenance p;
+  rfl_provenance_get(&p);
+  const char *attrs[][2] = {{"sweep", note}, {"rflesion_version", p.version_full}, {"commit", p.commit},
+                            {"build_type", p.build_type}, {"hdf5_version", p.hdf5}};
+  for (size_t a = 0; a < sizeof attrs / sizeof attrs[0]; a++) {
     if (!attrs[a][1]) continue;
     ascalar = H5Screate(H5S_SCALAR);
     atype = H5Tcopy(H5T_C_S1);

@@ -18,8 +18,10 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "case_hash.h"
 #include "generator.h"
 #include "mirror.h"
+#include "provenance.h"
 #include "rfl_version.h"
 
 struct rfl_monitor {
@@ -410,9 +412,23 @@ static void json_lesion(FILE *f, int indent, const char *key, const rfl_lesion_m
   fprintf(f, "%*s}%s\n", indent, "", last ? "" : ",");
 }
 
+/* "provenance": what produced these figures (the same fields as the HDF5 root attributes). */
+static void json_provenance(FILE *f, const rfl_case *c) {
+  rfl_provenance p;
+  rfl_provenance_get(&p);
+  uint64_t h = 0;
+  char hash[17] = "unknown";
+  if (rfl_case_hash(c, &h) == RFL_OK) rfl_case_hash_text(h, hash);
+  fprintf(f, "  \"provenance\": {\n    \"version\": \"%s\",\n    \"commit\": \"%s\",\n    \"build_type\": \"%s\",\n"
+             "    \"mpi\": %s,\n    \"openmp\": %s,\n    \"hdf5\": \"%s\",\n    \"case_hash\": \"%s\"\n  },\n",
+          p.version_full, p.commit, p.build_type, p.mpi ? "true" : "false", p.openmp ? "true" : "false", p.hdf5, hash);
+}
+
 static void json_body(FILE *f, const rfl_summary *s) {
   const rfl_case *c = s->kase;
-  fprintf(f, "{\n  \"version\": \"%s\",\n  \"case\": ", RFL_VERSION);
+  fprintf(f, "{\n  \"version\": \"%s\",\n", RFL_VERSION);
+  json_provenance(f, c);
+  fprintf(f, "  \"case\": ");
   json_string_value(f, c->path);
   char title[RFL_CASE_TITLE_MAX];
   rfl_case_display_title(c, title, sizeof title);

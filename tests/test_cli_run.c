@@ -21,6 +21,7 @@
 #include "test_support.h"
 /* after test_support.h (cmocka's include order) */
 #include "cli_runner.h"
+#include "rfl_version.h"
 
 #define CASE RFL_SOURCE_DIR "/tests/data/sweep_tiny.ini"
 /* the nerve (radius 0.8 mm) far from the probe, its axis between cell centres */
@@ -193,6 +194,13 @@ static char *read_summary(void) {
     if (!json_is_null(doc, maybe[i])) (void)json_number(doc, maybe[i]);
   const char *v = json_at(doc, "version");
   if (!v || *v != '"') fail_msg("JSON: no version string");
+  /* provenance: the build that ran it, and a 16-digit hash of the resolved case */
+  assert_json_string(doc, "provenance.version", RFL_VERSION_FULL);
+  assert_json_string(doc, "provenance.commit", RFL_COMMIT);
+  assert_json_string(doc, "provenance.build_type", RFL_BUILD_TYPE);
+  const char *hash = json_at(doc, "provenance.case_hash");
+  if (!hash || strspn(hash + 1, "0123456789abcdef") != 16 || hash[17] != '"')
+    fail_msg("JSON: provenance.case_hash is not 16 hex digits");
   assert_json_string(doc, "structures.0.name", "root");
   if (!json_at(doc, "structures.0.flags") || *json_at(doc, "structures.0.flags") != '[')
     fail_msg("JSON: no structures[0].flags array");
@@ -266,6 +274,14 @@ static void check_h5(int nflags) {
   assert_true(a >= 0 && H5Aread(a, H5T_NATIVE_INT, &n) >= 0);
   H5Aclose(a);
   assert_int_equal(n, nflags);
+  /* the root attributes state the build, as the JSON does */
+  char text[128] = "";
+  a = H5Aopen_by_name(file, "/", "commit", H5P_DEFAULT, H5P_DEFAULT);
+  hid_t at = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
+  assert_true(at >= 0 && H5Tget_size(at) < sizeof text && H5Aread(a, at, text) >= 0);
+  H5Tclose(at);
+  H5Aclose(a);
+  assert_string_equal(text, RFL_COMMIT);
   /* at least one field snapshot with the temperature */
   d = H5Dopen2(file, "/fields/times_s", H5P_DEFAULT);
   s = H5Dget_space(d);

@@ -197,7 +197,11 @@ class ResultTest(unittest.TestCase):
         self.assertEqual([x["snapshot"] for x in r.lesion], ["growth", "growth", "end_of_rf", "final"])
         self.assertTrue(close(r.lesion[1]["lesion_width_mm"], self.js["growth"][1]["lesion"]["width_mm"]))
         self.assertEqual((r.format_version, r.attrs["format"]), (1, "rflesion-h5"))
-        self.assertEqual(r.version, self.js["version"])
+        prov = self.js["provenance"]
+        self.assertEqual(r.version, prov["version"])
+        self.assertEqual((r.provenance["commit"], r.provenance["case_hash"], r.provenance["hdf5_version"]),
+                         (prov["commit"], prov["case_hash"], prov["hdf5"]))
+        self.assertRegex(prov["case_hash"], "^[0-9a-f]{16}$")
 
     def test_refuses_files_that_are_not_results(self):
         other = os.path.join(WORK, "other.h5")

@@ -106,7 +106,7 @@ class Result:
 
     Attributes: path, grid, times (saved field times, s), fields, metrics, lesion,
     structures, flags, series, structure_peak_C, case, case_ini, case_attrs, materials,
-    probes, case_structures, symmetry, version, format_version, attrs, units.
+    probes, case_structures, symmetry, version, provenance, format_version, attrs, units.
     """
 
     def __init__(self, path):
@@ -137,6 +137,10 @@ class Result:
                               % (self.path, version, ", ".join(map(str, FORMAT_VERSIONS))))
         self.format_version = version
         self.version = self.attrs.get("rflesion_version", "")
+        # what wrote the file: version, commit, build, HDF5, the resolved case's hash
+        self.provenance = {k: self.attrs.get(k) for k in ("rflesion_version", "commit", "build_type",
+                                                          "built_with_mpi", "built_with_openmp",
+                                                          "hdf5_version", "case_hash")}
 
     def _table(self, path):
         d = self._file[path]
