@@ -47,6 +47,13 @@ static const char run_usage[] =
     "Exit codes: 0 ok, 1 a safety flag was raised, 2 bad input or usage,\n"
     "3 numerical failure, 4 I/O or system failure.\n";
 
+/* Where the run's files went (a default output lands in the current directory). */
+static void print_outputs(const char *h5path, const char *xmfpath, const char *json, const char *figures) {
+  if (h5path) printf("Results: %s (fields, series, summary, the case) and %s (open in ParaView)\n", h5path, xmfpath);
+  if (json) printf("Summary: %s\n", json);
+  if (figures) printf("Figures: %s/\n", figures);
+}
+
 int rfl_cmd_run(int argc, char **argv) {
   static const struct option longopts[] = {
       {"set", required_argument, NULL, 's'}, {"json", required_argument, NULL, 'j'},
@@ -191,5 +198,6 @@ int rfl_cmd_run(int argc, char **argv) {
   st = rfl_case_job_close(job, st);
   if (st == RFL_OK && json_st != RFL_OK) st = RFL_ERROR(json_st, "%s", json_msg);
   if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
+  else if (!quiet) print_outputs(no_output ? NULL : h5path, xmfpath, json, figures);
   return st != RFL_OK ? rfl_status_exit_code(st) : (nflags > 0 ? 1 : 0);
 }

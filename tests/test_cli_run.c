@@ -308,6 +308,13 @@ static void clear_run_writes_everything(void **state) {
   assert_contains(out_text, "Lesion at the end of RF (t = 10.0 s):");
   assert_contains(out_text, "Structure 'root' (protected)");
   assert_contains(out_text, "Safety flags: none\n");
+  /* it says where its files went */
+  char wrote[512];
+  snprintf(wrote, sizeof wrote, "Results: %s (fields, series, summary, the case) and %.*s.xmf (open in ParaView)\n",
+           h5_path, (int)(strlen(h5_path) - 3), h5_path);
+  assert_contains(out_text, wrote);
+  snprintf(wrote, sizeof wrote, "Summary: %s\nFigures: %s/\n", json_path, fig_dir);
+  assert_contains(out_text, wrote);
   char *doc = read_summary();
   assert_json_string(doc, "structures.0.role", "protected");
   assert_true(json_is_null(doc, "structures.0.threshold_crossed_s"));
