@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The public API (rflesion.h) over the case reader, the case job and the results row that
  * the sweep table uses, so that the library and the program agree on every figure and name. */
 #include "rflesion.h"

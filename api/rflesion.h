@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* rflesion.h: the public C API of the rflesion library (link rflesion::rflesion with CMake,
  * or `pkg-config --cflags --libs rflesion`).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Kernel benchmark on a real case: how close each hot kernel of a time step comes to the
  * memory bandwidth of this machine, and how fast the multigrid converges.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Multigrid benchmark: kernel throughput and convergence of the MG-preconditioned CG on
  * two potential problems:
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The performance report of docs/performance.md, measured in one run on this machine:
 #   1. STREAM-like triad bandwidth and the hot kernels of a time step on a real RC-1 state
 #      (bench/kernels), 1 and 2 threads, as a fraction of the triad;

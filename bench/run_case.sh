@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Times whole rflesion runs: every (case, thread count) pair REPEAT times under
 # /usr/bin/time -v, then prints the median wall time, the median peak memory (maximum
 # resident set size), bytes per cell, the lesion width, and the 2-thread speed-up, all from

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Sweep throughput: cases per minute for one 100-case sweep of RC-1-like cases (RC-1 on a
 # coarse grid: 0.4 mm cells around a 2.5 mm probe in a 12 mm quarter domain; set temperature
 # 60..87 C x RF duration 5..14 s), run three ways on the same machine:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Shared command-line helpers (see cli_common.h). Loading a case goes through the case
  * reader with the solver's memory budget per cell; nothing here knows the case format. */
 #include "cli_common.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Helpers shared by the rflesion commands: collecting --set options with getopt_long,
  * loading a case with its overrides (warnings go to stderr), and reporting a failed status
  * as a message plus exit code. Exit codes follow the table in rflesion --help. */

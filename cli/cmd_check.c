@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* rflesion check CASE: read and validate a case (with --set overrides), print it resolved
  * (every key, defaults filled in, as a case file that reads back to the same case), then
  * build the grid and the voxelised geometry and report them as comment lines: cells per

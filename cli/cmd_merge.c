@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* rflesion merge DIR...: gather the results records of one sweep, run as shards (a SLURM
  * job array, --shard) into one directory or into several, into one table. Every directory
  * must hold the same manifest (the same expanded sweep); a case is taken from the first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* rflesion run CASE: read and validate the case, build the grid and geometry, run the
  * coupled simulation, report the lesion, the generator and the structures' safety figures,
  * and write the JSON summary on request. Reads like its phases: parse, validate, set up

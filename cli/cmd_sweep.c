@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* rflesion sweep CASE: run a parameter sweep (docs/hpc.md; syntax in docs/case-format.md).
  *
  * Phases: parse the options; read the [sweep] section and the --vary/--zip/--samples/--seed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The rflesion subcommands. Each takes the arguments after its name (argv[0] is the
  * command name) and returns the process exit code (table in rflesion --help). */
 #ifndef RFL_COMMANDS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* rflesion: the command-line entry point. Parses the global options (--help, --version),
  * then hands the remaining arguments to a subcommand from the table below, whose return
  * value is the exit code (table in the usage text and in the README). It does no work of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A Slurm job array's task -> the shard of the sweep it runs (see sweep_array.h). */
 #include "sweep_array.h"
 

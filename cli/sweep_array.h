@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A Slurm job array's task -> the shard of the sweep it runs.
  *
  * An array is a shape MIN, MIN+STEP, ..., MIN+(COUNT-1)*STEP; task ID runs shard

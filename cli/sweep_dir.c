@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A sweep's output directory (see sweep_dir.h). Every file is written atomically
  * (temporary name, fsync, rename); the completion log is appended with one write() per
  * line on a descriptor opened O_APPEND, so lines from several processes never interleave.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A sweep's output directory, shared by `rflesion sweep` and `rflesion merge`:
  *
  *   DIR/sweep.txt              the expanded sweep (manifest): every case's --set list and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Launch detection and the MPI task farm (see sweep_farm.h).
  *
  * Messages (MPI_COMM_WORLD, small and point to point):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* How a sweep was launched, and the MPI task farm.
  *
  * rflesion calls MPI_Init only when a launcher started it: Open MPI's mpirun sets

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Third-party libraries, found the standard way (no vendored copies).
 find_package(OpenMP REQUIRED COMPONENTS C)
 # FindHDF5 picks the serial flavour through h5cc even when an MPI flavour is installed too.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Installation, as a library of this field installs: GNUInstallDirs layout, the program
 # with a relocatable RPATH and a man page, the library with its header, an exported CMake
 # package (find_package(rflesion CONFIG) -> rflesion::rflesion) and a relocatable

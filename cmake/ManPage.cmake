@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Writes the man page from the program's --help with help2man (cmake -P). The page is dated
 # by the last commit (SOURCE_DATE_EPOCH), or left undated outside git, so that two builds of
 # one commit give the same page.

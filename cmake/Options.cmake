@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Build options. MPI (the sweep's task farm) is off by default; the presets turn it on.
 option(RFL_WITH_MPI "Build the MPI task farm for sweeps" OFF)
 option(RFL_BUILD_TESTS "Build the cmocka test suite" ON)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The version header generated/rfl_version.h, rewritten at every build from git (see
 # WriteVersion.cmake). Targets that include it depend on rfl_version.
 if(RFL_WITH_MPI)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # One warning set for every target of the project (not for the libraries it uses).
 add_library(rfl_warnings INTERFACE)
 target_compile_options(rfl_warnings INTERFACE -Wall -Wextra -Wshadow -Wstrict-prototypes

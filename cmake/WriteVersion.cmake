@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Writes the version header at build time (cmake -P), so that every build states the commit
 # it was built from, not the one it was configured at. Inputs: SOURCE_DIR, TEMPLATE, OUTPUT,
 # RELEASE_VERSION, BUILD_TYPE, WITH_MPI, WITH_OPENMP. A source tree without git metadata (a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* libFuzzer target for the case reader: every input is a case file, read from memory with
  * a memory check of 150 bytes per cell against a fixed 1 GiB budget. An input whose first line starts with
  * "#set " also passes the rest of that line as one --set override. Whenever a case reads

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Built-in defaults of a case and material lookup (see case.h).
  *
  * Every default carries a comment with its reason or source; docs/case-format.md lists the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The resolved case: everything one rflesion run needs, in SI units (m, s, W, V, S/m) and
  * degrees Celsius for temperatures. The case file speaks mm and unit-suffixed keys
  * (docs/case-format.md); the reader converts once, here nothing carries a unit but SI.

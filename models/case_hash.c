@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "case_hash.h"
 
 #include <stdio.h>

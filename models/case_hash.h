@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A fingerprint of a resolved case: every output states it (provenance), and a sweep's
  * manifest and records use it to tell one case from another. */
 #ifndef RFL_CASE_HASH_H

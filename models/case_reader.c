@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The case-file reader: INI text -> validated rfl_case in SI units (see case_reader.h and
  * docs/case-format.md).
  *

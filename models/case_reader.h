@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Reading, validating and writing case files (format: docs/case-format.md).
  *
  * A case file is INI text: [section] headers, `key = value` lines, comments starting with

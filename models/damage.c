@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Arrhenius and CEM43 damage integrals (see damage.h). The per-step increment integrates
  * the rate along a linear temperature history. Both rates are exponential in T (CEM43
  * exactly, Arrhenius nearly: ln rate = ln A - Ea/(R T) bends by only ~0.2 % per K^2), so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Thermal damage models, as rates integrated by the solver over time (pure functions).
  *
  * Arrhenius:  dOmega/dt = A exp(-Ea / (R (T + 273.15))), lesion where Omega >= 1.

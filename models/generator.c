@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Generator control laws (see generator.h). The temperature-controlled law is the implicit
  * PI of the reference cases solved exactly per step: with K = Kp + Ki dt and
  * d = K (T_set - a) + Ki I_n, the unclamped voltage solves K b V^2 + V - d = 0, whose

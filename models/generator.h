@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The RF generator: what tip voltage it applies over each time step.
  *
  * The solver hands the generator, for the step ending at t_next, the thermocouple reading

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Built-in material properties for RF lesion modelling (see material_library.h).
  *
  * Tissue rows come from the project's curated table data/tissue_properties.csv:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The built-in material library: tissue and electrode materials a case can name without
  * defining them. Values are in SI units at 37 C (see rfl_material in case.h); each entry
  * carries a one-line note of its sources, and docs/case-format.md lists them in full.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Output times relative to the generator's schedule (see output_times.h). */
 #include "output_times.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Output times that follow the run: a field snapshot time is written either in seconds or
  * relative to the generator's schedule, as `rf_end` (end of RF, duration_s), `end` (end of
  * the run, duration_s + cooldown_s) or a fraction of either (`0.5*rf_end`, `rf_end/3`,

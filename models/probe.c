@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Electrode geometry (probe.h). With t = (x - tip) . u the axial coordinate from the distal
  * point along the unit direction u and rho the distance from the axis, radius a, active
  * length L and shaft length S:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The RF electrode's geometry: an active (exposed) tip of length L ending distally in a
  * hemisphere of the needle's radius (or flat), followed by the insulated shaft.
  * Pure geometry in SI units; the solver voxelises it, postproc measures from its axis. */

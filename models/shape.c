@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Signed distances, volumes and areas of the anatomy primitives (shape.h), in metres.
  *
  * Distances are exact Euclidean signed distances (negative inside):

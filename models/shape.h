@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Geometric primitives for anatomy and probes, in SI units (m).
  *
  * Every shape answers "signed distance from a point" (negative inside, exact Euclidean

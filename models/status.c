@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Status table and the single raise point for errors (see status.h). The message buffer is
  * thread-local so OpenMP threads and sweep workers never overwrite each other's errors. */
 #include "status.h"

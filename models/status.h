@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Status codes and error reporting for every rflesion module.
  *
  * One X-macro list generates the enum and rfl_strerror(). Functions that can fail return

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Sweep descriptions and their expansion (see sweep_spec.h).
  *
  * The [sweep] section is read here, line by line, with its own small parser: the case

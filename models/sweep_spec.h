@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Parameter sweeps: which case keys vary and how, and the expansion into numbered cases
  * (syntax: docs/case-format.md, section "Sweeps").
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Temperature laws for tissue conductivities (see tissue.h). Linear in T about 37 C, as in
  * the reference cases and most RF-ablation models; desiccation as a log-linear collapse over
  * a narrow band (Haemmerich et al.-style), not a vapour model. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Temperature-dependent tissue properties (pure scalar functions, callable from any thread).
  *
  *   sigma(T) = sigma37 (1 + dsigma_dT (T - 37)) * f_desiccation(T)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A 3-vector of doubles and the few operations geometry code needs. Header-only. */
 #ifndef RFL_VEC3_H
 #define RFL_VEC3_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Whole-or-nothing file writes over regular files only (see atomic_file.h). */
 #include "atomic_file.h"
 

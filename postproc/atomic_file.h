@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Files that are written whole or not at all, and only ever over regular files.
  *
  * The text goes to TARGET.tmp.PID, is flushed and fsync'ed, and only then renamed over

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* One case from a validated rfl_case to its summary (see case_job.h): the part of
  * `rflesion run` that `rflesion sweep` shares. The step observer feeds the monitor, writes
  * field snapshots exactly at the requested output times (steps end on them), draws the

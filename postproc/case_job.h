@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* One case, start to finish, for the commands that run cases (run, sweep): grid, geometry,
  * simulation and monitor, an optional HDF5 results file with field snapshots at [output]
  * times_s, optional figures, and the summary. The caller reads and validates the case and

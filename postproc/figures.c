@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Figures with cairo: a slice of the temperature field through the probe axis, and the
  * generator and temperature time series, as PNG (image surface) or SVG (vector surface with
  * the field raster embedded), chosen by the file extension.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Figures of a run, drawn with cairo: a temperature slice through the probe axis and the
  * generator and temperature time series. The format follows the file's extension (.png or
  * .svg, any case); files are written to a temporary name next to the target and renamed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The per-case HDF5 result file and its XDMF sidecar (h5out.h; layout in
  * docs/output-format.md), written with the serial HDF5 C API.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* One HDF5 result file per case, with an XDMF sidecar that ParaView and VisIt open directly
  * (layout: docs/output-format.md).
  *

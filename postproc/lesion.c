@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Lesion metrics, structure proximity and per-structure statistics from cell-centred
  * fields, with the lesion surface located to sub-cell accuracy.
  *

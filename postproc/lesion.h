@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Lesion metrics from a cell-centred field on the grid, located to sub-cell accuracy.
  *
  * A lesion is the region where a level function phi >= 0 over tissue cells. For the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Unfolding a half or quarter domain across its mirror planes (see mirror.h). Per axis the
  * full grid's faces are the computed faces reflected about the lower face followed by the
  * computed faces; full index i maps to computed index n - 1 - i on the reflected side and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The whole domain of a case computed on a half or quarter (mirror planes at the lower x
  * and/or y domain faces): the unfolded grid and fields, for measurements that must see
  * across the planes (lesion extremes on the probe axis, which lies in the planes, sub-cell

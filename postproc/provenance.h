@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Provenance: what produced a result. Every output (HDF5 root attributes, the JSON summary's
  * "provenance" object, the sweep tables) and `rflesion --version` state the same fields, so
  * a published number can be traced to the model revision, the build and the case. */

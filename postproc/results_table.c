@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Rows, row records and the sweep results table (see results_table.h).
  *
  * Record format (version 1), one cell per line, names without blanks:

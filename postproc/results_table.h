@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The results table of a sweep: one row per case, columns named and typed, written as an
  * HDF5 compound dataset and as CSV (columns: docs/hpc.md).
  *

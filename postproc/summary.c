@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The step observer that turns fields into the figures a user reads (lesion size,
  * generator, structures and safety flags), and the two ways of reporting them: a human
  * summary and a JSON file (docs/json-summary.md). Measurements use postproc/lesion.c; this

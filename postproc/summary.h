@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* What a run found, in one plain struct, and how it is reported: the human summary on a
  * terminal and the JSON summary for scripts (schema: docs/json-summary.md).
  *

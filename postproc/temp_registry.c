@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Registry of temporary files in flight (temp_registry.h). Slots are claimed with atomic
  * compare-and-swap (free -> busy -> ready), so writers on several threads need no lock and
  * the signal handler only reads names of slots marked ready. */

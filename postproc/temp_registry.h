@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Temporary files in flight (NAME.tmp.PID while an atomic write is under way), so that
  * SIGINT and SIGTERM can remove them before the process ends: the handler unlinks every
  * registered name (async-signal-safe: no locks, no allocation) and exits 130 (SIGINT) or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Fuzz smoke test of the case reader: build the libFuzzer target with clang in build/fuzz
 # and run it for N seconds (default 60) on a scratch copy of the seed corpus fuzz/corpus/.
 # Exits nonzero when the build fails or the fuzzer finds a crash, leak, hang or sanitizer

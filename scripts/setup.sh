@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs the Debian 12 packages rflesion needs (as root) and builds the optimised program
 # into build/release. Safe to run again.
 set -euo pipefail

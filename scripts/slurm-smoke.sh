@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The Slurm recipes of docs/hpc.md on a real single-node Slurm (Debian's slurm-wlm + munge,
 # run as root): starts munged, slurmctld and slurmd in a temporary directory (own munge
 # socket, own ports), runs a 6-case sweep of cases/reference/rc1.ini (coarse grid, a few

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Tissue-property uncertainty of the lumbar medial-branch preset, as a seeded random sweep.
 
 Draws the electrical conductivity of muscle, its temperature coefficient, its thermal

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs the short (label "unit") test executables of a build under valgrind memcheck; any
 # error or definite leak fails. Usage: scripts/valgrind-tests.sh [BUILD_DIR]
 set -euo pipefail

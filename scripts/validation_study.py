@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Validation study: simulated RF lesions against published ex vivo / in vivo lesion sizes and
 trends; writes docs/validation.md and docs/figures/validation_*.png.
 

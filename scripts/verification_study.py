@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Grid-convergence study of a reference case; writes docs/verification.md.
 
 Runs `rflesion run CASE --json` on three grids refined by a constant ratio r with one fixed

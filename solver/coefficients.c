@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Finite-volume assembly of the potential and heat-conduction operators (see
  * coefficients.h for the formulas). Every cell computes its own row from its six faces, so
  * the loops are race-free under OpenMP and the result does not depend on the thread count;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Assembly of the two elliptic problems of a time step from the voxelised geometry and the
  * current temperature, in the conductance form of sysmat.h (finite-volume flux form).
  *

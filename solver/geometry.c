@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Voxelising a case on the grid (geometry.h).
  *
  * Classification of a point: background material, then the voxel volume's label mapped

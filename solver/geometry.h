@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The case's geometry on the grid: a material label and an electrode part per cell, and
  * where material interfaces cut the segments between neighbouring cell centres.
  *

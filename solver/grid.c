@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Tensor-product grids (grid.h): face coordinates per axis, from which centres and widths
  * follow (xc = (xf[i] + xf[i+1]) / 2, dx = xf[i+1] - xf[i]).
  *

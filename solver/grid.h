@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The Cartesian tensor-product grid: cell-centred, uniform or graded per axis.
  *
  * Cell (i, j, k) spans [xf[0][i], xf[0][i+1]] x [xf[1][j], ...] x [...]; its linear index is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Peak memory of a run from its arrays (see memory_estimate.h). Each array family is
  * counted by the module that allocates it where it can be (simulation, operators,
  * multigrid); the analysis arrays of postproc/ are counted here, named after their owners,

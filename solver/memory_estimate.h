@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Peak memory of one run, estimated before it from the arrays the run allocates on the
  * case's actual grid: the simulation's fields, both operators, the multigrid hierarchy
  * (planned level by level as rfl_mg_create builds it), the voxelised geometry, and what the

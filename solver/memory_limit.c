@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The memory limit that applies to this process (see memory_limit.h). */
 #include "memory_limit.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The memory a run may use: the smallest of the machine's physical memory, the process's
  * cgroup limit (v2 memory.max of its cgroup and every ancestor; v1 memory.limit_in_bytes)
  * and SLURM's allocation (SLURM_MEM_PER_NODE, or SLURM_MEM_PER_CPU times the CPUs of a

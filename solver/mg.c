@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Geometric multigrid preconditioned conjugate gradients for rfl_sysmat systems (mg.h).
  *
  * Hierarchy (semi-coarsening for graded tensor grids). Level l+1 merges cells of level l in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Geometric multigrid for rfl_sysmat systems, used as the preconditioner of conjugate
  * gradients (MG-PCG), warm-started from the caller's x.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Deterministic reductions (see parallel.h): the sum is split into fixed blocks that depend
  * only on n, each block summed serially, and the block sums added in order, so the result
  * is bit-identical for any thread count. No allocation: at most RFL_REDUCE_MAX_BLOCKS

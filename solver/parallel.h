@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The one place that spells OpenMP. Kernels write RFL_OMP_FOR before a loop; without
  * OpenMP the macros vanish and the code is plain serial C. Schedules are static so the
  * partition of cells over threads, and so every result, is repeatable. Reductions that

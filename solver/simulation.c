@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The coupled RF time loop (see simulation.h for the scheme). Allocation happens in
  * rfl_simulation_create only; a step is assembly, four MG-PCG solves at most, and a few
  * fused per-cell loops. Everything is OpenMP-parallel with static schedules and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The coupled time loop: quasi-static potential, Pennes bioheat, generator control and
  * thermal damage, over the RF application and an optional cool-down.
  *

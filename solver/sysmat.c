@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The 7-point conductance-form system (see sysmat.h) and its kernels: operator, residual,
  * deterministic dot products, the red-black Gauss-Seidel half-sweep, and a contract check.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A symmetric positive definite 7-point system on the grid, in conductance form:
  *
  *   (A x)_c = diag_c x_c + sum over the six faces f of c with an unknown neighbour n:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Reading a labelled voxel volume (voxels.h) with the serial HDF5 C API, and point lookup.
  *
  * One function opens the dataset and checks its header, for the case reader's check of a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A labelled voxel volume (segmented anatomy) read from HDF5, sampled at points by the
  * geometry module before the primitive structures are painted on top.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Runs a case file through the whole pipeline (read with overrides, grid, geometry,
  * simulation with the monitor) for the tests that check a run's summary. Fails the current
  * cmocka test with the error message on any failure. */

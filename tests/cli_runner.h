@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Starting the built rflesion binary from a test (header-only, one per test program):
  * `binary` is set from the program's first argument, `out_path` and `err_path` to files
  * that receive standard output and error; run() starts the binary with posix_spawn, waits,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Reads the HDF5 result file with h5py, the way a user's script would, and checks it.
 
 Usage: h5_readback.py H5_WRITER OUTDIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Writes the synthetic run of h5out_fixture.h through the HDF5 writer, for the checks that
  * read the result with other tools (tests/h5_readback.py with h5py, tests/xdmf_paraview.py
  * with ParaView). Usage: h5_writer OUT.h5 [--graded] [--double]. Exit 0 on success, 4 on

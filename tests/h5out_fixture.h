@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A small synthetic run for the HDF5 writer's tests (test_h5out.c and the h5_writer program
  * that the Python and ParaView checks call): a 6 x 5 x 4 cell grid, uniform (1 mm cells on
  * [-3, 3] x [-2.5, 2.5] x [0, 4] mm) or graded (faces listed below), hand-made labels, and

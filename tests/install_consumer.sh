@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs the build into a temporary prefix, then builds a consumer program against it twice,
 # with find_package(rflesion CONFIG) and with pkg-config, and runs a short case through the
 # API; its figures must equal `rflesion run --json` of the installed program bit for bit.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Test problems for the multigrid tests: hand-built grids (face coordinates per axis) and a
  * finite-volume assembly of -div(k grad u) = f in the conductance form of sysmat.h.
  *

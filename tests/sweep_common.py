@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Helpers of the sweep tests: run rflesion, read a results table, compare two tables.
 
 Tables are compared column by column on the HDF5 file (exactly: every case is deterministic

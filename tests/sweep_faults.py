@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Fault injection on sweep directories: every run ends with a table equal (value by value,
 wall_s aside) to an uninterrupted run's, or with a refusal (exit 2 and its message); never
 with a silently wrong table.

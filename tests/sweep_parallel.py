@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The same sweep (6 tiny cases) four ways: one process, an MPI task farm of 2 ranks and of
 3 ranks (oversubscribed on 2 cores), and 3 job-array shards (two via --shard into one
 directory, one via emulated SLURM_ARRAY_* variables into another) merged with rflesion

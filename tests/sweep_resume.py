@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """A sweep killed with SIGKILL part-way and started again with the same command finishes
 the table with the same numbers as an uninterrupted run, and no case runs to completion
 twice (completed.log has each case once). Also: a different sweep into the same directory

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Sweeps in Slurm's environment, set by hand as Slurm 22.05 sets it (no controller needed):
 
 - several tasks of a job step without PMI/PMIx variables (plain srun under MpiDefault=none)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Whole-or-nothing writes (postproc/atomic_file): the content lands under the real name only
  * complete, no temporary file is left behind, and failures name the path. */
 #include "test_support.h"

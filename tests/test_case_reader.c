@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Tests of the case reader: defaults, the shipped case files, SI conversion, the written
  * case reading back identically, --set overrides, and every kind of input mistake with
  * its exact message (file, line, section, key, what was expected, what was found). */

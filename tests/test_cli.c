@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Tests of the rflesion program as a user meets it: the built binary (path given as the
  * first argument) is started with posix_spawn, and its exit code, standard output and
  * standard error are checked: --help, --version, usage errors, `check` on every case file

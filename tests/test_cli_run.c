@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* `rflesion run` as a script meets it: the built binary (path given as the first argument)
  * runs the tiny case tests/data/sweep_tiny.ini (about a second), and RC-1 for another
  * duration (its output times and title follow), with --json, --output and

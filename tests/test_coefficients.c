@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Verification of the assembled operators against closed-form solutions, through the same
  * assembler the simulation uses (sharp Dirichlet faces at the true surface distance):
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Figures (postproc/figures.h) from a synthetic run built here: an 18G probe with a 10 mm
  * active tip along +z (tip off the grid's symmetry planes), a spherical hot spot centred
  * 3.1 mm up the active tip, T = 37 + 52.4 exp(-r^2 / (2 (3.85 mm)^2)), with

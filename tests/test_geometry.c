@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Voxelised geometry.
  *
  * Verification: the voxelised volume (cells whose centre is inside, times their volumes)

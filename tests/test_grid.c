@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Grids: uniform sizes and adjusted spacing, graded axes (monotone faces, exact domain
  * ends, neighbour ratio <= growth, uniform fine region with faces where requested),
  * locate, spacing range and the input errors. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The HDF5 result writer (postproc/h5out.c), read back with the HDF5 C API.
  *
  * The synthetic run of h5out_fixture.h (6 x 5 x 4 cells, uniform and graded, field values

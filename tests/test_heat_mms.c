@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Manufactured solutions for the transient heat equation and the potential, through the
  * solver's own pieces: the geometry (labels and interface cuts of a half-space of a second
  * tissue), the assembler (rfl_assembler_heat, rfl_assembler_potential), the multigrid, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Lesion metrics, structure proximity and structure statistics (postproc/lesion.h) on
  * fields whose lesion is known exactly: ellipsoids of revolution about the probe axis,
  * phi = 1 - rho^2 (quadratic) or phi = beta (1 - rho) (the shape of ln Omega, linear in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Tests of the run's memory estimate and of the limit it is checked against: the limit
  * from fake /proc/self/cgroup files, cgroup trees (v2, a v1/v2 hybrid, v1) and SLURM
  * environments, exactly which one wins and how it is named; the estimate's multigrid plan

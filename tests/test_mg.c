@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Unit tests of the conductance-form matrix (sysmat) and the MG-preconditioned CG (mg):
  * the operator against hand-assembled matrices and its symmetry, heat-step and steel-rod
  * systems that must converge, thread-count invariance, the graded (semi-)coarsening and the

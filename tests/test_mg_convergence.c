@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Verification of the finite-volume conductance form solved by MG-PCG, and of the solver's
  * convergence rates:
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Scalar physics models: damage rates against closed forms and published figures, the
  * generator laws (every mode from one table of scenarios), tissue property laws. */
 #include <gsl/gsl_errno.h>

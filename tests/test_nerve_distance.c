@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Moving the protected nerve root of RC-3 away from the probe: the lesion-to-nerve margin
  * must grow and the nerve's peak temperature fall monotonically with the distance, the
  * overlap flag must be raised when the lesion reaches the nerve (RC-3b's 5.5 mm) and every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The reference cases RC-1, RC-2, RC-3 and RC-3b (shared benchmarks) against the values of
  * an independent finite-element solution. Usage: test_reference_cases CASE [--set K=V]...
  * where CASE is rc1, rc2, rc3 or rc3b; the shipped case file is read, any overrides applied

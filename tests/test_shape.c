@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Shapes and the probe: signed distances at chosen points against hand-computed values,
  * volume/area formulas (including the bent-capsule joint correction, checked against a
  * Monte Carlo estimate of 5.983 +/- 0.009 when it was derived), bounds, names, probe parts

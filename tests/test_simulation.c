@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The coupled time loop on small, fast cases written inline: the observed order of the
  * time schemes, the energy balance over whole runs (temperature control with perfusion,
  * a cooled probe, a cool-down), thread-count invariance, pulsed RF (tissue hotter than the

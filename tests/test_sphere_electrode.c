@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A spherical electrode (V = 1, radius a) at the centre of a cube [-L, L]^3 with V = 0 on
  * the cube's faces, conductivity sigma: the computed resistance R = 1 / I against the
  * analytic value with the box correction,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The status table: names, exit codes per DESIGN's table, and the raise/record path. */
 #include <string.h>
 

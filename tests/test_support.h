@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Shared helpers for the cmocka tests: the include order Debian's cmocka 1.1.5 needs, and a
  * double comparison with an explicit tolerance (assert_float_equal truncates to float). */
 #ifndef RFL_TEST_SUPPORT_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Launch detection and the default OpenMP threads of each rank (cli/sweep_farm.c, built here
  * without MPI): the environment a launcher leaves decides, and OMP_NUM_THREADS always wins.
  * Several Slurm tasks without PMI variables are refused. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Sweep descriptions (models/sweep_spec): lists, ranges with an inclusive stop, the
  * Cartesian order (first axis slowest), zips, seeded random draws, and the exact message
  * of every bad spec. Also the results records (postproc/results_table) round trip bit for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Pins the simulated lesion widths of a few validation cases (docs/validation.md) to their
  * current values, so that a change of the physics, the numerics or the lesion measurement
  * that moves them is noticed. These are NOT reference values: the cases run the RC-1 model

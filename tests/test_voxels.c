@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Labelled voxel volumes: a small volume written with the HDF5 C API in the build
  * directory is read back and sampled; the geometry maps its labels to materials (relative
  * to the case file's directory) and paints a structure and a probe on top; a case file

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The version stamp: two commits give two stamps, a tag gives its release, a tree without
 # git metadata (a release tarball) gives the release number alone; the built program states
 # the commit of the tree it was built from. Usage: version_stamp.sh SOURCE_DIR RFLESION

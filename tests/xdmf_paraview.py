@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Opens the XDMF sidecar in ParaView, the way a user would, and renders it.
 
 Usage (under an X server; ctest runs it with xvfb-run -a -s "-screen 0 1024x768x24 -noreset"):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The rflesion package against real output: runs the tiny case of the sweep tests
 (tests/data/sweep_tiny.ini, a quarter domain with a protected nerve that is flagged) and a
 two-case sweep of it with the program in $RFLESION_EXE (else rflesion on PATH), then

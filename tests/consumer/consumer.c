@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* A program outside the project that uses the installed rflesion library: reads a case with
  * an override, runs it, prints its figures, and shows that bad input is a status with a
  * message (never an exit). Usage: consumer CASE; prints NAME=VALUE lines. */

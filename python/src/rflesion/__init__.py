@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Read, run and plot rflesion results from Python (docs/python.md).
 
     import rflesion

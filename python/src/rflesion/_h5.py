@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Small conversions from h5py values to plain Python: the files store fixed-length ASCII
 strings (h5py returns bytes) and compound tables (numpy structured arrays)."""
 import numpy as np

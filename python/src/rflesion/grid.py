@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The rectilinear grid of a result (/grid), its labels, and the mirror unfolding of
 cases computed on a half or quarter domain ([grid] symmetry)."""
 import numpy as np

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """matplotlib figures of a result and of a sweep: a slice through the probe axis, the
 generator and thermocouple time series, a metric against a varied parameter.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """run() and sweep(): call the rflesion program and open what it wrote."""
 import json as jsonlib
 import os

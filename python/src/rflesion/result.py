@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """A run's HDF5 result file (docs/output-format.md) as Python objects."""
 import collections.abc
 import configparser

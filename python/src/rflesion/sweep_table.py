@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """A sweep's table (DIR/results.h5 or DIR/results.csv; columns in docs/hpc.md "The table")."""
 import csv
 import math
