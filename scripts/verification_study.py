@@ -260,13 +260,12 @@ def main():
              "is singular, so it depends on the cell size and on the step (see "
              "docs/model-limitations.md): its extrapolated value is not a converged one.\n")
     L.append("Where the three values do not converge monotonically, the grids are not in the asymptotic "
-             "range for that figure. One cause is known from the manufactured solutions of "
-             "tests/test_heat_mms.c: where a material interface cuts cells, as the steel / tissue "
-             "surface of the electrode does at every angle, the faces of a cut cell parallel to the "
-             "interface and its heat capacity take the properties of the cell's label, an error of "
-             "first order whose constant depends on how each grid happens to cut the surface "
-             "(docs/physics-and-numerics.md, Verification). Others: the thermocouple reading, taken on "
-             "the grid faces near the tip point, and the singular current density at the tip / shaft "
+             "range for that figure. Known causes: the steel / tissue surface of the electrode "
+             "cuts the cells at every angle, and the 7-point stencil weights the material shares of "
+             "the cut faces along each axis only (exact where the surface is parallel or "
+             "perpendicular to an axis, first order where it is oblique; "
+             "docs/physics-and-numerics.md, Verification); the thermocouple reading, taken on the "
+             "grid faces near the tip point; and the singular current density at the tip / shaft "
              "junction.\n")
     with open(a.out + ".tmp", "w") as f:  # written whole, then renamed into place
         f.write("\n".join(L))

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "parallel.h"
+#include "shares.h"
 #include "tissue.h"
 
 typedef enum { CELL_UNKNOWN = 0, CELL_DIRICHLET = 1, CELL_EXCLUDED = 2 } cell_kind;
@@ -127,9 +128,88 @@ static void fill_k(rfl_assembler *as, const double *T) {
   for (size_t c = 0; c < n; ++c) as->prop[c] = rfl_tissue_k(&kase->materials[lab[c].material], T[c]);
 }
 
+double rfl_cell_rho_c(const rfl_case *k, const rfl_geometry *geo, size_t c) {
+  const rfl_material *m = &k->materials[geo->label[c].material];
+  const rfl_cell_share *sh = rfl_shares_cell(geo, c);
+  if (!sh) return m->rho * m->c;
+  const rfl_material *o = &k->materials[sh->other.material];
+  return (1.0 - sh->share) * m->rho * m->c + sh->share * o->rho * o->c;
+}
+
 /* Conductance of an interior face between two cells with properties pc (own) and pn. */
 static inline double series_conductance(const face *f, double pc, double pn) {
   return f->area / (f->theta * f->d / pc + (1.0 - f->theta) * f->d / pn);
+}
+
+/* ---- faces an interface cuts (shares.h) ---------------------------------------------- */
+
+/* 1 if the face entry takes part in the problem: in the potential, only faces of unknowns
+ * whose second material conducts too (the electrode's share of a tissue face is a
+ * boundary, handled by the Dirichlet faces at the true surface distance), and boundary
+ * faces only where the boundary is grounded; in the heat problem, every face but those on
+ * a mirror plane. */
+static int share_applies(const rfl_assembler *as, const rfl_face_share *e, const face *f,
+                         int potential) {
+  if (f->mirror) return 0;
+  if (!potential) return 1;
+  const rfl_geometry *geo = as->geo;
+  return (!f->boundary || outer_boundary_grounded(as->kase)) &&
+         potential_kind(as->kase, geo->label[e->cell]) == CELL_UNKNOWN &&
+         potential_kind(as->kase, geo->label[f->n]) == CELL_UNKNOWN &&
+         potential_kind(as->kase, e->other) == CELL_UNKNOWN;
+}
+
+static face share_face(const rfl_geometry *geo, const rfl_face_share *e) {
+  const rfl_grid *g = geo->grid;
+  const size_t c = e->cell, nx = (size_t)g->n[0], ny = (size_t)g->n[1];
+  return face_of(geo, (int)(c % nx), (int)((c / nx) % ny), (int)(c / (nx * ny)), c, e->axis,
+                 e->lower ? -1 : 1);
+}
+
+/* The conductances of a face entry with and without the share of the second material
+ * (evaluated at the mean temperature, and boiled fraction, of the two cells), and the
+ * entry cell's fraction of the face's resistance (1 on the boundary). */
+static void share_conductance(const rfl_assembler *as, const rfl_face_share *e, const face *f,
+                              const double *T, int potential, double *g_own, double *g_mixed,
+                              double *w_cell) {
+  const size_t c = e->cell;
+  const double pc = as->prop[c], pn = as->prop[f->n];
+  const double rc = f->theta * f->d / pc, rn = f->boundary ? 0.0 : (1.0 - f->theta) * f->d / pn;
+  *g_own = f->area / (rc + rn);
+  *w_cell = rc / (rc + rn);
+  const rfl_material *m = &as->kase->materials[e->other.material];
+  const double Tm = 0.5 * (T[c] + T[f->n]);
+  double p_other;
+  if (!potential)
+    p_other = rfl_tissue_k(m, Tm);
+  else if (as->vapour)
+    p_other = rfl_tissue_sigma_vapour(m, &as->kase->physics, Tm, 0.5 * (as->vapour[c] + as->vapour[f->n]));
+  else
+    p_other = rfl_tissue_sigma(m, &as->kase->physics, Tm);
+  const double p_own = *g_own * f->d / f->area;
+  *g_mixed = f->area / f->d * rfl_shares_blend(p_own, p_other, e->share, e->normal2);
+}
+
+/* Replaces the conductance of every face an interface cuts; on the outer boundary, the
+ * boundary conductance in diag (and in boundary_g when given). Serial: two boundary
+ * entries can share a cell, and there are only as many entries as cut faces. */
+static void apply_face_shares(const rfl_assembler *as, const double *T, int potential,
+                              rfl_sysmat *A, double *boundary_g) {
+  const rfl_geometry *geo = as->geo;
+  for (size_t i = 0; i < geo->nface_shares; ++i) {
+    const rfl_face_share *e = &geo->face_shares[i];
+    const face f = share_face(geo, e);
+    if (!share_applies(as, e, &f, potential)) continue;
+    double g_own, g_mixed, w;
+    share_conductance(as, e, &f, T, potential, &g_own, &g_mixed, &w);
+    if (!f.boundary) {
+      A->g[e->axis][e->cell] = g_mixed;
+      continue;
+    }
+    A->diag[e->cell] += g_mixed - g_own;
+    A->dirichlet[e->cell] += g_mixed - g_own;
+    if (boundary_g) boundary_g[e->cell] += g_mixed - g_own;
+  }
 }
 
 void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, double *b,
@@ -174,6 +254,7 @@ void rfl_assembler_potential(rfl_assembler *as, const double *T, rfl_sysmat *A, 
           }
         A->dirichlet[c] = A->diag[c]; /* all of it is coupling to known values */
       }
+  apply_face_shares(as, T, 1, A, NULL);
 }
 
 double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, double *q) {
@@ -209,6 +290,19 @@ double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, 
         }
         q[c] = sum;
       }
+  /* faces an interface cuts: the difference their shares make, split as above (serial:
+     two entries can share a cell) */
+  for (size_t i = 0; i < geo->nface_shares; ++i) {
+    const rfl_face_share *e = &geo->face_shares[i];
+    const face f = share_face(geo, e);
+    if (!share_applies(as, e, &f, 1)) continue;
+    double g_own, g_mixed, w;
+    share_conductance(as, e, &f, T, 1, &g_own, &g_mixed, &w);
+    const size_t c = e->cell;
+    const double dv = f.boundary ? x[c] : x[c] - x[f.n], extra = (g_mixed - g_own) * dv * dv;
+    q[c] += extra * w;
+    if (!f.boundary) q[f.n] += extra * (1.0 - w);
+  }
   /* the whole electrode's conductance: the computed part times its mirror images */
   return rfl_case_mirror_factor(kase) * rfl_parallel_dot(q, NULL, NULL, g->ncells);
 }
@@ -239,4 +333,5 @@ void rfl_assembler_heat(rfl_assembler *as, const double *T, rfl_sysmat *A, doubl
         A->dirichlet[c] = bg;
         boundary_g[c] = bg;
       }
+  apply_face_shares(as, T, 0, A, boundary_g);
 }

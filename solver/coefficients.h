@@ -16,7 +16,17 @@
  * Joule heat per cell at unit voltage is the dissipation G (dV)^2 of each face, split
  * between the two cells in proportion to their share of the face's resistance (all of it to
  * the tissue side at the electrode and at the boundary); the total equals V I exactly for
- * the discrete solution, so electrical and thermal energy balance to solver tolerance. */
+ * the discrete solution, so electrical and thermal energy balance to solver tolerance.
+ *
+ * Faces an interface cuts (shares.h): a face between two cells of the same label whose
+ * column holds the share f of a second material, and an outer-boundary face likewise, take
+ *     p = n_a^2 / ((1 - f) / p_own + f / p_other) + (1 - n_a^2) ((1 - f) p_own + f p_other),
+ * p_own the face's conductivity above, p_other the second material's at the two cells' mean
+ * temperature, n_a the interface normal's component along the face's axis: arithmetic for
+ * an interface parallel to the flux, harmonic across it (a laminate). Without it, the
+ * faces parallel to an interface that cuts a cell carry the wrong material over part of
+ * their area, a first-order error. In the potential, only shares of conducting tissue
+ * count (the electrode is a boundary there). */
 #ifndef RFL_COEFFICIENTS_H
 #define RFL_COEFFICIENTS_H
 
@@ -53,5 +63,9 @@ double rfl_assembler_joule(rfl_assembler *as, const double *T, const double *x, 
  * outer-boundary conductance of each cell (W/K) and copies it to boundary_g; the caller
  * adds mass, perfusion and cooling to diag. Nothing is fixed. */
 void rfl_assembler_heat(rfl_assembler *as, const double *T, rfl_sysmat *A, double *boundary_g);
+
+/* Volumetric heat capacity rho c of cell c, J/(m^3 K), weighted by the volume shares of
+ * its materials where an interface cuts it (shares.h). */
+double rfl_cell_rho_c(const rfl_case *k, const rfl_geometry *geo, size_t c);
 
 #endif

@@ -21,7 +21,8 @@
  * Labelling and cuts run over cells in parallel (static schedules; every cell's result
  * depends on that cell only, so the outcome does not depend on the thread count); the
  * counts are summed serially. The voxel volume is read once here and freed before return.
- * Not done here: material properties, coefficients, partial-volume mixing. */
+ * The material shares of the cells and faces the interfaces cut come from shares.c, once
+ * the labels and cuts are known. Not done here: material properties, coefficients. */
 #include "geometry.h"
 
 #include <math.h>
@@ -31,6 +32,7 @@
 
 #include "parallel.h"
 #include "probe.h"
+#include "shares.h"
 #include "voxels.h"
 
 #define PI 3.14159265358979323846
@@ -214,6 +216,9 @@ void rfl_geometry_free(rfl_geometry *geo) {
   if (!geo) return;
   free(geo->label);
   for (int a = 0; a < 3; ++a) free(geo->cut[a]);
+  free(geo->cell_shares);
+  free(geo->face_shares);
+  free(geo->share_bits);
   free(geo);
 }
 
@@ -266,6 +271,11 @@ rfl_status rfl_geometry_create(const rfl_case *c, const rfl_grid *g, rfl_geometr
 
   for (int q = 0; q < c->nprobes; ++q) geo->thermocouple[q] = c->probes[q].tip;
   rfl_voxels_free(vox);
+  rfl_status st = rfl_shares_build(geo);
+  if (st != RFL_OK) {
+    rfl_geometry_free(geo);
+    return st;
+  }
   *out = geo;
   return RFL_OK;
 }

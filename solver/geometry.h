@@ -11,7 +11,8 @@
  * located to 1e-9 of the segment by bisection on the point classifier; 0.5 elsewhere. The
  * solver uses it for sharp-interface face coefficients (harmonic combination with the true
  * distances) and for Dirichlet distances to the electrode, which makes the electrode
- * boundary second-order rather than a staircase. */
+ * boundary second-order rather than a staircase. The cells and faces an interface cuts also
+ * carry the shares of the second material (shares.h). */
 #ifndef RFL_GEOMETRY_H
 #define RFL_GEOMETRY_H
 
@@ -33,6 +34,9 @@ typedef struct {
   uint8_t probe;    /* probe index for ACTIVE/SHAFT cells, 0 otherwise */
 } rfl_label;
 
+struct rfl_cell_share;
+struct rfl_face_share;
+
 typedef struct {
   const rfl_grid *grid;      /* not owned */
   rfl_label *label;          /* per cell */
@@ -41,6 +45,12 @@ typedef struct {
   size_t material_cells[RFL_MAX_MATERIALS]; /* cells per material */
   size_t part_cells[3];      /* cells per part */
   rfl_symmetry symmetry;     /* mirror planes of the case (lower x / y faces) */
+  /* material shares of the cells and faces an interface cuts (shares.h), sparse */
+  struct rfl_cell_share *cell_shares;
+  size_t ncell_shares;
+  struct rfl_face_share *face_shares;
+  size_t nface_shares;
+  uint8_t *share_bits;       /* bit c set: cell c has an entry in cell_shares */
 } rfl_geometry;
 
 /* Classify a point the way the voxeliser does (exposed for tests and postproc). */

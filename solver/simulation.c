@@ -16,6 +16,7 @@
 #include "mg.h"
 #include "parallel.h"
 #include "probe.h"
+#include "shares.h"
 #include "tissue.h"
 
 #define RFL_TC_RADIUS_CELLS 1.5 /* thermocouple stencil radius, in local cell widths */
@@ -70,6 +71,41 @@ static double cell_volume(const rfl_grid *g, size_t c) {
   return g->dx[0][i] * g->dx[1][j] * g->dx[2][k];
 }
 
+/* The materials of a cell with their volume shares (shares.h): its label's, and the second
+ * one where an interface cuts the cell. `tissue` marks a share that perfuses and makes
+ * metabolic heat (tissue material in a tissue cell: not the electrode's steel, nor a share
+ * of tissue inside an electrode cell, which has no damage to stop its perfusion). */
+typedef struct {
+  const rfl_material *m[2];
+  double w[2];
+  int tissue[2];
+  int n;
+} cell_mix;
+
+static inline cell_mix cell_materials(const rfl_simulation *s, size_t c) {
+  const rfl_case *k = s->kase;
+  const rfl_label l = s->geo->label[c];
+  cell_mix x;
+  x.n = 1;
+  x.m[0] = &k->materials[l.material];
+  x.w[0] = 1.0;
+  x.tissue[0] = l.part == RFL_PART_TISSUE && x.m[0]->kind == RFL_MATERIAL_TISSUE;
+  const rfl_cell_share *sh = rfl_shares_cell(s->geo, c);
+  if (sh) {
+    x.n = 2;
+    x.m[1] = &k->materials[sh->other.material];
+    x.w[1] = sh->share;
+    x.w[0] = 1.0 - x.w[1];
+    x.tissue[1] = x.tissue[0] && sh->other.part == RFL_PART_TISSUE &&
+                  x.m[1]->kind == RFL_MATERIAL_TISSUE;
+  }
+  return x;
+}
+
+static inline double cell_rho_c(const rfl_simulation *s, size_t c) {
+  return rfl_cell_rho_c(s->kase, s->geo, c);
+}
+
 /* Latent heat of a cell's water, J/m^3: tissue cells only, and only with vaporisation on. */
 static inline double cell_latent(const rfl_simulation *s, size_t c) {
   rfl_label l = s->geo->label[c];
@@ -84,9 +120,8 @@ static inline double cell_latent(const rfl_simulation *s, size_t c) {
 static double heat_content(const rfl_simulation *s) {
   double stored = 0.0;
   for (size_t c = 0; c < s->n; ++c) {
-    const rfl_material *m = &s->kase->materials[s->geo->label[c].material];
     double vol = cell_volume(s->grid, c);
-    stored += m->rho * m->c * vol * s->T[c];
+    stored += cell_rho_c(s, c) * vol * s->T[c];
     double L = cell_latent(s, c);
     if (L > 0.0) stored += L * vol * s->vapour[c];
   }
@@ -376,18 +411,28 @@ static rfl_status solve_potential(rfl_simulation *s, const double *T, double t, 
   return RFL_OK;
 }
 
-/* Perfusion (W/K) and coolant (W/K) sink coefficients of a cell at the start of a step. */
-static inline void cell_sinks(const rfl_simulation *s, size_t c, double vol, double *perf,
-                              double *cool) {
+/* A cell's volume terms at the start of a step, from its material shares (one look-up):
+ * rho c (J/(m^3 K)), perfusion and coolant sink coefficients (W/K), metabolic heat (W). */
+typedef struct {
+  double rho_c, perf, cool, qmet;
+} cell_terms;
+
+static inline cell_terms cell_terms_of(const rfl_simulation *s, size_t c, double vol) {
   const rfl_case *k = s->kase;
-  rfl_label l = s->geo->label[c];
-  const rfl_material *m = &k->materials[l.material];
-  *perf = 0.0;
-  *cool = 0.0;
-  if (l.part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE && m->perfusion > 0.0 &&
-      !(k->physics.perfusion_shutoff && s->omega[c] >= 1.0))
-    *perf = m->perfusion * k->physics.blood_rho_c * vol;
-  if (l.part == RFL_PART_ACTIVE) *cool = s->cool_coef[l.probe] * vol;
+  const rfl_label l = s->geo->label[c];
+  const cell_mix x = cell_materials(s, c);
+  cell_terms t = {0.0, 0.0, 0.0, 0.0};
+  double w = 0.0;
+  for (int i = 0; i < x.n; ++i) {
+    t.rho_c += x.w[i] * x.m[i]->rho * x.m[i]->c;
+    if (!x.tissue[i]) continue;
+    w += x.w[i] * x.m[i]->perfusion;
+    t.qmet += x.w[i] * x.m[i]->q_met * vol;
+  }
+  if (w > 0.0 && !(k->physics.perfusion_shutoff && s->omega[c] >= 1.0))
+    t.perf = w * k->physics.blood_rho_c * vol;
+  if (l.part == RFL_PART_ACTIVE) t.cool = s->cool_coef[l.probe] * vol;
+  return t;
 }
 
 static rfl_status check_state(const rfl_simulation *s, double t, double tmin, double tmax) {
@@ -496,8 +541,7 @@ static void next_iterate(rfl_simulation *s, double a0, double V2) {
   for (size_t c = 0; c < s->n; ++c) {
     double T = s->TA[c] + V2 * s->TB[c], L = cell_latent(s, c);
     if (L > 0.0) {
-      const rfl_material *m = &k->materials[s->geo->label[c].material];
-      vapour_settle(&k->physics, a0 * m->rho * m->c, L, s->vapour[c], vapour_linear(s, c, T), &T,
+      vapour_settle(&k->physics, a0 * cell_rho_c(s, c), L, s->vapour[c], vapour_linear(s, c, T), &T,
                     &s->vapour_iter[c]);
     }
     s->Tstar[c] = T;
@@ -519,12 +563,10 @@ static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const 
   const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
   RFL_OMP_FOR
   for (size_t c = 0; c < n; ++c) {
-    const rfl_material *m = &k->materials[lab[c].material];
-    double vol = cell_volume(g, c), perf, cool;
-    cell_sinks(s, c, vol, &perf, &cool);
-    double cap = m->rho * m->c * vol / dt;
+    const double vol = cell_volume(g, c);
+    const cell_terms t = cell_terms_of(s, c, vol);
+    const double perf = t.perf, cool = t.cool, qmet = t.qmet, cap = t.rho_c * vol / dt;
     double coolant = lab[c].part == RFL_PART_ACTIVE ? k->probes[lab[c].probe].coolant_C : 0.0;
-    double qmet = (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) ? m->q_met * vol : 0.0;
     s->Ah->diag[c] += a[0] * cap + perf + cool;
     s->b[c] = cap * (-a[1] * s->T[c] - a[2] * s->Tprev[c]) + s->bg[c] * Tb + perf * Ta + cool * coolant + qmet;
     double L = cell_latent(s, c);
@@ -604,8 +646,9 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
                  reduction(+ : e_boundary, e_perf, e_cool, e_met))
   for (size_t c = 0; c < n; ++c) {
     const rfl_material *m = &k->materials[lab[c].material];
-    double vol = cell_volume(g, c), perf, cool;
-    cell_sinks(s, c, vol, &perf, &cool);
+    const double vol = cell_volume(g, c);
+    const cell_terms t = cell_terms_of(s, c, vol);
+    const double perf = t.perf, cool = t.cool;
     double Tn = s->T[c], Tn1 = s->TA[c] + V2 * s->TB[c];
     double coolant = lab[c].part == RFL_PART_ACTIVE ? k->probes[lab[c].probe].coolant_C : 0.0;
     e_boundary += s->bg[c] * (Tn1 - Tb);
@@ -613,10 +656,10 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
     e_cool += cool * (Tn1 - coolant);
     double L = cell_latent(s, c);
     if (L > 0.0) /* energy terms above are the solve's; the state is settled from them */
-      vapour_settle(&k->physics, a[0] * m->rho * m->c, L, s->vapour[c], vapour_linear(s, c, Tn1),
+      vapour_settle(&k->physics, a[0] * t.rho_c, L, s->vapour[c], vapour_linear(s, c, Tn1),
                     &Tn1, &s->vapour[c]);
     if (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) {
-      e_met += m->q_met * vol;
+      e_met += t.qmet;
       s->omega[c] += rfl_damage_arrhenius_increment(m, Tn, Tn1, dt);
       s->cem43[c] += rfl_damage_cem43_increment(&k->damage, Tn, Tn1, dt);
       if (Tn1 > tissue_max) tissue_max = Tn1;

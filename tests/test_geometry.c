@@ -16,6 +16,7 @@
 #include "geometry.h"
 #include "parallel.h"
 #include "probe.h"
+#include "shares.h"
 #include "test_support.h"
 
 #define PI 3.14159265358979323846
@@ -511,6 +512,31 @@ static void input_errors(void **state) {
   free(c);
 }
 
+/* Box fractions beyond a plane (shares.c) against exact volumes: axis-parallel, oblique in
+ * two and in three axes, the far corner clipped, a plane through the centre (a half by
+ * symmetry), one outside the box, and a plane with a tiny tilt (no cancellation). */
+static void box_fraction_is_exact(void **state) {
+  (void)state;
+  const double lo[3] = {0.0, 0.0, 0.0}, hi[3] = {1.0, 2.0, 0.5};
+  const struct {
+    double n[3], p[3], want;
+  } cases[] = {
+      {{1, 0, 0}, {0.3, 0, 0}, 0.7},
+      {{0, -1, 0}, {0, 0.5, 0}, 0.25},
+      {{1, 0.5, 0}, {0.5, 0, 0}, 1.0 - 0.5 * 0.5 * 1.0 / 2.0},
+      {{2, 1, 4}, {0.5, 1.0, 0.25}, 0.5},
+      {{1, 0.5, 2}, {1.0, 0.0, 0.0}, 1.0 - 1.0 / 6.0},
+      {{1, 1, 1}, {0.9, 1.9, 0.4}, (0.3 * 0.3 * 0.3 / 6.0) / 1.0},
+      {{0, 0, 1}, {0, 0, 2.0}, 0.0},
+      {{1, 1e-9, 0}, {0.5, 0.0, 0.0}, 0.5 + 1e-9},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    double got = rfl_shares_box_fraction(lo, hi, cases[i].n, cases[i].p);
+    if (fabs(got - cases[i].want) > 1e-12)
+      fail_msg("case %zu: fraction %.15g, expected %.15g", i, got, cases[i].want);
+  }
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -521,6 +547,7 @@ int main(void) {
       cmocka_unit_test(input_errors),
       cmocka_unit_test(volume_converges_on_uniform_grids),
       cmocka_unit_test(volume_converges_on_graded_grids),
+      cmocka_unit_test(box_fraction_is_exact),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
