@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Material shares of cut cells and faces (shares.h).
  *
  * A cell is cut when one of its 26 neighbours has another label. Its second label is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* Material shares of the cells and faces that a material interface cuts (geometry.h).
  *
  * A cell takes the label of its centre, so a cell the interface cuts holds a share of a
