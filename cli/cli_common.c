@@ -19,7 +19,9 @@ const char rfl_cli_exit_codes_help[] =
     "  1  a safety flag was raised (the run itself succeeded)\n"
     "  2  bad input or usage\n"
     "  3  numerical failure (divergence, NaN, non-physical state)\n"
-    "  4  I/O or system failure\n";
+    "  4  I/O or system failure\n"
+    "  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: temporary files removed, finished\n"
+    "     results kept\n";
 
 int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value) {
   if (s->n >= RFL_CLI_MAX_SETS) {
