@@ -50,7 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ---- a private single-node Slurm (../ECOSYSTEM-style recipe, own socket and ports) ----------
+# ---- a private single-node Slurm (as root, no systemd; own munge socket and ports) ----------
 host=$(hostname -s)
 cat > "$W/slurm.conf" <<EOF
 ClusterName=smoke
