@@ -180,7 +180,9 @@ static rfl_status expand(sweep_ctx *c, char **manifest) {
     uint64_t h = 0;
     st = rfl_case_hash(c->kase, &h);
     c->hash[i] = h;
-    fprintf(f, "case %zu\t%016llx", i, (unsigned long long)h);
+    char hash[17];
+    rfl_case_hash_text(h, hash);
+    fprintf(f, "case %zu\t%s", i, hash);
     for (int a = 0; a < c->sweep.naxes; a++)
       fprintf(f, "\t%s", c->sweep.axes[a].values[rfl_sweep_value_index(&c->sweep, i, a)]);
     fputc('\n', f);
@@ -210,10 +212,9 @@ static void add_head(rfl_results_row *row, const sweep_ctx *c, size_t index, con
 }
 
 /* Which build computed the case, and the hash of the case it ran (the manifest's). */
-static rfl_status add_provenance(rfl_results_row *row, const rfl_case *k) {
-  char hash[17] = "";
-  uint64_t h = 0;
-  if (k && rfl_case_hash(k, &h) == RFL_OK) rfl_case_hash_text(h, hash);
+static rfl_status add_provenance(rfl_results_row *row, uint64_t case_hash) {
+  char hash[17];
+  rfl_case_hash_text(case_hash, hash);
   RFL_CHECK(rfl_results_row_add_text(row, "case_hash", hash));
   rfl_provenance p;
   rfl_provenance_get(&p);
@@ -251,7 +252,7 @@ static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll pol
   if (rs == RFL_OK)
     rs = rfl_results_row_add_summary(row, st == RFL_OK ? c->summary : NULL, have_case ? c->kase : NULL);
   if (rs == RFL_OK) rs = rfl_results_row_add_real(row, "wall_s", now_s() - t0);
-  if (rs == RFL_OK) rs = add_provenance(row, have_case ? c->kase : NULL);
+  if (rs == RFL_OK) rs = add_provenance(row, c->hash[index]);
   return rs;
 }
 

@@ -19,12 +19,16 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build/dev}" && pwd)
 rfl=$build/cli/rflesion
-for exe in "$rfl" /usr/sbin/munged /usr/sbin/slurmctld /usr/sbin/slurmd; do
-  [ -x "$exe" ] || { echo "slurm-smoke: expected $exe (apt-get install slurm-wlm munge; build first)" >&2; exit 2; }
-done
+[ -x "$rfl" ] || { echo "slurm-smoke: expected $rfl (build first)" >&2; exit 2; }
+# the daemons live in sbin, which a non-login root shell may not have on its PATH
+daemon() { PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin command -v "$1" || {
+  echo "slurm-smoke: expected $1 on the PATH (apt-get install slurm-wlm munge)" >&2; exit 2; }; }
+munged=$(daemon munged)
+slurmctld=$(daemon slurmctld)
+slurmd=$(daemon slurmd)
 [ "$(id -u)" = 0 ] || { echo "slurm-smoke: expected to run as root (slurmd and munged users)" >&2; exit 2; }
 
-W=$(mktemp -d /tmp/rfl-slurm-smoke.XXXXXX)
+W=$(mktemp -d -t rfl-slurm-smoke.XXXXXX)
 chmod 755 "$W"
 mkdir -p "$W"/{state,spool,log,munge,bin}
 chown munge:munge "$W/munge"
@@ -84,10 +88,10 @@ NodeName=$host CPUs=2 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 export SLURM_CONF=$W/slurm.conf
-runuser -u munge -- /usr/sbin/munged --socket="$W/munge/munge.socket" --pid-file="$W/munge/munged.pid" \
+runuser -u munge -- "$munged" --socket="$W/munge/munge.socket" --pid-file="$W/munge/munged.pid" \
   --log-file="$W/munge/munged.log" --seed-file="$W/munge/seed"
-/usr/sbin/slurmctld -f "$SLURM_CONF"
-/usr/sbin/slurmd -f "$SLURM_CONF"
+"$slurmctld" -f "$SLURM_CONF"
+"$slurmd" -f "$SLURM_CONF"
 for _ in $(seq 60); do sinfo -h -o %t 2>/dev/null | grep -qx idle && break; sleep 0.5; done
 sinfo -h -o %t | grep -qx idle || fail "the node did not come up idle: $(sinfo 2>&1; tail -5 "$W"/log/*.log)"
 say "Slurm $(sinfo -V | cut -d' ' -f2) up on $host"
