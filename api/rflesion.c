@@ -147,11 +147,15 @@ rflesion_status rflesion_run(const rflesion_case *c, const rflesion_run_options 
   rfl_status st = r ? RFL_OK : RFL_ERROR(RFL_ENOMEM, "out of memory for a result");
   rfl_case_job_options jopt = {.h5path = opt ? opt->h5path : NULL};
   rfl_case_job *job = NULL;
-  if (st == RFL_OK) st = rfl_case_job_create(&c->kase, &jopt, &job);
-  if (st == RFL_OK) st = rfl_case_job_run(job);
+  /* the run settles the discretisation in its own copy: the caller's case stays as read */
+  rfl_case *run_case = st == RFL_OK ? malloc(sizeof *run_case) : NULL;
+  if (st == RFL_OK && !run_case) st = RFL_ERROR(RFL_ENOMEM, "out of memory for a case");
+  if (st == RFL_OK) *run_case = c->kase;
+  if (st == RFL_OK) st = rfl_case_job_solve(run_case, &jopt, &job);
   if (st == RFL_OK) st = rfl_case_job_write_results(job);
   if (st == RFL_OK) st = keep_result(c, rfl_case_job_summary(job), r);
   st = rfl_case_job_close(job, st);
+  free(run_case);
 #ifdef _OPENMP
   omp_set_num_threads(threads_before);
 #endif

@@ -28,6 +28,8 @@ static void check_usage(FILE *f) {
         "Options:\n",
         f);
   fputs(rfl_cli_set_help, f);
+  fputs("  --accuracy MM     target discretisation error of lengths and margins (= --set\n"
+        "                    solver.accuracy_mm=MM): the automatic grid is sized for it\n", f);
   fputs("  -q, --quiet       print nothing on success (errors still go to stderr)\n"
         "  -h, --help        this help\n"
         "\n",
@@ -95,6 +97,7 @@ static int report_electrode(FILE *f, const rfl_case *c, const rfl_geometry *geo,
 
 int rfl_cmd_check(int argc, char **argv) {
   static const struct option longopts[] = {RFL_CLI_SET_OPTION,
+                                           {"accuracy", required_argument, NULL, 'A'},
                                            {"quiet", no_argument, NULL, 'q'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
@@ -108,6 +111,12 @@ int rfl_cmd_check(int argc, char **argv) {
       case 's':
         if (rfl_cli_sets_add(&sets, "check", optarg)) return 2;
         break;
+      case 'A': { /* --set solver.accuracy_mm=MM */
+        static char accuracy_set[96];
+        snprintf(accuracy_set, sizeof accuracy_set, "solver.accuracy_mm=%.60s", optarg);
+        if (rfl_cli_sets_add(&sets, "check", accuracy_set)) return 2;
+        break;
+      }
       case 'q':
         quiet = 1;
         break;

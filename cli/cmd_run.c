@@ -32,6 +32,9 @@ static const char run_usage[] =
     "  -s, --set SECTION.KEY=VALUE\n"
     "                           override a case key (repeatable; named sections as\n"
     "                           SECTION:NAME.KEY=VALUE, e.g. structure:root.radius_mm=2)\n"
+    "  --accuracy MM            target discretisation error of the lesion lengths and margins\n"
+    "                           (default 0.1; = --set solver.accuracy_mm=MM): the grid is\n"
+    "                           refined until every figure's estimated error is below it\n"
     "  --json FILE              write the JSON summary (docs/json-summary.md)\n"
     "  --output FILE.h5         HDF5 results + FILE.xmf for ParaView (docs/output-format.md;\n"
     "                           default: CASE.h5 in [output] directory, else the current one)\n"
@@ -62,8 +65,9 @@ int rfl_cmd_run(int argc, char **argv) {
       {"figures", required_argument, NULL, 'f'}, {"figure-format", required_argument, NULL, 'F'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+      {"accuracy", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
   const char *sets[MAX_SETS];
+  static char accuracy_set[96];
   int nsets = 0, quiet = 0, verbose = 0, threads = -1, no_output = 0;
   const char *json = NULL, *output = NULL, *figures = NULL;
   int figure_formats = RFL_FIGURES_PNG;
@@ -78,6 +82,14 @@ int rfl_cmd_run(int argc, char **argv) {
           return 2;
         }
         sets[nsets++] = optarg;
+        break;
+      case 'A': /* the same as --set solver.accuracy_mm=MM, validated by the reader */
+        if (nsets == MAX_SETS) {
+          fprintf(stderr, "rflesion run: at most %d --set options\n", MAX_SETS);
+          return 2;
+        }
+        snprintf(accuracy_set, sizeof accuracy_set, "solver.accuracy_mm=%.60s", optarg);
+        sets[nsets++] = accuracy_set;
         break;
       case 'j':
         json = optarg;
@@ -173,6 +185,8 @@ int rfl_cmd_run(int argc, char **argv) {
                                .figure_formats = figure_formats,
                                .progress = !quiet && !verbose && isatty(fileno(stderr)),
                                .verbose = verbose};
+  const rfl_memory_limit *limit = rfl_cli_memory_limit();
+  if (limit) jopt.memory_limit = limit->bytes;
   if (st == RFL_OK) st = rfl_case_job_check_figures(&jopt);
   if (st != RFL_OK) return rfl_cli_fail(st);
   if (figures && mkdir(figures, 0777) != 0 && errno != EEXIST) {
@@ -181,11 +195,10 @@ int rfl_cmd_run(int argc, char **argv) {
   }
 
   /* set up (untimed): grid, geometry, simulation, results file */
+  /* the run, with its discretisation settled (a coarse solution for the error estimate,
+   * refinement for the accuracy target) */
   rfl_case_job *job = NULL;
-  st = rfl_case_job_create(&kase, &jopt, &job);
-
-  /* run (timed) */
-  if (st == RFL_OK) st = rfl_case_job_run(job);
+  st = rfl_case_job_solve(&kase, &jopt, &job);
 
   /* report */
   const rfl_summary *summary = job ? rfl_case_job_summary(job) : NULL;

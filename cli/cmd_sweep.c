@@ -48,6 +48,8 @@ static const char sweep_usage[] =
     "Options:\n"
     "  -s, --set SECTION.KEY=VALUE\n"
     "                            override a case key in every case (repeatable)\n"
+    "  --accuracy MM             target discretisation error of lengths and margins in every\n"
+    "                            case (= --set solver.accuracy_mm=MM; default 0.1)\n"
     "  --vary KEY=VALUES         vary a case key (KEY as for --set): V1,V2,... or\n"
     "                            START:STOP:STEP or uniform(A,B) or normal(MEAN,SD[,LO,HI])\n"
     "  --zip KEY,KEY[,...]       move varied keys together (equal numbers of values)\n"
@@ -234,8 +236,9 @@ static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll pol
   if (c->fields) rfl_sweep_dir_fields_path(c->out, index, h5path, sizeof h5path);
   rfl_case_job_options jopt = {.h5path = c->fields ? h5path : NULL, .poll = poll, .poll_ctx = poll_ctx};
   rfl_case_job *job = NULL;
-  if (st == RFL_OK) st = rfl_case_job_create(c->kase, &jopt, &job);
-  if (st == RFL_OK) st = rfl_case_job_run(job);
+  const rfl_memory_limit *limit = rfl_cli_memory_limit();
+  if (limit) jopt.memory_limit = limit->bytes;
+  if (st == RFL_OK) st = rfl_case_job_solve(c->kase, &jopt, &job);
   if (st == RFL_OK) st = rfl_case_job_write_results(job);
   if (st == RFL_OK) {
     *c->summary = *rfl_case_job_summary(job); /* the job owns it; keep a copy */
@@ -482,7 +485,8 @@ int rfl_cmd_sweep(int argc, char **argv) {
       {"fields", no_argument, NULL, 'F'},        {"figure", required_argument, NULL, 'g'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},          {"flags-exit-zero", no_argument, NULL, 'Z'},
-      {NULL, 0, NULL, 0}};
+      {"accuracy", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+  static char accuracy_set[96];
   sweep_ctx ctx = {.lock = {-1, -1, 0}}, *c = &ctx;
   rfl_sweep_init(&c->sweep);
   /* MPI first: every rank parses the same arguments and reaches the same verdicts */
@@ -502,6 +506,11 @@ int rfl_cmd_sweep(int argc, char **argv) {
       case 's':
         if (c->nsets == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 --set options, found more%s", "");
         c->sets[c->nsets++] = optarg;
+        break;
+      case 'A': /* --set solver.accuracy_mm=MM */
+        if (c->nsets == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 --set options, found more%s", "");
+        snprintf(accuracy_set, sizeof accuracy_set, "solver.accuracy_mm=%.60s", optarg);
+        c->sets[c->nsets++] = accuracy_set;
         break;
       case 'V':
       case 'z':

@@ -111,6 +111,8 @@ void rfl_case_defaults(rfl_case *c) {
   c->solver.max_iterations = 200;
   c->solver.max_temperature_C = 150.0;
   c->solver.threads = 0;
+  c->solver.accuracy = 0.1e-3;
+  c->solver.error_estimate = 1;
 
   /* output: fields at the end of RF and at the end of the cool-down (one time without) */
   c->output.items[0] = (rfl_output_time){RFL_TIME_RF_END, 1.0, 1.0};

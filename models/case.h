@@ -127,6 +127,11 @@ typedef struct {
   double growth;                   /* max ratio of neighbouring cell sizes outside the fine
                                       region (1 = uniform everywhere) */
   rfl_symmetry symmetry;           /* mirror planes at the lower x / y domain faces */
+  int auto_spacing;                /* 1: spacing chosen by rflesion (no spacing_mm given) */
+  int auto_fine_box;               /* 1: fine box chosen by rflesion (no fine_min/max_mm) */
+  int auto_growth;                 /* 1: growth chosen by rflesion (no growth given) */
+  int coarse_solution;             /* 1: the error estimate's coarse solution, which may
+                                      have 2 cells per electrode radius instead of 3 */
   char voxel_file[RFL_PATH_MAX];   /* optional labelled volume (HDF5), "" if none */
   char voxel_dataset[RFL_NAME_MAX * 2]; /* dataset path inside voxel_file */
   int voxel_material[256];         /* label value -> material index (-1 = not mapped) */
@@ -143,6 +148,10 @@ typedef struct {
   int max_iterations;      /* per linear solve */
   double max_temperature_C;/* sanity bound: stop with a numerical failure above this */
   int threads;             /* OpenMP threads, 0 = runtime default */
+  int auto_dt;             /* 1: dt_s chosen by rflesion (no dt_s given) */
+  double accuracy;         /* target discretisation error of lengths, m (accuracy_mm) */
+  int error_estimate;      /* 1: estimate every figure's discretisation error from a
+                              second, coarser solution (error_estimate = yes) */
 } rfl_solver_settings;
 
 /* ---- physics (global) --------------------------------------------------------------- */

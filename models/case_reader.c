@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "discretisation.h"
 #include "material_library.h"
 #include "probe.h"
 
@@ -225,6 +226,8 @@ static const key_spec solver_keys[] = {
     INT("max_iterations", "", 1, 100000, rfl_solver_settings, max_iterations),
     REAL("max_temperature_C", "C", 50.0, 500.0, 1.0, rfl_solver_settings, max_temperature_C),
     INT("threads", "", 0, 4096, rfl_solver_settings, threads),
+    REAL("accuracy_mm", "mm", 0.005, 2.0, 1e-3, rfl_solver_settings, accuracy),
+    BOOL("error_estimate", rfl_solver_settings, error_estimate),
     END};
 
 static const key_spec output_keys[] = {
@@ -1602,8 +1605,8 @@ static rfl_status check_grid(reader *r) {
   rfl_grid_spec *g = &r->c.grid;
   char buf[128], buf2[128];
   int fine_given = find_entry_kind(r, S_GRID, "fine_min_mm") || find_entry_kind(r, S_GRID, "fine_max_mm");
-  if (!find_entry_kind(r, S_GRID, "fine_min_mm")) g->fine_min = g->domain_min;
-  if (!find_entry_kind(r, S_GRID, "fine_max_mm")) g->fine_max = g->domain_max;
+  if (!g->auto_fine_box && !find_entry_kind(r, S_GRID, "fine_min_mm")) g->fine_min = g->domain_min;
+  if (!g->auto_fine_box && !find_entry_kind(r, S_GRID, "fine_max_mm")) g->fine_max = g->domain_max;
   blame_sets(r, -1, GRID_DEPS);
   for (int a = 0; a < 3; a++)
     if (!(rfl_vec3_get(g->domain_max, a) > rfl_vec3_get(g->domain_min, a)))
@@ -1649,7 +1652,7 @@ static rfl_status check_grid(reader *r) {
   }
   for (int a = 0; a < 3; a++) {
     double w = (rfl_vec3_get(g->fine_max, a) - rfl_vec3_get(g->fine_min, a)) / g->spacing;
-    if (smaller && fabs(w - floor(w + 0.5)) > 1e-6) {
+    if (smaller && !g->auto_fine_box && fabs(w - floor(w + 0.5)) > 1e-6) {
       int line;
       const char *set;
       key_origin(r, find_section(r, S_GRID, ""), "fine_max_mm", &line, &set);
@@ -1920,6 +1923,23 @@ static rfl_status check_memory(reader *r) {
   int n[3];
   double cells = rfl_case_estimate_cells(&r->c.grid, n);
   char need_text[32], limit_text[32];
+  if (r->c.grid.auto_spacing) {
+    /* the grid follows the accuracy target: name the finest target that fits */
+    blame_sets(r, S_SOLVER, GRID_DEPS);
+    entry_rec *acc = find_entry_kind(r, S_SOLVER, "accuracy_mm");
+    char found[64];
+    snprintf(found, sizeof found, "%s", acc ? acc->text : "0.1");
+    if (fits_mm > 0.0)
+      snprintf(advice, sizeof advice, "the finest accuracy that fits is %.3g mm (--accuracy %.3g)",
+               ceil(rfl_discretisation_accuracy_for_spacing(&r->c, fits_mm * 1e-3) * 1e6) / 1e3,
+               ceil(rfl_discretisation_accuracy_for_spacing(&r->c, fits_mm * 1e-3) * 1e6) / 1e3);
+    return fail_key(r, S_SOLVER, "accuracy_mm",
+                    "expected an accuracy target whose grid fits in memory, found '%s' giving "
+                    "%.3g mm cells, %.3g cells and an estimated %s, over the limit of %s (%s); %s",
+                    found, r->c.grid.spacing * 1e3, cells, bytes_text(need, need_text, sizeof need_text),
+                    bytes_text(limit, limit_text, sizeof limit_text),
+                    opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
+  }
   blame_sets(r, -1, GRID_DEPS);
   return fail_key(r, S_GRID, "spacing_mm",
                   "expected a grid whose run fits in memory, found '%s' giving %.3g cells and an "
@@ -1928,6 +1948,30 @@ static rfl_status check_memory(reader *r) {
                   bytes_text(need, need_text, sizeof need_text),
                   bytes_text(limit, limit_text, sizeof limit_text),
                   opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
+}
+
+/* The discretisation the case leaves open, chosen for its accuracy target
+ * (discretisation.h): the cell size without spacing_mm, the fine box without fine_min_mm
+ * and fine_max_mm (unless growth = 1 asks for a uniform grid), the growth without growth,
+ * the time step without dt_s. An explicit spacing coarser than the target needs is kept
+ * with a warning: the run's error estimate then says how far off its figures are. */
+static void choose_discretisation(reader *r) {
+  rfl_case *c = &r->c;
+  rfl_grid_spec *g = &c->grid;
+  entry_rec *spacing = find_entry_kind(r, S_GRID, "spacing_mm");
+  entry_rec *growth = find_entry_kind(r, S_GRID, "growth");
+  g->auto_spacing = !spacing;
+  g->auto_growth = !growth;
+  g->auto_fine_box = !find_entry_kind(r, S_GRID, "fine_min_mm") &&
+                     !find_entry_kind(r, S_GRID, "fine_max_mm") && !(growth && g->growth <= 1.0);
+  c->solver.auto_dt = !find_entry_kind(r, S_SOLVER, "dt_s");
+  rfl_discretisation_apply(c);
+  double need = rfl_discretisation_spacing(c, c->solver.accuracy);
+  if (spacing && g->spacing > need * 1.05)
+    warn(r, spacing->line, spacing->set, "[grid] spacing_mm: %g mm is coarser than the %.3g mm "
+         "the accuracy target of %g mm needs (remove spacing_mm to let rflesion choose); the "
+         "error estimate says how far off the figures are", g->spacing * 1e3, need * 1e3,
+         c->solver.accuracy * 1e3);
 }
 
 static rfl_status build(reader *r) {
@@ -1945,6 +1989,7 @@ static rfl_status build(reader *r) {
   }
   RFL_CHECK(build_structures(r));
   RFL_CHECK(resolve_materials(r));
+  choose_discretisation(r);
   RFL_CHECK(check_grid(r));
   RFL_CHECK(check_probes(r));
   RFL_CHECK(check_structures(r));
@@ -2179,7 +2224,18 @@ static const char *skip_grid(const key_spec *k, const void *t, const rfl_case *c
   if (g->voxel_file[0] == '\0' && (k->type == KT_PATH || k->type == KT_LABELS ||
                                    strcmp(k->name, "voxel_dataset") == 0))
     return "";
+  /* automatic choices are written as comments: read back, the case chooses them again */
+  if ((g->auto_spacing && strcmp(k->name, "spacing_mm") == 0) ||
+      (g->auto_fine_box && strncmp(k->name, "fine_m", 6) == 0) ||
+      (g->auto_growth && strcmp(k->name, "growth") == 0))
+    return "automatic";
   return NULL;
+}
+
+static const char *skip_solver(const key_spec *k, const void *t, const rfl_case *c) {
+  const rfl_solver_settings *s = t;
+  (void)c;
+  return s->auto_dt && strcmp(k->name, "dt_s") == 0 ? "automatic" : NULL;
 }
 
 static const char *skip_probe(const key_spec *k, const void *t, const rfl_case *c) {
@@ -2233,7 +2289,7 @@ rfl_status rfl_case_write(FILE *f, const rfl_case *c) {
   write_section(f, "tissue", tissue_keys, c, NULL, c, NULL);
   write_section(f, "physics", physics_keys, &c->physics, NULL, c, NULL);
   write_section(f, "damage", damage_keys, &c->damage, NULL, c, NULL);
-  write_section(f, "solver", solver_keys, &c->solver, NULL, c, NULL);
+  write_section(f, "solver", solver_keys, &c->solver, NULL, c, skip_solver);
   write_section(f, "output", output_keys, &c->output, NULL, c, NULL);
   for (int m = 0; m < c->nmaterials && m < RFL_MAX_MATERIALS; m++) {
     snprintf(header, sizeof header, "material %s", c->materials[m].name);

@@ -16,10 +16,12 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "discretisation.h"
 #include "figures.h"
 #include "geometry.h"
 #include "grid.h"
 #include "h5out.h"
+#include "memory_estimate.h"
 #include "parallel.h"
 #include "simulation.h"
 
@@ -187,6 +189,198 @@ rfl_status rfl_case_job_write_results(rfl_case_job *job) {
 }
 
 const rfl_summary *rfl_case_job_summary(const rfl_case_job *job) { return &job->summary; }
+
+/* ---- solve: the discretisation settled around the run ------------------------------------ */
+
+#define MAX_REFINEMENTS 3  /* grids refined for the accuracy target */
+#define MAX_BOX_RERUNS 2   /* runs repeated with a larger automatic fine box */
+
+/* The box around the computed lesions (Omega and isotherm, end of RF and final): the
+ * cylinder of their largest radius around the first probe's axis, between their ends.
+ * 0 if there is no lesion. */
+static int lesion_box(const rfl_summary *s, const rfl_case *c, rfl_vec3 *lo, rfl_vec3 *hi) {
+  const rfl_lesion_metrics *m[4] = {&s->end_of_rf.lesion, &s->end_of_rf.isotherm, &s->final.lesion,
+                                    &s->final.isotherm};
+  double radius = 0.0, smin = INFINITY, smax = -INFINITY;
+  for (int i = 0; i < 4; i++)
+    if (m[i]->found) {
+      radius = fmax(radius, 0.5 * m[i]->width);
+      smin = fmin(smin, -m[i]->distal);
+      smax = fmax(smax, m[i]->length - m[i]->distal);
+    }
+  if (!(smax >= smin)) return 0;
+  const rfl_probe *p = &c->probes[0];
+  rfl_vec3 a = rfl_vec3_add(p->tip, rfl_vec3_scale(p->direction, smin));
+  rfl_vec3 b = rfl_vec3_add(p->tip, rfl_vec3_scale(p->direction, smax));
+  /* a cylinder of radius R along unit d reaches R sqrt(1 - d_a^2) beyond its ends on axis a */
+  const rfl_vec3 d = p->direction;
+  const double rx = radius * sqrt(fmax(0.0, 1.0 - d.x * d.x)), ry = radius * sqrt(fmax(0.0, 1.0 - d.y * d.y)),
+               rz = radius * sqrt(fmax(0.0, 1.0 - d.z * d.z));
+  *lo = rfl_vec3_make(fmin(a.x, b.x) - rx, fmin(a.y, b.y) - ry, fmin(a.z, b.z) - rz);
+  *hi = rfl_vec3_make(fmax(a.x, b.x) + rx, fmax(a.y, b.y) + ry, fmax(a.z, b.z) + rz);
+  return 1;
+}
+
+/* Whether the fine box holds [lo, hi] with a cell to spare (a side on the domain face holds
+ * anything). */
+static int fine_box_holds(const rfl_grid_spec *g, rfl_vec3 lo, rfl_vec3 hi) {
+  for (int a = 0; a < 3; a++) {
+    double flo = rfl_vec3_get(g->fine_min, a), fhi = rfl_vec3_get(g->fine_max, a);
+    if (flo > rfl_vec3_get(g->domain_min, a) && rfl_vec3_get(lo, a) < flo + g->spacing) return 0;
+    if (fhi < rfl_vec3_get(g->domain_max, a) && rfl_vec3_get(hi, a) > fhi - g->spacing) return 0;
+  }
+  return 1;
+}
+
+/* Cells and steps r times coarser; an automatic fine box is chosen again for them. */
+static void coarsen(rfl_case *c, double r) {
+  c->grid.coarse_solution = 1;
+  c->grid.spacing *= r;
+  c->solver.dt_s *= r;
+  if (c->solver.pulse_dt_s * r < c->generator.pulse_width_s) c->solver.pulse_dt_s *= r;
+  if (c->grid.auto_fine_box) rfl_discretisation_fine_box(c, c->grid.spacing, NULL, NULL);
+}
+
+/* The second solution: run without outputs, keep its figures and lesion box. */
+static rfl_status run_coarse(rfl_case *c, const rfl_case_job_options *opt, rfl_error_figures *fig,
+                             rfl_vec3 *lo, rfl_vec3 *hi, int *have_box) {
+  rfl_case_job_options quiet = {.poll = opt->poll, .poll_ctx = opt->poll_ctx};
+  rfl_case_job *job = NULL;
+  rfl_status st = rfl_case_job_create(c, &quiet, &job);
+  if (st == RFL_OK) st = rfl_case_job_run(job);
+  if (st == RFL_OK) {
+    rfl_summary_error_figures(&job->summary, fig);
+    *have_box = lesion_box(&job->summary, c, lo, hi);
+  }
+  return rfl_case_job_close(job, st);
+}
+
+/* Throws a run away (its results file is not committed). */
+static void discard(rfl_case_job *job) { (void)rfl_case_job_close(job, RFL_EINTERNAL); }
+
+/* The run itself; repeated with a larger fine box while its lesion reaches past an
+ * automatic one. */
+static rfl_status run_main(rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out,
+                           char *note, size_t note_size) {
+  for (int attempt = 0;; attempt++) {
+    rfl_status st = rfl_case_job_create(kase, opt, out);
+    if (st == RFL_OK) st = rfl_case_job_run(*out);
+    if (st != RFL_OK) return st;
+    rfl_vec3 lo, hi;
+    if (!lesion_box(&(*out)->summary, kase, &lo, &hi) || fine_box_holds(&kase->grid, lo, hi)) return RFL_OK;
+    if (!kase->grid.auto_fine_box || attempt >= MAX_BOX_RERUNS) {
+      snprintf(note, note_size, "the lesion reaches past the fine box, where cells grow: widen "
+               "[grid] fine_min_mm / fine_max_mm or remove them");
+      return RFL_OK;
+    }
+    discard(*out);
+    *out = NULL;
+    rfl_discretisation_fine_box(kase, kase->grid.spacing, &lo, &hi);
+  }
+}
+
+/* The next cell size for the accuracy target, 0 if the grid cannot be refined (a fixed
+ * spacing, or the memory limit); says why in note. */
+static double refined_spacing(const rfl_case *kase, double largest, double limit, char *note,
+                              size_t note_size) {
+  const double acc = kase->solver.accuracy;
+  if (!kase->grid.auto_spacing) {
+    snprintf(note, note_size, "spacing_mm is fixed; remove it to let rflesion refine");
+    return 0.0;
+  }
+  double r = fmin(2.0, fmax(1.25, 1.1 * sqrt(largest / acc)));
+  double h = kase->grid.spacing / r, L = kase->probes[0].tip_length;
+  if (L > h) h = L / ceil(L / h - 1e-9);
+  if (limit > 0.0) {
+    rfl_case *trial = malloc(sizeof *trial);
+    if (!trial) return 0.0;
+    *trial = *kase;
+    trial->grid.spacing = h;
+    double need = rfl_memory_estimate_bytes(trial, NULL);
+    free(trial);
+    if (!(need > 0.0) || need > limit) {
+      snprintf(note, note_size, "a finer grid (%.3g mm) needs about %.0f MiB, over the memory "
+               "limit of %.0f MiB", h * 1e3, need / 1048576.0, limit / 1048576.0);
+      return 0.0;
+    }
+  }
+  return h;
+}
+
+static void set_errors(rfl_case_job *job, const rfl_error_figures *coarse, double coarse_h,
+                       double coarse_dt, int refinements, const char *note) {
+  const rfl_case *k = job->kase;
+  rfl_error_figures fine;
+  rfl_summary_error_figures(&job->summary, &fine);
+  rfl_error_estimate *e = &job->summary.errors;
+  rfl_error_estimate_compute(&fine, coarse, coarse_h / k->grid.spacing, k->grid.spacing,
+                             job->summary.nstructures, e);
+  e->spacing = k->grid.spacing;
+  e->coarse_spacing = coarse_h;
+  e->dt = k->solver.dt_s;
+  e->coarse_dt = coarse_dt;
+  e->refinements = refinements;
+  e->accuracy = k->solver.accuracy;
+  snprintf(e->note, sizeof e->note, "%s", note);
+  rfl_summary_apply_errors(&job->summary);
+}
+
+rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out) {
+  *out = NULL;
+  rfl_error_figures coarse = {.n = 0};
+  double coarse_h = 0.0, coarse_dt = 0.0;
+  rfl_vec3 lo, hi;
+  int have_coarse = 0, have_box = 0;
+  char note[256] = "";
+  if (kase->solver.error_estimate) {
+    rfl_case *cc = malloc(sizeof *cc);
+    if (!cc) return RFL_ERROR(RFL_ENOMEM, "out of memory for the coarse solution");
+    *cc = *kase;
+    coarsen(cc, RFL_ERROR_RATIO);
+    rfl_status st = run_coarse(cc, opt, &coarse, &lo, &hi, &have_box);
+    if (st == RFL_OK) {
+      have_coarse = 1;
+      coarse_h = cc->grid.spacing;
+      coarse_dt = cc->solver.dt_s;
+    } else {
+      snprintf(note, sizeof note, "the coarse solution failed: %.200s", rfl_error_message());
+      rfl_error_clear();
+    }
+    free(cc);
+  }
+  if (kase->grid.auto_fine_box)
+    rfl_discretisation_fine_box(kase, kase->grid.spacing, have_box ? &lo : NULL, have_box ? &hi : NULL);
+  RFL_CHECK(run_main(kase, opt, out, note, sizeof note));
+  if (!have_coarse) {
+    (*out)->summary.errors.accuracy = kase->solver.accuracy;
+    snprintf((*out)->summary.errors.note, sizeof (*out)->summary.errors.note, "%s",
+             note[0] ? note : "error_estimate = no");
+    return RFL_OK;
+  }
+  set_errors(*out, &coarse, coarse_h, coarse_dt, 0, note);
+  for (int refinements = 1; refinements <= MAX_REFINEMENTS; refinements++) {
+    rfl_error_estimate *e = &(*out)->summary.errors;
+    if (!(e->largest_length > kase->solver.accuracy)) break;
+    double h = refined_spacing(kase, e->largest_length, opt ? opt->memory_limit : 0.0, note, sizeof note);
+    if (!(h > 0.0)) {
+      snprintf(e->note, sizeof e->note, "%s", note);
+      break;
+    }
+    rfl_summary_error_figures(&(*out)->summary, &coarse); /* this run is the coarse one now */
+    coarse_h = kase->grid.spacing;
+    coarse_dt = kase->solver.dt_s;
+    have_box = lesion_box(&(*out)->summary, kase, &lo, &hi);
+    discard(*out);
+    *out = NULL;
+    if (kase->solver.auto_dt) kase->solver.dt_s *= h / kase->grid.spacing;
+    kase->grid.spacing = h;
+    if (kase->grid.auto_fine_box) rfl_discretisation_fine_box(kase, h, have_box ? &lo : NULL, have_box ? &hi : NULL);
+    note[0] = '\0';
+    RFL_CHECK(run_main(kase, opt, out, note, sizeof note));
+    set_errors(*out, &coarse, coarse_h, coarse_dt, refinements, note);
+  }
+  return RFL_OK;
+}
 
 rfl_status rfl_case_job_close(rfl_case_job *job, rfl_status st) {
   if (!job) return st;

@@ -37,6 +37,7 @@ typedef struct {
   /* Called after every step (the sweep's task farm answers its workers here); may be NULL. */
   void (*poll)(void *ctx);
   void *poll_ctx;
+  double memory_limit; /* bytes a refined grid may use (0: not checked) */
 } rfl_case_job_options;
 
 typedef struct rfl_case_job rfl_case_job;
@@ -49,6 +50,21 @@ rfl_status rfl_case_job_check_figures(const rfl_case_job_options *opt);
 /* Sets up the job; on failure *out is still a job to close (it holds the status). */
 rfl_status rfl_case_job_create(const rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out);
 rfl_status rfl_case_job_run(rfl_case_job *job);
+
+/* Create and run with the case's discretisation settled (docs/physics-and-numerics.md,
+ * "Automatic discretisation" and "Error estimates"):
+ *  1. with error_estimate = yes, a second solution on cells and steps RFL_ERROR_RATIO times
+ *     coarser runs first, without outputs; an automatic fine box is then fitted to the
+ *     lesion it found (else to the predicted reach);
+ *  2. the run itself, with the outputs;
+ *  3. if its lesion reaches past an automatic fine box, the box grows and the run repeats
+ *     (an explicit box gets a note instead);
+ *  4. every figure's error from the two solutions; while the largest error of a length is
+ *     over [solver] accuracy_mm and the cell size is automatic, the grid is refined (the
+ *     previous run becomes the coarse solution) as far as memory_limit allows.
+ * kase is updated to the discretisation of the final run. On failure *out is still a job
+ * to close (it holds the status). */
+rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out);
 rfl_status rfl_case_job_write_results(rfl_case_job *job);
 const rfl_summary *rfl_case_job_summary(const rfl_case_job *job);
 

@@ -1343,6 +1343,50 @@ static void fill_structure(structure_rec *r, const rfl_structure_report *sr) {
       len += (size_t)snprintf(r->flags + len, sizeof r->flags - len, "%s%s", len ? "," : "", names[i]);
 }
 
+/* /summary/errors: every figure with its discretisation error (error_estimate.h), and how
+ * the error was estimated as attributes. */
+typedef struct {
+  char figure[RFL_NAME_MAX + 32];
+  char unit[8];
+  double value;
+  double error;
+} error_rec;
+
+static const column error_cols[] = {
+    COL(error_rec, figure, COL_STR, "-"),
+    COL(error_rec, unit, COL_STR, "-"),
+    COL(error_rec, value, COL_F64, "(unit)"),
+    COL(error_rec, error, COL_F64, "(unit)"),
+};
+
+static rfl_status write_errors(rfl_h5out *o, hid_t g, const rfl_summary *s) {
+  const rfl_error_estimate *e = &s->errors;
+  int n = rfl_error_peak_index(s->nstructures) + 1;
+  error_rec *rows = calloc((size_t)n, sizeof *rows);
+  if (!rows) return RFL_ERROR(RFL_ENOMEM, "%s: out of memory for /summary/errors", o->path);
+  for (int i = 0; i < n; i++) {
+    const char *unit;
+    rfl_summary_error_figure(s, i, rows[i].figure, sizeof rows[i].figure, &unit, &rows[i].value, &rows[i].error);
+    snprintf(rows[i].unit, sizeof rows[i].unit, "%s", unit);
+  }
+  hid_t t = H5I_INVALID_HID;
+  rfl_status st = table_write(o, g, "/summary", "errors", error_cols, NCOLS(error_cols), sizeof rows[0], rows,
+                              (size_t)n, "discretisation error of each figure (NaN: not estimated), "
+                              "from a second solution on coarser cells and steps (Richardson/GCI)");
+  if (st == RFL_OK && (t = H5Dopen2(g, "errors", H5P_DEFAULT)) < 0) st = FAIL(o, "open /summary/errors");
+  if (st == RFL_OK) st = attr_i32(o, t, "/summary/errors", "estimated", e->estimated);
+  if (st == RFL_OK) st = attr_f64(o, t, "/summary/errors", "accuracy_mm", 1e3 * e->accuracy);
+  if (st == RFL_OK) st = attr_f64(o, t, "/summary/errors", "largest_length_mm", 1e3 * e->largest_length);
+  if (st == RFL_OK) st = attr_f64(o, t, "/summary/errors", "spacing_mm", 1e3 * e->spacing);
+  if (st == RFL_OK) st = attr_f64(o, t, "/summary/errors", "coarse_spacing_mm", 1e3 * e->coarse_spacing);
+  if (st == RFL_OK) st = attr_f64(o, t, "/summary/errors", "ratio", e->ratio);
+  if (st == RFL_OK) st = attr_i32(o, t, "/summary/errors", "refinements", e->refinements);
+  if (st == RFL_OK) st = attr_str(o, t, "/summary/errors", "note", e->note);
+  if (t >= 0) H5Dclose(t);
+  free(rows);
+  return st;
+}
+
 static rfl_status write_summary(rfl_h5out *o, const rfl_summary *s) {
   rfl_status st = RFL_OK;
   hid_t g = H5I_INVALID_HID, dset = H5I_INVALID_HID, str = H5I_INVALID_HID;
@@ -1389,6 +1433,7 @@ static rfl_status write_summary(rfl_h5out *o, const rfl_summary *s) {
   }
   d.filetype = d.memtype = str;
   if ((st = dataset_write(o, g, "/summary", &d, s->flags, NULL)) != RFL_OK) goto cleanup;
+  if ((st = write_errors(o, g, s)) != RFL_OK) goto cleanup;
 
   if (ns > 0 && s->history_steps > 0 && s->history_peak_C) {
     dataset_spec h = {"structure_peak_C", "C",

@@ -323,15 +323,100 @@ void rfl_summary_set_flags(rfl_summary *s) {
   }
 }
 
+void rfl_summary_error_figures(const rfl_summary *s, rfl_error_figures *out) {
+  const rfl_lesion_snapshot *snaps[2] = {&s->end_of_rf, &s->final};
+  for (int t = 0; t < 2; t++)
+    for (int l = 0; l < 2; l++) {
+      const rfl_lesion_metrics *m = l == 0 ? &snaps[t]->lesion : &snaps[t]->isotherm;
+      const double v[4] = {m->width, m->length, m->distal, m->volume};
+      for (int k = 0; k < 4; k++) out->value[rfl_error_lesion_index(t, l, k)] = m->found ? v[k] : 0.0;
+    }
+  for (int k = 0; k < s->nstructures; k++) {
+    out->value[rfl_error_structure_index(k, 0)] = s->structures[k].margin;
+    out->value[rfl_error_structure_index(k, 1)] = s->structures[k].isotherm_margin;
+    out->value[rfl_error_structure_index(k, 2)] = s->structures[k].peak_C;
+  }
+  out->value[rfl_error_peak_index(s->nstructures)] = s->peak_tissue_end_C;
+  out->n = rfl_error_peak_index(s->nstructures) + 1;
+}
+
+void rfl_summary_error_figure(const rfl_summary *s, int i, char *name, size_t size, const char **unit,
+                              double *value, double *error) {
+  static const char *const snaps[2] = {"end_of_rf", "final"}, *const lesions[2] = {"lesion", "isotherm"};
+  static const char *const metrics[4] = {"width", "length", "distal", "volume"};
+  static const char *const what[3] = {"margin", "isotherm_margin", "peak"};
+  rfl_error_figures f;
+  rfl_summary_error_figures(s, &f);
+  rfl_error_quantity q = rfl_error_figure_kind(i, s->nstructures);
+  double scale = q == RFL_ERROR_OF_LENGTH ? 1e3 : q == RFL_ERROR_OF_VOLUME ? 1e9 : 1.0;
+  *unit = q == RFL_ERROR_OF_LENGTH ? "mm" : q == RFL_ERROR_OF_VOLUME ? "mm^3" : "C";
+  if (i < RFL_ERROR_LESION_FIGURES)
+    snprintf(name, size, "%s.%s.%s", snaps[i / 8], lesions[(i / 4) % 2], metrics[i % 4]);
+  else if (i < rfl_error_peak_index(s->nstructures))
+    snprintf(name, size, "structure.%s.%s", s->structures[(i - RFL_ERROR_LESION_FIGURES) / 3].structure->name,
+             what[(i - RFL_ERROR_LESION_FIGURES) % 3]);
+  else
+    snprintf(name, size, "peak_tissue_end");
+  *value = scale * f.value[i];
+  *error = s->errors.estimated && i < s->errors.error.n ? scale * s->errors.error.value[i] : NAN;
+}
+
+void rfl_summary_apply_errors(rfl_summary *s) {
+  rfl_summary_set_flags(s);
+  if (!s->errors.estimated) return;
+  for (int k = 0; k < s->nstructures; ++k) {
+    rfl_structure_report *r = &s->structures[k];
+    const rfl_structure *st = r->structure;
+    if (st->role != RFL_ROLE_PROTECTED) continue;
+    double em = s->errors.error.value[rfl_error_structure_index(k, 0)];
+    double ep = s->errors.error.value[rfl_error_structure_index(k, 2)];
+    int margin_close = isfinite(em) && (fabs(r->margin - st->margin) <= em || fabs(r->margin) <= em);
+    int peak_close = isfinite(ep) && fabs(r->peak_C - st->threshold_C) <= ep;
+    r->flag_within_error = margin_close || peak_close;
+    if (r->flag_within_error) add_flag(s, "margin_within_error", st->name);
+  }
+}
+
 /* ---- human summary ---------------------------------------------------------------------- */
 
-static void print_lesion(FILE *f, const char *label, const rfl_lesion_metrics *l) {
+/* " +- 0.04" after a figure when its error is estimated (scale: SI to the printed unit). */
+static const char *pm(const rfl_summary *s, int index, double scale, const char *fmt, char *buf, size_t size) {
+  buf[0] = '\0';
+  double e = s->errors.estimated && index < s->errors.error.n ? s->errors.error.value[index] : NAN;
+  if (isfinite(e)) {
+    char num[24];
+    snprintf(num, sizeof num, fmt, scale * e);
+    snprintf(buf, size, " +- %s", num);
+  }
+  return buf;
+}
+
+static void print_lesion(FILE *f, const char *label, const rfl_summary *s, int snapshot, int which) {
+  const rfl_lesion_snapshot *snap = snapshot == 0 ? &s->end_of_rf : &s->final;
+  const rfl_lesion_metrics *l = which == 0 ? &snap->lesion : &snap->isotherm;
   if (!l->found) {
     fprintf(f, "  %-22s none\n", label);
     return;
   }
-  fprintf(f, "  %-22s width %.2f mm, length %.2f mm, distal %.2f mm, volume %.1f mm3\n", label,
-          1e3 * l->width, 1e3 * l->length, 1e3 * l->distal, 1e9 * l->volume);
+  char e[4][32];
+  for (int k = 0; k < 4; k++)
+    pm(s, rfl_error_lesion_index(snapshot, which, k), k == 3 ? 1e9 : 1e3, k == 3 ? "%.1f" : "%.2f", e[k], sizeof e[k]);
+  fprintf(f, "  %-22s width %.2f%s mm, length %.2f%s mm, distal %.2f%s mm, volume %.1f%s mm3\n", label,
+          1e3 * l->width, e[0], 1e3 * l->length, e[1], 1e3 * l->distal, e[2], 1e9 * l->volume, e[3]);
+}
+
+/* The error estimate in one line: how it was made and whether the target was met. */
+static void print_error_estimate(FILE *f, const rfl_summary *s) {
+  const rfl_error_estimate *e = &s->errors;
+  if (!e->estimated) {
+    if (e->note[0]) fprintf(f, "Discretisation error: not estimated (%s)\n", e->note);
+    return;
+  }
+  fprintf(f, "Discretisation error (+-): from a second solution with %.3g mm cells and %.3g s steps "
+             "beside %.3g mm and %.3g s; largest on a length %.3f mm, target %.3g mm %s%s%s\n",
+          e->coarse_spacing * 1e3, e->coarse_dt, e->spacing * 1e3, e->dt, e->largest_length * 1e3,
+          e->accuracy * 1e3, e->largest_length <= e->accuracy ? "met" : "NOT met",
+          e->note[0] ? "; " : "", e->note);
 }
 
 void rfl_summary_print(FILE *f, const rfl_summary *s) {
@@ -339,12 +424,12 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
   char iso[64];
   snprintf(iso, sizeof iso, "%.0f C isotherm:", c->damage.isotherm_C);
   fprintf(f, "Lesion at the end of RF (t = %.1f s):\n", s->end_of_rf.t);
-  print_lesion(f, "Omega >= 1:", &s->end_of_rf.lesion);
-  print_lesion(f, iso, &s->end_of_rf.isotherm);
+  print_lesion(f, "Omega >= 1:", s, 0, 0);
+  print_lesion(f, iso, s, 0, 1);
   if (c->generator.cooldown_s > 0.0) {
     fprintf(f, "After the cool-down (t = %.1f s):\n", s->final.t);
-    print_lesion(f, "Omega >= 1:", &s->final.lesion);
-    print_lesion(f, iso, &s->final.isotherm);
+    print_lesion(f, "Omega >= 1:", s, 1, 0);
+    print_lesion(f, iso, s, 1, 1);
   }
   const rfl_sample *g = &s->generator_end;
   fprintf(f, "Generator at the end of RF: %.2f V, %.1f mA, %.2f W, %.1f ohm, thermocouple %.2f C\n",
@@ -358,8 +443,12 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
     const rfl_structure_report *r = &s->structures[k];
     const rfl_structure *st = r->structure;
     const char *role = st->role == RFL_ROLE_PROTECTED ? "protected" : st->role == RFL_ROLE_TARGET ? "target" : "region";
-    fprintf(f, "Structure '%s' (%s): lesion margin %+.2f mm (isotherm %+.2f mm), peak %.2f C at %.1f s",
-            st->name, role, 1e3 * r->margin, 1e3 * r->isotherm_margin, r->peak_C, r->peak_time_s);
+    char em[32], ei[32], ep[32];
+    pm(s, rfl_error_structure_index(k, 0), 1e3, "%.2f", em, sizeof em);
+    pm(s, rfl_error_structure_index(k, 1), 1e3, "%.2f", ei, sizeof ei);
+    pm(s, rfl_error_structure_index(k, 2), 1.0, "%.2f", ep, sizeof ep);
+    fprintf(f, "Structure '%s' (%s): lesion margin %+.2f%s mm (isotherm %+.2f%s mm), peak %.2f%s C at %.1f s",
+            st->name, role, 1e3 * r->margin, em, 1e3 * r->isotherm_margin, ei, r->peak_C, ep, r->peak_time_s);
     if (isnan(r->threshold_crossed_s))
       fprintf(f, ", never reached %.1f C", st->threshold_C);
     else
@@ -373,6 +462,7 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
     fprintf(f, "Safety flags: none\n");
   else
     for (int i = 0; i < s->nflags; ++i) fprintf(f, "SAFETY FLAG: %s\n", s->flags[i]);
+  print_error_estimate(f, s);
   fprintf(f, "Grid %zu cells, %zu steps, %d thread(s), %.2f s wall (set-up %.2f s)\n", s->cells,
           s->steps, s->threads, s->wall_s, s->setup_s);
   if (s->unconverged_steps > 0)
@@ -423,6 +513,57 @@ static void json_provenance(FILE *f, const rfl_case *c) {
   fprintf(f, "  \"provenance\": {\n    \"version\": \"%s\",\n    \"commit\": \"%s\",\n    \"build_type\": \"%s\",\n"
              "    \"mpi\": %s,\n    \"openmp\": %s,\n    \"hdf5\": \"%s\",\n    \"case_hash\": \"%s\"\n  },\n",
           p.version_full, p.commit, p.build_type, p.mpi ? "true" : "false", p.openmp ? "true" : "false", p.hdf5, hash);
+}
+
+/* "errors": the discretisation error of each figure, in the figure's unit (null where not
+ * estimated), and how it was estimated. */
+static void json_error_lesion(FILE *f, int indent, const char *key, const rfl_error_estimate *e,
+                              int snapshot, int which, int last) {
+  static const char *const names[4] = {"width_mm", "length_mm", "distal_mm", "volume_mm3"};
+  fprintf(f, "%*s\"%s\": {\n", indent, "", key);
+  for (int k = 0; k < 4; k++)
+    json_num(f, indent + 2, names[k], (k == 3 ? 1e9 : 1e3) * e->error.value[rfl_error_lesion_index(snapshot, which, k)], k == 3);
+  fprintf(f, "%*s}%s\n", indent, "", last ? "" : ",");
+}
+
+static void json_errors(FILE *f, const rfl_summary *s) {
+  const rfl_error_estimate *e = &s->errors;
+  fprintf(f, "  \"errors\": {\n    \"estimated\": %s,\n    \"note\": ", e->estimated ? "true" : "false");
+  json_string_value(f, e->note);
+  fprintf(f, ",\n");
+  json_num(f, 4, "accuracy_mm", 1e3 * e->accuracy, 0);
+  if (!e->estimated) {
+    fprintf(f, "    \"method\": null\n  },\n");
+    return;
+  }
+  fprintf(f, "    \"method\": \"Richardson/GCI: Fs |f - f_coarse| / (r^p - 1) + %.2g cell, Fs %.2f, p %.0f\",\n",
+          RFL_ERROR_FLOOR_CELLS, RFL_ERROR_SAFETY, RFL_ERROR_ORDER);
+  json_num(f, 4, "ratio", e->ratio, 0);
+  json_num(f, 4, "spacing_mm", 1e3 * e->spacing, 0);
+  json_num(f, 4, "coarse_spacing_mm", 1e3 * e->coarse_spacing, 0);
+  json_num(f, 4, "dt_s", e->dt, 0);
+  json_num(f, 4, "coarse_dt_s", e->coarse_dt, 0);
+  json_num(f, 4, "refinements", e->refinements, 0);
+  json_num(f, 4, "largest_length_mm", 1e3 * e->largest_length, 0);
+  fprintf(f, "    \"met\": %s,\n", e->largest_length <= e->accuracy ? "true" : "false");
+  json_error_lesion(f, 4, "lesion", e, 0, 0, 0);
+  json_error_lesion(f, 4, "isotherm", e, 0, 1, 0);
+  fprintf(f, "    \"after_cooldown\": {\n");
+  json_error_lesion(f, 6, "lesion", e, 1, 0, 0);
+  json_error_lesion(f, 6, "isotherm", e, 1, 1, 1);
+  fprintf(f, "    },\n");
+  json_num(f, 4, "peak_tissue_end_C", e->error.value[rfl_error_peak_index(s->nstructures)], 0);
+  fprintf(f, "    \"structures\": [\n");
+  for (int k = 0; k < s->nstructures; ++k) {
+    fprintf(f, "      {\n        \"name\": ");
+    json_string_value(f, s->structures[k].structure->name);
+    fprintf(f, ",\n");
+    json_num(f, 8, "margin_mm", 1e3 * e->error.value[rfl_error_structure_index(k, 0)], 0);
+    json_num(f, 8, "isotherm_margin_mm", 1e3 * e->error.value[rfl_error_structure_index(k, 1)], 0);
+    json_num(f, 8, "peak_C", e->error.value[rfl_error_structure_index(k, 2)], 1);
+    fprintf(f, "      }%s\n", k + 1 < s->nstructures ? "," : "");
+  }
+  fprintf(f, "    ]\n  },\n");
 }
 
 static void json_body(FILE *f, const rfl_summary *s) {
@@ -484,10 +625,12 @@ static void json_body(FILE *f, const rfl_summary *s) {
     json_num(f, 6, "threshold_C", st->threshold_C, 0);
     json_num(f, 6, "threshold_crossed_s", r->threshold_crossed_s, 0);
     fprintf(f, "      \"flags\": [");
-    const char *names[] = {"protected_overlap", "protected_within_margin", "protected_over_threshold", "target_not_covered"};
-    const int on[] = {r->flag_overlap, r->flag_within_margin, r->flag_threshold, r->flag_not_covered};
+    const char *names[] = {"protected_overlap", "protected_within_margin", "protected_over_threshold",
+                           "target_not_covered", "margin_within_error"};
+    const int on[] = {r->flag_overlap, r->flag_within_margin, r->flag_threshold, r->flag_not_covered,
+                      r->flag_within_error};
     int first = 1;
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 5; ++i)
       if (on[i]) {
         fprintf(f, "%s\"%s\"", first ? "" : ", ", names[i]);
         first = 0;
@@ -499,7 +642,9 @@ static void json_body(FILE *f, const rfl_summary *s) {
     fprintf(f, "%s", i ? ", " : "");
     json_string_value(f, s->flags[i]);
   }
-  fprintf(f, "],\n  \"energy_J\": {\n");
+  fprintf(f, "],\n");
+  json_errors(f, s);
+  fprintf(f, "  \"energy_J\": {\n");
   json_num(f, 4, "electrical", s->energy.electrical, 0);
   json_num(f, 4, "metabolic", s->energy.metabolic, 0);
   json_num(f, 4, "stored", s->energy.stored, 0);

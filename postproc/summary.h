@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "case.h"
+#include "error_estimate.h"
 #include "lesion.h"
 #include "simulation.h"
 
@@ -34,6 +35,8 @@ typedef struct {
   int covered;                    /* the Omega >= 1 lesion encloses a whole cross-section
                                      (rfl_lesion_structure_covered) */
   int flag_overlap, flag_within_margin, flag_threshold, flag_not_covered;
+  int flag_within_error;          /* the margin or the threshold is decided by less than
+                                     its estimated discretisation error */
 } rfl_structure_report;
 
 typedef struct {
@@ -59,7 +62,21 @@ typedef struct {
   size_t unconverged_steps; /* steps kept with their coefficient passes unconverged */
   int threads;
   double wall_s, setup_s;
+  rfl_error_estimate errors;      /* discretisation error of every figure (error_estimate.h) */
 } rfl_summary;
+
+/* The summary's figures in the error estimate's list order (error_estimate.h). */
+void rfl_summary_error_figures(const rfl_summary *s, rfl_error_figures *out);
+
+/* Figure i of the error list by name ("end_of_rf.lesion.width", "structure.NAME.margin",
+ * "peak_tissue_end"), its unit ("mm", "mm^3", "C"), and its value and error in that unit
+ * (the error NAN when not estimated). */
+void rfl_summary_error_figure(const rfl_summary *s, int i, char *name, size_t size, const char **unit,
+                              double *value, double *error);
+
+/* Sets the flags again with the error estimate in s->errors: a protected structure whose
+ * margin or threshold decision is closer than its error bar gets margin_within_error. */
+void rfl_summary_apply_errors(rfl_summary *s);
 
 typedef struct rfl_monitor rfl_monitor;
 

@@ -39,6 +39,7 @@
 #define CUT_SAMPLES 8       /* sub-intervals scanned before bisection */
 #define CUT_TOL 1e-9        /* bisection stops at this fraction of the segment */
 #define MIN_CELLS_PER_RADIUS 3.0
+#define MIN_CELLS_COARSE_SOLUTION 1.9 /* an error estimate's coarse solution: 3 / 1.5, rounded */
 
 rfl_label rfl_geometry_classify(const rfl_case *c, const void *voxels, rfl_vec3 p) {
   rfl_label l = {(uint8_t)c->background_material, RFL_PART_TISSUE, 0};
@@ -170,7 +171,7 @@ static rfl_status check_case(const rfl_case *c, const rfl_grid *g) {
                        1e3 * g->xf[0][g->n[0]], 1e3 * g->xf[1][0], 1e3 * g->xf[1][g->n[1]],
                        1e3 * g->xf[2][0], 1e3 * g->xf[2][g->n[2]]);
     double w = local_width(g, p->tip), cpr = p->radius / w;
-    if (cpr < MIN_CELLS_PER_RADIUS)
+    if (cpr < (c->grid.coarse_solution ? MIN_CELLS_COARSE_SOLUTION : MIN_CELLS_PER_RADIUS))
       return RFL_ERROR(RFL_EINPUT,
                        "[%s] radius: the electrode radius %.4g mm spans only %.2f cells at the tip "
                        "(local cell width %.4g mm); at least %.0f are needed: set [grid] "

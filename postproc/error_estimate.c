@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* Richardson / GCI error estimates of the reported figures (error_estimate.h). */
+#include "error_estimate.h"
+
+#include <math.h>
+#include <string.h>
+
+rfl_error_quantity rfl_error_figure_kind(int index, int nstructures) {
+  if (index < RFL_ERROR_LESION_FIGURES) return index % 4 == 3 ? RFL_ERROR_OF_VOLUME : RFL_ERROR_OF_LENGTH;
+  if (index >= rfl_error_peak_index(nstructures)) return RFL_ERROR_OF_TEMPERATURE;
+  return (index - RFL_ERROR_LESION_FIGURES) % 3 == 2 ? RFL_ERROR_OF_TEMPERATURE : RFL_ERROR_OF_LENGTH;
+}
+
+void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_figures *coarse,
+                                double ratio, double spacing, int nstructures,
+                                rfl_error_estimate *out) {
+  const double gain = RFL_ERROR_SAFETY / (pow(ratio, RFL_ERROR_ORDER) - 1.0);
+  out->estimated = 1;
+  out->ratio = ratio;
+  out->largest_length = 0.0;
+  out->error.n = fine->n;
+  for (int i = 0; i < fine->n; i++) {
+    double f = fine->value[i], c = i < coarse->n ? coarse->value[i] : NAN;
+    double e = NAN;
+    if (isfinite(f) && isfinite(c)) {
+      e = gain * fabs(f - c);
+      if (rfl_error_figure_kind(i, nstructures) == RFL_ERROR_OF_LENGTH) {
+        e += RFL_ERROR_FLOOR_CELLS * spacing;
+        if (e > out->largest_length) out->largest_length = e;
+      }
+    }
+    out->error.value[i] = e;
+  }
+}

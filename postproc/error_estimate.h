@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* The discretisation error of every reported figure, from the run's solution and a second
+ * one on a grid and time step r times coarser (ASME V&V 20-2009, section 2.4: Richardson
+ * extrapolation with the grid convergence index):
+ *
+ *   error(f) = F_s |f_fine - f_coarse| / (r^p - 1) + floor
+ *
+ * with the formal order p = 2 of the scheme (observed ~2 on the lesion figures,
+ * docs/verification.md), safety factor F_s = RFL_ERROR_SAFETY and a floor of
+ * RFL_ERROR_FLOOR_CELLS fine cells for lengths (a contour located to sub-cell accuracy
+ * still carries a fraction of a cell of interpolation noise that the two solutions can
+ * share by chance). The constants were chosen on the verification battery
+ * (docs/verification.md, "Error estimates"), which checks that the estimate bounds the
+ * true error in at least 95 % of the figures.
+ *
+ * The figures form one flat list (rfl_error_figures), in the order of rfl_error_index:
+ * the lesion and isotherm at the end of RF and after the cool-down (width, length,
+ * distal, volume), then per structure its margin, isotherm margin and peak temperature,
+ * then the peak tissue temperature at the end of RF. */
+#ifndef RFL_ERROR_ESTIMATE_H
+#define RFL_ERROR_ESTIMATE_H
+
+#include "case.h"
+
+#define RFL_ERROR_RATIO 1.5       /* coarse cells and steps / fine ones */
+#define RFL_ERROR_ORDER 2.0       /* p */
+#define RFL_ERROR_SAFETY 3.0      /* F_s: ASME V&V 20 for two grids */
+#define RFL_ERROR_FLOOR_CELLS 0.05/* floor of a length's error, in fine cells */
+
+#define RFL_ERROR_LESION_FIGURES 16 /* 2 times x (lesion, isotherm) x 4 */
+#define RFL_ERROR_MAX_FIGURES (RFL_ERROR_LESION_FIGURES + 3 * RFL_MAX_STRUCTURES + 1)
+
+typedef enum { RFL_ERROR_OF_LENGTH = 0, RFL_ERROR_OF_VOLUME = 1, RFL_ERROR_OF_TEMPERATURE = 2 } rfl_error_quantity;
+
+typedef struct {
+  double value[RFL_ERROR_MAX_FIGURES];
+  int n;
+} rfl_error_figures;
+
+typedef struct {
+  int estimated;              /* 0: no second solution (error_estimate = no, or it failed) */
+  char note[256];             /* why not, or what the estimate could not do ("" if nothing) */
+  double ratio;               /* r of the last pair of solutions */
+  double spacing, coarse_spacing; /* cell size at the tip of the two solutions, m */
+  double dt, coarse_dt;           /* time steps, s */
+  int refinements;            /* grids refined to meet the accuracy target */
+  double accuracy;            /* the target, m */
+  double largest_length;      /* largest error of a lesion length or a margin, m */
+  rfl_error_figures error;    /* per figure, SI (m, m^3, C); NAN where not estimated */
+} rfl_error_estimate;
+
+/* Index of a figure in the flat list. snapshot 0 = end of RF, 1 = after the cool-down;
+ * lesion 0 = Omega >= 1, 1 = isotherm; metric 0 width, 1 length, 2 distal, 3 volume. */
+static inline int rfl_error_lesion_index(int snapshot, int lesion, int metric) {
+  return (snapshot * 2 + lesion) * 4 + metric;
+}
+/* what 0 = margin, 1 = isotherm margin, 2 = peak temperature */
+static inline int rfl_error_structure_index(int structure, int what) {
+  return RFL_ERROR_LESION_FIGURES + 3 * structure + what;
+}
+static inline int rfl_error_peak_index(int nstructures) {
+  return RFL_ERROR_LESION_FIGURES + 3 * nstructures;
+}
+
+rfl_error_quantity rfl_error_figure_kind(int index, int nstructures);
+
+/* error = F_s |fine - coarse| / (ratio^p - 1) + floor (spacing = the fine cell size, m). */
+void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_figures *coarse,
+                                double ratio, double spacing, int nstructures,
+                                rfl_error_estimate *out);
+
+#endif
