@@ -124,6 +124,29 @@ static void test_minimal(void **state) {
   assert_int_equal(kase.nmaterials, 2);
   assert_int_equal(kase.nstructures, 0);
   assert_string_equal(kase.path, "t.ini");
+  /* no grid or step keys: all automatic; 18G, 10 mm tip: 0.635 / 3.175 = 0.2 mm, 50 cells
+   * along the tip; a fine box inside the domain around the tip, growth 1.25; 2 s steps */
+  assert_true(kase.grid.auto_spacing && kase.grid.auto_fine_box && kase.grid.auto_growth);
+  assert_true(kase.solver.auto_dt);
+  assert_close(kase.grid.spacing, 0.2e-3, 1e-12);
+  assert_close(kase.grid.growth, 1.25, 0.0);
+  assert_close(kase.solver.dt_s, 2.0, 0.0);
+  assert_close(kase.solver.accuracy, 0.1e-3, 0.0);
+  assert_int_equal(kase.solver.error_estimate, 1);
+  assert_true(kase.grid.fine_max.x < kase.grid.domain_max.x && kase.grid.fine_min.x > kase.grid.domain_min.x);
+  assert_true(kase.grid.fine_max.z > kase.probes[0].tip.z + kase.probes[0].tip_length);
+  /* the fine box's faces lie a whole number of cells from the tip point (axis on faces) */
+  double w = (kase.probes[0].tip.x - kase.grid.fine_min.x) / kase.grid.spacing;
+  assert_close(w, floor(w + 0.5), 1e-9);
+  /* a tighter target: finer cells (sqrt scaling, whole cells along the tip), shorter steps */
+  const char *tight[] = {"solver.accuracy_mm=0.025"};
+  rfl_case_read_options o = {.sets = tight, .nsets = 1};
+  assert_int_equal(read_text_opt(MIN_PROBE, &o), RFL_OK);
+  assert_close(kase.grid.spacing, 10e-3 / 100.0, 1e-12); /* 0.2 x 0.5 = 0.1 mm */
+  assert_close(kase.solver.dt_s, 1.0, 1e-12);
+  /* an explicit uniform grid stays uniform */
+  read_ok(MIN_PROBE "[grid]\nspacing_mm = 0.2\ngrowth = 1\n");
+  assert_false(kase.grid.auto_fine_box);
   assert_close(kase.grid.fine_max.x, kase.grid.domain_max.x, 0.0);
 }
 
@@ -265,7 +288,9 @@ static void test_case_files(void **state) {
   assert_close(kase.generator.ki_V_per_Ks, 1, 0);
   assert_close(kase.generator.max_voltage_V, 100, 0);
   assert_close(kase.grid.growth, 1.25, 0);
-  assert_close(kase.grid.fine_min.z, -9.6e-3, 1e-15);
+  assert_true(kase.grid.auto_spacing && kase.grid.auto_fine_box);
+  assert_close(kase.grid.spacing, 0.2e-3, 1e-12);
+  assert_close(kase.grid.fine_min.x, 0.0, 0.0); /* on the mirror plane */
 
   read_file_ok(RFL_SOURCE_DIR "/cases/reference/rc2.ini");
   assert_close(kase.materials[kase.background_material].perfusion, 6.2e-4, 1e-15);
@@ -707,7 +732,7 @@ static void test_cross_checks(void **state) {
   expect_error("[probe]\ngauge = 18\ntip_length_mm = 0.5\n",
                "t.ini:3: [probe] tip_length_mm: expected at least the probe radius (0.635 mm) "
                "for a round tip, found '0.5'");
-  expect_error(MIN_PROBE "[grid]\ngrowth = 1.2\n",
+  expect_error(MIN_PROBE "[grid]\ngrowth = 1.2\nfine_min_mm = -20, -20, -20\nfine_max_mm = 20, 20, 20\n",
                "t.ini:5: [grid] growth: expected 1 (uniform) unless fine_min_mm and fine_max_mm "
                "give a fine box smaller than the domain, found '1.2'");
   expect_error(MIN_PROBE "[grid]\nfine_min_mm = -30, -5, -5\n",
@@ -744,7 +769,7 @@ static void test_cross_checks(void **state) {
 static void test_grid_limits(void **state) {
   (void)state;
   /* uniform: 2 m at 0.01 mm */
-  expect_error(MIN_PROBE "[grid]\nspacing_mm = 0.01\ndomain_min_mm = -1000,-1000,-1000\n"
+  expect_error(MIN_PROBE "[grid]\nspacing_mm = 0.01\ngrowth = 1\ndomain_min_mm = -1000,-1000,-1000\n"
                "domain_max_mm = 1000,1000,1000\n",
                "t.ini:5: [grid] spacing_mm: expected at most 100000 cells along each axis, found "
                "'0.01' giving 200000 cells along x");
@@ -779,12 +804,14 @@ static void test_grid_limits(void **state) {
                "t.ini:5: [grid] spacing_mm: expected at most 100000 cells along each axis, found "
                "'0.01' giving 110048 cells along x (fine box and graded cells)");
   /* the whole grid: 2000^3 cells */
-  expect_error(MIN_PROBE "[grid]\nspacing_mm = 0.05\ndomain_min_mm = -50,-50,-50\n"
+  expect_error(MIN_PROBE "[grid]\nspacing_mm = 0.05\ngrowth = 1\ndomain_min_mm = -50,-50,-50\n"
                "domain_max_mm = 50,50,50\n",
                "t.ini:5: [grid] spacing_mm: expected a grid of at most 1e+09 cells, found '0.05' "
                "giving 2000 x 2000 x 2000 = 8e+09 cells");
-  /* a default spacing is blamed at the [grid] header */
-  expect_error(MIN_PROBE "[grid]\ndomain_min_mm = -1000,-1000,-1000\n"
+  /* an automatic spacing on a uniform grid is blamed at the [grid] header; graded (the
+   * default), the same domain is small */
+  read_ok(MIN_PROBE "[grid]\ndomain_min_mm = -1000,-1000,-1000\ndomain_max_mm = 1000,1000,1000\n");
+  expect_error(MIN_PROBE "[grid]\ngrowth = 1\ndomain_min_mm = -1000,-1000,-1000\n"
                "domain_max_mm = 1000,1000,1000\n",
                "t.ini:4: [grid] spacing_mm: expected a grid of at most 1e+09 cells, found '0.2' "
                "giving 10000 x 10000 x 10000 = 1e+12 cells");
@@ -843,7 +870,7 @@ static void test_memory(void **state) {
   (void)state;
   rfl_case_read_options opt = {.memory_estimate = estimate_150, .memory_limit = 1024.0 * 1024.0 * 1024.0,
                                .memory_limit_source = "cgroup v2 /sys/fs/cgroup/job/memory.max"};
-  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_EINPUT);
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\ngrowth = 1\n", &opt), RFL_EINPUT);
   assert_string_equal(rfl_error_message(),
                       "t.ini:5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
                       "'0.05' giving 5.12e+08 cells and an estimated 71.5 GiB, over the limit of "
@@ -853,11 +880,11 @@ static void test_memory(void **state) {
   const char *fixed[] = {"grid.spacing_mm=0.209"};
   opt.sets = fixed;
   opt.nsets = 1;
-  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\ngrowth = 1\n", &opt), RFL_OK);
   /* a limit too small for the cells the electrode needs: no spacing to type */
   opt.nsets = 0;
   opt.memory_limit = 64.0 * 1024 * 1024;
-  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.1\n", &opt), RFL_EINPUT);
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.1\ngrowth = 1\n", &opt), RFL_EINPUT);
   assert_string_equal(rfl_error_message(),
                       "t.ini:5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
                       "'0.1' giving 6.4e+07 cells and an estimated 8.94 GiB, over the limit of "
@@ -866,16 +893,25 @@ static void test_memory(void **state) {
                       "with more memory");
   /* no estimate, or an unknown one: no check */
   opt.memory_estimate = NULL;
-  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\ngrowth = 1\n", &opt), RFL_OK);
   opt.memory_estimate = estimate_unknown;
-  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\n", &opt), RFL_OK);
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\nspacing_mm = 0.05\ngrowth = 1\n", &opt), RFL_OK);
   /* the default grid fits */
   opt.memory_estimate = estimate_150;
   opt.memory_limit = 2.0 * 1024.0 * 1024.0 * 1024.0;
-  assert_int_equal(read_text_opt(MIN_PROBE, &opt), RFL_OK);
+  assert_int_equal(read_text_opt(MIN_PROBE "[grid]\ngrowth = 1\nspacing_mm = 0.2\n", &opt), RFL_OK);
   int nc[3];
   assert_close(rfl_case_estimate_cells(&kase.grid, nc), 200.0 * 200.0 * 200.0, 0.0);
   assert_int_equal(nc[0], 200);
+  /* an automatic grid too fine for the limit names the accuracy target that fits */
+  const char *tight[] = {"solver.accuracy_mm=0.01"};
+  opt.sets = tight;
+  opt.nsets = 1;
+  opt.memory_limit = 256.0 * 1024 * 1024;
+  assert_int_equal(read_text_opt(MIN_PROBE, &opt), RFL_EINPUT);
+  assert_non_null(strstr(rfl_error_message(), "--set solver.accuracy_mm=0.01: [solver] accuracy_mm: expected an "
+                                              "accuracy target whose grid fits in memory, found '0.01'"));
+  assert_non_null(strstr(rfl_error_message(), "the finest accuracy that fits is "));
 }
 
 static void test_warnings(void **state) {

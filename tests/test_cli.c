@@ -197,7 +197,7 @@ static const mistake mistakes[] = {
         "mm); for this probe type --set grid.spacing_mm=0.211"),
     ROW("too_many_cells.ini",
         MIN_PROBE "[grid]\ndomain_min_mm = -1000, -1000, -1000\n"
-                  "domain_max_mm = 1000, 1000, 1000\nspacing_mm = 0.01\n",
+                  "domain_max_mm = 1000, 1000, 1000\nspacing_mm = 0.01\ngrowth = 1\n",
         ":7: [grid] spacing_mm: expected at most 100000 cells along each axis, found '0.01' "
         "giving 200000 cells along x"),
     ROW("empty.ini", "", ": expected a case file with a [probe] section, found an empty file"),
@@ -273,7 +273,7 @@ static void test_check_mistakes(void **state) {
   /* a grid within the builder's limits that does not fit in the job's memory (SLURM's, as
    * the child sees it): the estimate, the limit and its source, what to change */
   setenv("SLURM_MEM_PER_NODE", "300", 1);
-  const char *text = MIN_PROBE "[grid]\nspacing_mm = 0.04\n";
+  const char *text = MIN_PROBE "[grid]\nspacing_mm = 0.04\ngrowth = 1\n";
   write_file("memory.ini", text, strlen(text));
   expect_check_error("memory.ini",
                      ":5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
@@ -289,27 +289,26 @@ static void test_check_mistakes(void **state) {
 static void test_memory_limit(void **state) {
   (void)state;
   setenv("SLURM_MEM_PER_NODE", "100", 1);
+  /* the grid is automatic: the error names the accuracy target (at the [solver] header) */
   RUN(2, "run", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--no-output");
-  assert_string_equal(err_text, "rflesion: " RFL_SOURCE_DIR "/cases/reference/rc1.ini:25: [grid] "
-                                "spacing_mm: expected a grid whose run fits in memory, found '0.2' "
-                                "giving 2.25e+05 cells and an estimated 106 MiB, over the limit of "
-                                "100 MiB (SLURM_MEM_PER_NODE = 100 MB); type --set "
-                                "grid.spacing_mm=0.207, or shrink the fine box or the domain\n");
+  assert_contains(err_text, "rflesion: " RFL_SOURCE_DIR "/cases/reference/rc1.ini:96: [solver] "
+                            "accuracy_mm: expected an accuracy target whose grid fits in memory, "
+                            "found '0.1' giving 0.2 mm cells, ");
+  assert_contains(err_text, "over the limit of 100 MiB (SLURM_MEM_PER_NODE = 100 MB)");
   assert_string_equal(out_text, "");
   RUN(2, "sweep", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--dry-run", "--vary",
       "generator.duration_s=30,60");
-  assert_contains(err_text, "rflesion: sweep case 0 of 2 (generator.duration_s=30): " RFL_SOURCE_DIR
-                            "/cases/reference/rc1.ini:25: [grid] spacing_mm: expected a grid whose "
-                            "run fits in memory, found '0.2' giving 2.25e+05 cells and an estimated "
-                            "115 MiB, over the limit of 100 MiB (SLURM_MEM_PER_NODE = 100 MB)");
+  assert_contains(err_text, "rflesion: sweep case 1 of 2 (generator.duration_s=60): " RFL_SOURCE_DIR
+                            "/cases/reference/rc1.ini:96: [solver] accuracy_mm: expected an accuracy "
+                            "target whose grid fits in memory, found '0.1' giving 0.2 mm cells");
   setenv("SLURM_MEM_PER_NODE", "4000", 1);
   setenv("SLURM_NTASKS_PER_NODE", "2", 1);
   RUN(0, "check", RFL_SOURCE_DIR "/cases/reference/rc1.ini");
   unsetenv("SLURM_MEM_PER_NODE");
   unsetenv("SLURM_NTASKS_PER_NODE");
-  assert_contains(out_text, "; memory estimate     : 114.7 MiB for a run with its HDF5 file (460 "
+  assert_contains(out_text, "; memory estimate     : 162.8 MiB for a run with its HDF5 file (445 "
                             "bytes per cell;\n;                       --figures adds 23 MiB):\n");
-  assert_contains(out_text, ";   multigrid (both solvers)           17.5 MiB\n");
+  assert_contains(out_text, ";   multigrid (both solvers)           25.7 MiB\n");
   assert_contains(out_text, "; memory limit        : 2000.0 MiB (SLURM_MEM_PER_NODE = 4000 MB for "
                             "the node's tasks)\n");
 }
