@@ -8,7 +8,7 @@
 #   bash scripts/example-reports.sh [OUTDIR] [RFLESION]
 #
 # OUTDIR defaults to example-reports, RFLESION to build/release/cli/rflesion (then
-# build/dev/cli/rflesion). RC-3 takes about a minute on two cores, the sweep a few seconds.
+# build/dev/cli/rflesion). RC-3 takes one to two minutes on two cores, the sweep a few seconds.
 # Open OUTDIR/index.html in a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
