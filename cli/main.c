@@ -25,6 +25,7 @@ static const command commands[] = {
     {"run", rfl_cmd_run, "simulate a case: lesion size, generator figures, safety flags"},
     {"sweep", rfl_cmd_sweep, "run a parameter sweep (serial, MPI task farm or job-array shards) into a table"},
     {"merge", rfl_cmd_merge, "merge the results of a sweep's shards into one table"},
+    {"report", rfl_cmd_report, "write one self-contained HTML page of a run's result file or of a sweep"},
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
 
