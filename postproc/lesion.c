@@ -48,6 +48,9 @@ typedef struct {
   uint8_t *state;  /* CELL_TISSUE, CELL_EXTRAPOLATED or CELL_NONE per cell */
   uint8_t *signs;  /* NULL until work_field_mark_signs: per cell, bit 0 if its 3x3x3
                       neighbourhood has a valued cell with v < 0, bit 1 if one with v >= 0 */
+  const rfl_probe *probes; /* electrodes: points of extrapolated cells outside them are
+                              tissue points too (NULL: only tissue cells) */
+  int nprobes;
 } work_field;
 
 typedef double (*point_fn)(const void *ctx, rfl_vec3 p);
@@ -231,6 +234,8 @@ static rfl_status work_field_init(work_field *w, const rfl_grid *g, const double
                                   const uint8_t *exclude, const char *what) {
   w->g = g;
   w->signs = NULL;
+  w->probes = NULL;
+  w->nprobes = 0;
   w->v = malloc(g->ncells * sizeof *w->v);
   w->state = malloc(g->ncells);
   size_t *first_bad = malloc((size_t)g->n[2] * sizeof *first_bad);
@@ -368,12 +373,18 @@ static double column_eval(const void *ctx, rfl_vec3 p) {
   return NAN;
 }
 
-/* 1 if the cell containing p (clamped to the grid) is tissue. */
+/* 1 if the cell containing p (clamped to the grid) is tissue, or, with the electrodes
+ * known, an excluded cell next to tissue and p lies outside every electrode. */
 static int point_in_tissue(const work_field *w, rfl_vec3 p) {
   int ijk[3];
   for (int a = 0; a < 3; ++a)
     ijk[a] = w->g->n[a] > 1 ? locate_interval(w->g->xf[a], w->g->n[a] + 1, vec_component(p, a)) : 0;
-  return w->state[rfl_grid_index(w->g, ijk[0], ijk[1], ijk[2])] == CELL_TISSUE;
+  const uint8_t state = w->state[rfl_grid_index(w->g, ijk[0], ijk[1], ijk[2])];
+  if (state == CELL_TISSUE) return 1;
+  if (state != CELL_EXTRAPOLATED || !w->probes) return 0;
+  for (int q = 0; q < w->nprobes; ++q)
+    if (rfl_probe_distance(&w->probes[q], p) <= 0.0) return 0;
+  return 1;
 }
 
 /* The interpolated field where p lies in tissue, NaN elsewhere: lesion points and
@@ -937,6 +948,8 @@ rfl_status rfl_lesion_measure(const rfl_lesion_input *in, rfl_lesion_metrics *ou
   RFL_CHECK(check_input(in, "rfl_lesion_measure", &frame));
   work_field w;
   RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
+  w.probes = in->probes;
+  w.nprobes = in->probes ? in->nprobes : 0;
   objective_set os = {3, {obj_minus_r, obj_s, obj_minus_s}, &frame};
   best_point surf[MAX_OBJ], centre[MAX_OBJ];
   size_t nlesion = 0;
@@ -998,6 +1011,8 @@ rfl_status rfl_lesion_distance_to_shape(const rfl_lesion_input *in, const rfl_sh
   RFL_CHECK(check_input(in, "rfl_lesion_distance_to_shape", &frame));
   work_field w;
   RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
+  w.probes = in->probes;
+  w.nprobes = in->probes ? in->nprobes : 0;
   objective_set os = {1, {obj_shape_distance}, shape};
   best_point surf[MAX_OBJ], centre[MAX_OBJ];
   size_t nlesion = 0;
@@ -1134,6 +1149,8 @@ rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_s
   const rfl_grid *g = in->grid;
   work_field w;
   RFL_CHECK(work_field_init(&w, g, in->phi, in->exclude, "phi"));
+  w.probes = in->probes;
+  w.nprobes = in->probes ? in->nprobes : 0;
   rfl_status st = work_field_mark_signs(&w);
   if (st != RFL_OK) {
     work_field_free(&w);
@@ -1227,6 +1244,8 @@ rfl_status rfl_lesion_structure_covered(const rfl_lesion_input *in, const rfl_sh
   RFL_CHECK(check_input(in, fn, &frame));
   work_field w;
   RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
+  w.probes = in->probes;
+  w.nprobes = in->probes ? in->nprobes : 0;
   sample_set ss;
   rfl_status st = shape_samples(in->grid, shape, fn, &ss);
   if (st != RFL_OK) {

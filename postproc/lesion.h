@@ -23,7 +23,12 @@
  * removes the under-estimate of sampling a curved surface only where grid lines cross it,
  * whatever the probe's tilt. Lesion points are tissue points: a refined point inside an
  * excluded cell does not count, so a lesion running up the shaft ends on the voxelised
- * electrode's surface.
+ * electrode's surface, unless the input names the electrodes: then a point in an excluded
+ * cell next to tissue but outside every electrode (the sliver of tissue between the true
+ * surface and the face of the electrode's cells) counts too, read from the values
+ * extrapolated there, and the lesion ends on the true surface. Without that, the length
+ * of a lesion along the shaft moved with where the surface fell inside its cells (RC-1:
+ * by +-0.07 mm at 0.17-0.21 mm cells, periodically in radius / cell size).
  *
  * All functions are deterministic: the same numbers for any number of OpenMP threads. */
 #ifndef RFL_LESION_H
@@ -32,6 +37,7 @@
 #include <stdint.h>
 
 #include "grid.h"
+#include "probe.h"
 #include "shape.h"
 #include "status.h"
 #include "vec3.h"
@@ -45,6 +51,8 @@ typedef struct {
   rfl_vec3 tip;             /* distal-most point of the probe, m */
   rfl_vec3 direction;       /* unit vector from the tip towards the shaft (normalised here
                                if it is not quite unit) */
+  const rfl_probe *probes;  /* the electrodes, or NULL: see "Lesion points" above */
+  int nprobes;
 } rfl_lesion_input;
 
 typedef struct {

@@ -142,24 +142,9 @@ static int column_str(hid_t dset, const char *member, size_t nrows, size_t width
   return ok ? 1 : -1;
 }
 
-/* The error-bar column of a figure column: NAME_UNIT -> NAME_err_UNIT (the unit is the part
- * after the last '_'). The one place that knows how error bars are named in the file. */
-static void error_column(const char *column, char *buf, size_t size) {
-  const char *u = strrchr(column, '_');
-  if (!u) u = column + strlen(column);
-  snprintf(buf, size, "%.*s_err%s", (int)(u - column), column, u);
-}
-
-/* Row 0 of column `member` of a one-row table, NaN when absent or unreadable. */
 static double cell(hid_t dset, const char *member) {
   double v = NAN;
   return column_f64(dset, member, 1, &v) == 1 ? v : NAN;
-}
-
-static double error_cell(hid_t dset, const char *member) {
-  char name[96];
-  error_column(member, name, sizeof name);
-  return cell(dset, name);
 }
 
 /* ---- the parts of the file ----------------------------------------------------------------- */
@@ -321,18 +306,6 @@ static void lesion_from(hid_t d, size_t nrows, size_t i, const char *prefix, con
   m->volume = 1e-9 * v[4];
 }
 
-static void lesion_error_from(hid_t d, const char *what, rfl_result_lesion_error *e) {
-  char name[96];
-  snprintf(name, sizeof name, "%s_width_mm", what);
-  e->width_mm = error_cell(d, name);
-  snprintf(name, sizeof name, "%s_length_mm", what);
-  e->length_mm = error_cell(d, name);
-  snprintf(name, sizeof name, "%s_distal_mm", what);
-  e->distal_mm = error_cell(d, name);
-  snprintf(name, sizeof name, "%s_volume_mm3", what);
-  e->volume_mm3 = error_cell(d, name);
-}
-
 static rfl_status read_metrics(rfl_result *r, hid_t f) {
   if (!exists(f, "summary/metrics") || extent(f, "summary/metrics", NULL, NULL) != 1)
     return not_result(r, "no one-row table /summary/metrics");
@@ -345,8 +318,6 @@ static rfl_status read_metrics(rfl_result *r, hid_t f) {
   lesion_from(d, 1, 0, "", "isotherm", &s->end_of_rf.isotherm);
   lesion_from(d, 1, 0, "final_", "lesion", &s->final.lesion);
   lesion_from(d, 1, 0, "final_", "isotherm", &s->final.isotherm);
-  lesion_error_from(d, "lesion", &r->lesion_error);
-  lesion_error_from(d, "isotherm", &r->isotherm_error);
   rfl_sample *g = &s->generator_end;
   g->t = s->end_of_rf.t;
   g->voltage = cell(d, "voltage_V");
@@ -429,20 +400,45 @@ static void structure_report(rfl_result *r, const double *const col[S_NCOLS], si
   sr->covered = sr->structure->role == RFL_ROLE_TARGET && !sr->flag_not_covered;
 }
 
-static void structure_errors(rfl_result *r, hid_t d, size_t n, double *buf) {
-  static const char *const cols[3] = {"margin_mm", "isotherm_margin_mm", "peak_C"};
-  for (int c = 0; c < 3; ++c) {
-    char name[64];
-    error_column(cols[c], name, sizeof name);
-    int have = column_f64(d, name, n, buf) == 1;
-    for (size_t k = 0; k < n; ++k) {
-      double v = have ? buf[k] : NAN;
-      rfl_result_structure_error *e = &r->structure_error[k];
-      if (c == 0) e->margin_mm = v;
-      else if (c == 1) e->isotherm_margin_mm = v;
-      else e->peak_C = v;
+/* The error bars from /summary/errors (one row per figure: figure, unit, value, error), NaN
+ * for figures it does not list (error_estimate = no, or a file without the table). */
+static void read_errors(rfl_result *r, hid_t f) {
+  rfl_result_lesion_error *le[2] = {&r->lesion_error, &r->isotherm_error};
+  for (int l = 0; l < 2; ++l) le[l]->width_mm = le[l]->length_mm = le[l]->distal_mm = le[l]->volume_mm3 = NAN;
+  for (int k = 0; k < RFL_MAX_STRUCTURES; ++k)
+    r->structure_error[k].margin_mm = r->structure_error[k].isotherm_margin_mm = r->structure_error[k].peak_C = NAN;
+  long long n = exists(f, "summary/errors") ? extent(f, "summary/errors", NULL, NULL) : -1;
+  if (n <= 0 || n > 4096) return;
+  hid_t d = H5Dopen2(f, "summary/errors", H5P_DEFAULT);
+  enum { WIDTH = RFL_NAME_MAX + 32 };
+  char (*names)[WIDTH] = calloc((size_t)n, sizeof *names);
+  double *err = calloc((size_t)n, sizeof *err);
+  if (d >= 0 && names && err && column_str(d, "figure", (size_t)n, WIDTH, names[0]) == 1 &&
+      column_f64(d, "error", (size_t)n, err) == 1)
+    for (long long i = 0; i < n; ++i) {
+      static const char *const metric[4] = {"width", "length", "distal", "volume"};
+      for (int l = 0; l < 2; ++l)
+        for (int m = 0; m < 4; ++m) {
+          char want[64];
+          snprintf(want, sizeof want, "end_of_rf.%s.%s", l ? "isotherm" : "lesion", metric[m]);
+          if (strcmp(names[i], want) != 0) continue;
+          double *slot[4] = {&le[l]->width_mm, &le[l]->length_mm, &le[l]->distal_mm, &le[l]->volume_mm3};
+          *slot[m] = err[i];
+        }
+      for (int k = 0; k < r->kase.nstructures && k < RFL_MAX_STRUCTURES; ++k) {
+        char want[WIDTH];
+        rfl_result_structure_error *e = &r->structure_error[k];
+        snprintf(want, sizeof want, "structure.%s.margin", r->kase.structures[k].name);
+        if (strcmp(names[i], want) == 0) e->margin_mm = err[i];
+        snprintf(want, sizeof want, "structure.%s.isotherm_margin", r->kase.structures[k].name);
+        if (strcmp(names[i], want) == 0) e->isotherm_margin_mm = err[i];
+        snprintf(want, sizeof want, "structure.%s.peak", r->kase.structures[k].name);
+        if (strcmp(names[i], want) == 0) e->peak_C = err[i];
+      }
     }
-  }
+  if (d >= 0) H5Dclose(d);
+  free(names);
+  free(err);
 }
 
 static rfl_status read_structures(rfl_result *r, hid_t f) {
@@ -470,7 +466,6 @@ static rfl_status read_structures(rfl_result *r, hid_t f) {
     else
       structure_report(r, col, (size_t)k);
   }
-  if (st == RFL_OK) structure_errors(r, d, (size_t)ns, buf + (size_t)S_NCOLS * (size_t)ns);
   if (d >= 0) H5Dclose(d);
   free(buf);
   free(names);
@@ -536,6 +531,7 @@ static rfl_status read_all(rfl_result *r, hid_t f) {
   RFL_CHECK(read_metrics(r, f));
   RFL_CHECK(read_growth(r, f));
   RFL_CHECK(read_structures(r, f));
+  read_errors(r, f);
   RFL_CHECK(read_flags_and_history(r, f));
   return read_snapshots(r, f);
 }

@@ -35,10 +35,10 @@ typedef struct {
   int format_version;
 } rfl_result_provenance;
 
-/* Discretisation error bars of the figures, when the file records them: the column
- * NAME_err_UNIT beside the column NAME_UNIT of a summary table (lesion_width_err_mm beside
- * lesion_width_mm, margin_err_mm beside margin_mm, peak_err_C beside peak_C). NaN: not
- * recorded (then the report shows no error bar). */
+/* Discretisation error bars of the figures, when the file records them: the rows of the
+ * table /summary/errors (end_of_rf.lesion.width, structure.NAME.margin, ...; docs/
+ * output-format.md). NaN: not recorded, as with error_estimate = no (then the report shows
+ * no error bar). */
 typedef struct {
   double width_mm, length_mm, distal_mm, volume_mm3;
 } rfl_result_lesion_error;

@@ -184,6 +184,8 @@ static rfl_lesion_input lesion_input(const rfl_monitor *m) {
   in.exclude = m->mexclude;
   in.tip = m->kase->probes[0].tip;
   in.direction = m->kase->probes[0].direction;
+  in.probes = m->kase->probes;
+  in.nprobes = m->kase->nprobes;
   return in;
 }
 

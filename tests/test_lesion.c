@@ -602,7 +602,7 @@ static void structure_between_cell_centres(void **state) {
     assert_close(max, expected, 1e-4);
 
     rfl_lesion_input in = {g, phi, NULL, rfl_vec3_make(10.0 * MM, 10.0 * MM, 0.0),
-                           rfl_vec3_make(0.0, 0.0, 1.0)};
+                           rfl_vec3_make(0.0, 0.0, 1.0), NULL, 0};
     const double xl_mm[] = {10.5, 10.0};
     for (int l = 0; l < 2; ++l) {
       for (int k = 0; k < g->n[2]; ++k)
