@@ -184,13 +184,6 @@ static rfl_status attr_f64v(const rfl_h5out *o, hid_t obj, const char *where, co
   return attr_write(o, obj, where, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, n, v);
 }
 
-/* A point in m as 3 values in mm. */
-static rfl_status attr_vec_mm(const rfl_h5out *o, hid_t obj, const char *where,
-                              const char *name, rfl_vec3 p) {
-  double v[3] = {1e3 * p.x, 1e3 * p.y, 1e3 * p.z};
-  return attr_f64v(o, obj, where, name, v, 3);
-}
-
 static rfl_status attr_i32(const rfl_h5out *o, hid_t obj, const char *where, const char *name,
                            int v) {
   int32_t x = (int32_t)v;
@@ -732,101 +725,44 @@ static rfl_status write_case_tables(const rfl_h5out *o, hid_t g, const rfl_case 
   return st;
 }
 
+/* One group of /case attributes: a section's keys, named and in the units of the case file
+ * (the reader's key table drives it; [case] keys go on /case itself). */
+typedef struct {
+  const rfl_h5out *o;
+  hid_t parent, group;       /* group: created at the section's first key */
+  char where[64];
+} case_section_writer;
+
+static rfl_status case_key_attr(const rfl_case_value *v, void *ctx) {
+  case_section_writer *w = ctx;
+  rfl_status st;
+  if (w->group < 0) {
+    if (strcmp(v->section, "case") == 0) {
+      snprintf(w->where, sizeof w->where, "/case");
+      w->group = w->parent;
+    } else {
+      snprintf(w->where, sizeof w->where, "/case/%s", v->section);
+      if ((st = group_create(w->o, w->parent, v->section, w->where, &w->group)) != RFL_OK) return st;
+    }
+  }
+  switch (v->kind) {
+    case RFL_CASE_VALUE_NUMBER: return attr_f64(w->o, w->group, w->where, v->key, v->number[0]);
+    case RFL_CASE_VALUE_INTEGER: return attr_i32(w->o, w->group, w->where, v->key, (int)v->number[0]);
+    case RFL_CASE_VALUE_VECTOR:
+    case RFL_CASE_VALUE_NUMBERS:
+      return attr_f64v(w->o, w->group, w->where, v->key, v->number, (size_t)v->count);
+    case RFL_CASE_VALUE_TEXT: break;
+  }
+  return attr_str(w->o, w->group, w->where, v->key, v->text);
+}
+
 static rfl_status write_case_sections(const rfl_h5out *o, hid_t g, const rfl_case *c) {
   rfl_status st = RFL_OK;
-  hid_t s = H5I_INVALID_HID;
-  const char *w;
-
-  w = "/case/grid";
-  const rfl_grid_spec *gs = &c->grid;
-  if ((st = group_create(o, g, "grid", w, &s)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "domain_min_mm", gs->domain_min)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "domain_max_mm", gs->domain_max)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "spacing_mm", 1e3 * gs->spacing)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "fine_min_mm", gs->fine_min)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "fine_max_mm", gs->fine_max)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "growth", gs->growth)) != RFL_OK ||
-      (st = attr_str(o, s, w, "voxel_file", gs->voxel_file)) != RFL_OK ||
-      (st = attr_str(o, s, w, "voxel_dataset", gs->voxel_dataset)) != RFL_OK)
-    goto cleanup;
-  if (gs->voxel_file[0]) {
-    int32_t map[256];
-    for (int l = 0; l < 256; ++l) map[l] = gs->voxel_material[l];
-    if ((st = attr_i32v(o, s, w, "voxel_material", map, 256)) != RFL_OK) goto cleanup;
+  for (int i = 0; rfl_case_unnamed_sections[i] && st == RFL_OK; ++i) {
+    case_section_writer w = {o, g, H5I_INVALID_HID, ""};
+    st = rfl_case_section_values(c, rfl_case_unnamed_sections[i], case_key_attr, &w);
+    if (w.group != g) close_group(&w.group);
   }
-  close_group(&s);
-
-  w = "/case/generator";
-  const rfl_generator *ge = &c->generator;
-  if ((st = group_create(o, g, "generator", w, &s)) != RFL_OK ||
-      (st = attr_str(o, s, w, "mode", rfl_generator_mode_name(ge->mode))) != RFL_OK ||
-      (st = attr_f64(o, s, w, "set_temperature_C", ge->set_temperature_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "ramp_s", ge->ramp_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "duration_s", ge->duration_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "cooldown_s", ge->cooldown_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "max_voltage_V", ge->max_voltage_V)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "max_power_W", ge->max_power_W)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "kp_V_per_K", ge->kp_V_per_K)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "ki_V_per_K_s", ge->ki_V_per_Ks)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "power_W", ge->power_W)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_voltage_V", ge->pulse_voltage_V)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_width_s", ge->pulse_width_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_frequency_Hz", ge->pulse_frequency_Hz)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_limit_C", ge->pulse_limit_C)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/physics";
-  const rfl_physics *ph = &c->physics;
-  if ((st = group_create(o, g, "physics", w, &s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "initial_C", ph->initial_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "boundary_C", ph->boundary_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "arterial_C", ph->arterial_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "blood_rho_c_J_per_m3_K", ph->blood_rho_c)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "desiccation_start_C", ph->desiccation_start_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "desiccation_end_C", ph->desiccation_end_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "desiccation_factor", ph->desiccation_factor)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "latent_heat_J_per_m3", ph->latent_heat_J_m3)) != RFL_OK ||
-      (st = attr_i32(o, s, w, "perfusion_shutoff", ph->perfusion_shutoff)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/damage";
-  const rfl_damage_settings *dm = &c->damage;
-  if ((st = group_create(o, g, "damage", w, &s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "isotherm_C", dm->isotherm_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "cem43_R_above", dm->cem43_R_above)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "cem43_R_below", dm->cem43_R_below)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "default_threshold_C", dm->default_threshold_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "default_margin_mm", 1e3 * dm->default_margin)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/solver";
-  const rfl_solver_settings *so = &c->solver;
-  if ((st = group_create(o, g, "solver", w, &s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "dt_s", so->dt_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_dt_s", so->pulse_dt_s)) != RFL_OK ||
-      (st = attr_str(o, s, w, "scheme", so->scheme == RFL_SCHEME_BDF2 ? "bdf2" : "euler")) != RFL_OK ||
-      (st = attr_f64(o, s, w, "rtol", so->rtol)) != RFL_OK ||
-      (st = attr_i32(o, s, w, "max_iterations", so->max_iterations)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "max_temperature_C", so->max_temperature_C)) != RFL_OK ||
-      (st = attr_i32(o, s, w, "threads", so->threads)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/output";
-  char times_text[RFL_MAX_OUTPUT_TIMES * 40];
-  rfl_output_times_text(c->output.items, c->output.nitems, times_text, sizeof times_text);
-  int nt = c->output.ntimes < 0 ? 0 : c->output.ntimes > RFL_MAX_OUTPUT_TIMES ? RFL_MAX_OUTPUT_TIMES
-                                                                            : c->output.ntimes;
-  if ((st = group_create(o, g, "output", w, &s)) != RFL_OK ||
-      (st = attr_f64v(o, s, w, "times_s", c->output.times_s, (size_t)nt)) != RFL_OK ||
-      (st = attr_str(o, s, w, "times", times_text)) != RFL_OK ||
-      (st = attr_str(o, s, w, "directory", c->output.directory)) != RFL_OK)
-    goto cleanup;
-cleanup:
-  close_group(&s);
   return st;
 }
 
@@ -842,9 +778,6 @@ static rfl_status write_case(const rfl_h5out *o, const rfl_case *c) {
   if ((st = group_create(o, o->file, "case", "/case", &g)) != RFL_OK ||
       (st = attr_str(o, g, "/case", "ini", ini)) != RFL_OK ||
       (st = attr_str(o, g, "/case", "path", c->path)) != RFL_OK ||
-      (st = attr_str(o, g, "/case", "title", c->title)) != RFL_OK ||
-      (st = attr_str(o, g, "/case", "background_material",
-                     material_name(c, c->background_material))) != RFL_OK ||
       (st = attr_str(o, g, "/case", "rflesion_version", RFL_VERSION_FULL)) != RFL_OK ||
       (st = attr_str(o, o->file, "/", "case_hash", hash)) != RFL_OK ||
       (st = write_case_sections(o, g, c)) != RFL_OK || (st = write_case_tables(o, g, c)) != RFL_OK)

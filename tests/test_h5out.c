@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "case_reader.h"
 #include "h5out.h"
 #include "h5out_fixture.h"
 #include "test_support.h"
@@ -139,6 +140,87 @@ static herr_t check_units(hid_t obj, const char *name, const object_info *info, 
     snprintf(c->missing, sizeof c->missing, "%s", name);
   }
   return 0;
+}
+
+/* ---- /case attributes are case keys ------------------------------------------------------- */
+
+typedef struct {
+  const char *section; /* "case" for /case itself */
+  int attrs;
+  char unknown[160];
+} key_census;
+
+static herr_t census_attr(hid_t obj, const char *name, const H5A_info_t *info, void *ctx) {
+  key_census *c = ctx;
+  (void)obj;
+  (void)info;
+  /* /case itself also says where the case came from: the resolved text, its path, the
+     version that read it; every other name is a key of the case file */
+  int about = strcmp(c->section, "case") == 0 &&
+              (strcmp(name, "ini") == 0 || strcmp(name, "path") == 0 ||
+               strcmp(name, "rflesion_version") == 0);
+  c->attrs++;
+  if (!about && !rfl_case_key_accepted(c->section, name) && !c->unknown[0])
+    snprintf(c->unknown, sizeof c->unknown, "[%s] %s", c->section, name);
+  return 0;
+}
+
+static herr_t census_group(hid_t g, const char *name, const H5L_info_t *info, void *ctx) {
+  (void)info;
+  H5O_info_t oi;
+#if H5_VERSION_GE(1, 12, 0)
+  assert_true(H5Oget_info_by_name3(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0);
+#else
+  assert_true(H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0);
+#endif
+  if (oi.type != H5O_TYPE_GROUP) return 0; /* the tables: materials, probes, structures */
+  key_census *c = ctx;
+  key_census sub = {name, 0, ""};
+  hsize_t idx = 0;
+  assert_true(H5Aiterate_by_name(g, name, H5_INDEX_NAME, H5_ITER_INC, &idx, census_attr, &sub,
+                                 H5P_DEFAULT) >= 0);
+  c->attrs += sub.attrs;
+  if (!c->unknown[0]) snprintf(c->unknown, sizeof c->unknown, "%s", sub.unknown);
+  return 0;
+}
+
+/* Every attribute of /case and its groups is named as the case file's key, with the value in
+ * the case file's units; a name copied back into a case file is accepted. */
+static rfl_status count_key(const rfl_case_value *v, void *ctx) {
+  (void)v;
+  ++*(int *)ctx;
+  return RFL_OK;
+}
+
+static void check_case_keys(hid_t file, const rfl_case *kase) {
+  hid_t g = H5Gopen2(file, "/case", H5P_DEFAULT);
+  assert_true(g >= 0);
+  key_census c = {"case", 0, ""};
+  hsize_t idx = 0;
+  assert_true(H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, &idx, census_attr, &c) >= 0);
+  idx = 0;
+  assert_true(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, census_group, &c) >= 0);
+  H5Gclose(g);
+  if (c.unknown[0]) fail_msg("/case attribute %s is not a key the case reader accepts", c.unknown);
+  /* and every key of the unnamed sections is there (3 attributes say where it came from) */
+  int keys = 0;
+  for (int i = 0; rfl_case_unnamed_sections[i]; i++)
+    assert_int_equal(rfl_case_section_values(kase, rfl_case_unnamed_sections[i], count_key, &keys), RFL_OK);
+  assert_true(keys >= 60);
+  assert_int_equal(c.attrs, keys + 3);
+  /* the names that differed from the case file, in its units */
+  assert_close(read_attr_double(file, "/case/generator", "ki_V_per_Ks"), 1.0, 0);
+  assert_close(read_attr_double(file, "/case/generator", "pulse_width_ms"), 20.0, 1e-12);
+  assert_close(read_attr_double(file, "/case/physics", "blood_rho_c_J_m3K"), 1050.0 * 3617.0, 0);
+  assert_close(read_attr_double(file, "/case/damage", "nerve_threshold_C"), 45.0, 0);
+  assert_close(read_attr_double(file, "/case/damage", "margin_mm"), 1.0, 1e-12);
+  assert_close(read_attr_double(file, "/case/solver", "pulse_dt_ms"), 2.0, 1e-12);
+  assert_close(read_attr_double(file, "/case/probe", "diameter_mm"), 1.27, 1e-12);
+  char text[64];
+  read_attr_string(file, "/case/tissue", "background", text, sizeof text);
+  assert_string_equal(text, "muscle");
+  read_attr_string(file, "/case/probe", "tip_shape", text, sizeof text);
+  assert_string_equal(text, "round");
 }
 
 /* ---- the round trip ---------------------------------------------------------------------- */
@@ -492,6 +574,7 @@ static void roundtrip(int graded, int double_precision) {
   assert_close(times[1], 90.0, 0);
   check_summary(file);
   check_series_and_case(file);
+  check_case_keys(file, &f->kase);
 
   units_census census = {0, 0, ""};
   assert_true(VISIT(file, check_units, &census) >= 0);

@@ -192,6 +192,10 @@ class ResultTest(unittest.TestCase):
         self.assertEqual(r.case_attrs["generator"]["duration_s"], 10.0)
         self.assertEqual(r.case_attrs["generator"]["mode"], "temperature")
         self.assertEqual(r.case_attrs[""]["path"], CASE)
+        # named as the case file's keys, in its units
+        self.assertEqual(r.case_attrs["generator"]["ki_V_per_Ks"], 1.0)
+        self.assertEqual(r.case_attrs["generator"]["pulse_width_ms"], 20.0)
+        self.assertEqual(r.case_attrs["tissue"]["background"], "muscle")
         self.assertEqual([m["name"] for m in r.materials], ["muscle", "steel", "nerve"])
         self.assertEqual(r.case_structures[0]["shape"], "capsule")
         self.assertEqual(r.probes[0]["radius_mm"], 1.25)
