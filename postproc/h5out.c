@@ -57,6 +57,9 @@ struct rfl_h5out {
   int n[3];                    /* cells per axis */
   size_t ncells;
   void *buf;                   /* ncells doubles: conversion scratch */
+  uint8_t *part;               /* /grid/part of every cell, for the lesion mask */
+  size_t *queue;               /* electrode cells, for the lesion mask's fill */
+  size_t nelectrode;
   snapshot *snaps;
   size_t nsnaps, capsnaps;
   rfl_status status;           /* first failure (poisons the writer) */
@@ -453,6 +456,8 @@ const char *rfl_h5out_temp_path(const rfl_h5out *out) { return out->tmp; }
 static void free_writer(rfl_h5out *o) {
   if (!o) return;
   free(o->buf);
+  free(o->part);
+  free(o->queue);
   free(o->snaps);
   free(o);
 }
@@ -825,10 +830,14 @@ static rfl_status write_labels(const rfl_h5out *o, hid_t g, const rfl_geometry *
     goto cleanup;
   if ((st = close_dataset(o, &dset, "/grid/part")) != RFL_OK) goto cleanup;
 
-  for (size_t i = 0; i < o->ncells; ++i) lab[i] = geo->label[i].probe;
+  int8_t *probe = o->buf;
+  for (size_t i = 0; i < o->ncells; ++i)
+    probe[i] = geo->label[i].part != RFL_PART_TISSUE ? (int8_t)geo->label[i].probe : -1;
   d.name = "probe";
-  d.description = "probe index of electrode cells (part > 0), 0 elsewhere; /case/probes";
-  st = dataset_write(o, g, "/grid", &d, lab, NULL);
+  d.description = "probe index (row of /case/probes) of electrode cells (part > 0), -1 elsewhere";
+  d.filetype = H5T_STD_I8LE;
+  d.memtype = H5T_NATIVE_INT8;
+  st = dataset_write(o, g, "/grid", &d, probe, NULL);
 cleanup:
   H5E_BEGIN_TRY {
     if (dset >= 0) H5Dclose(dset);
@@ -851,6 +860,14 @@ static rfl_status write_grid(rfl_h5out *o, const rfl_grid *grid, const rfl_geome
   }
   for (int a = 0; a < 3; ++a) o->n[a] = grid->n[a];
   o->ncells = grid->ncells;
+  o->nelectrode = 0;
+  for (size_t i = 0; i < grid->ncells; ++i) o->nelectrode += geo->label[i].part != RFL_PART_TISSUE;
+  if (!(o->part = malloc(grid->ncells)) ||
+      !(o->queue = malloc((o->nelectrode ? o->nelectrode : 1) * sizeof *o->queue))) {
+    st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for %zu cells", o->path, grid->ncells);
+    goto cleanup;
+  }
+  for (size_t i = 0; i < grid->ncells; ++i) o->part[i] = geo->label[i].part;
 
   if ((st = group_create(o, o->file, "grid", "/grid", &g)) != RFL_OK) goto cleanup;
   int32_t cells[3] = {grid->n[0], grid->n[1], grid->n[2]};
@@ -917,6 +934,40 @@ static void to_buffer(rfl_h5out *o, const double *src, double scale) {
   }
 }
 
+/* The lesion mask into the scratch buffer: 1 in tissue cells with Omega >= 1; an electrode
+ * cell takes the value of the nearest tissue cell (breadth-first over face neighbours, from
+ * the electrode's surface inwards), so that the needle inside the lesion is inside the
+ * mask, and an iso-surface at 0.5 follows the lesion without ringing the electrode (whose
+ * Omega is 0). */
+static void lesion_mask(rfl_h5out *o, const double *omega) {
+  enum { UNSET = 255 };
+  uint8_t *m = o->buf;
+  const size_t nx = (size_t)o->n[0], nxy = nx * (size_t)o->n[1];
+  size_t head = 0, tail = 0;
+  for (size_t i = 0; i < o->ncells; ++i) m[i] = o->part[i] == RFL_PART_TISSUE ? omega[i] >= 1.0 : UNSET;
+  for (int pass = 0; pass < 2; ++pass) {
+    /* pass 0 seeds the electrode cells next to tissue; pass 1 spreads inwards */
+    size_t end = pass ? o->nelectrode : o->ncells;
+    for (size_t q = 0; q < end && (pass == 0 || head < tail); ++q) {
+      size_t i = pass ? o->queue[head++] : q;
+      if (!pass && m[i] != UNSET) continue;
+      const int ijk[3] = {(int)(i % nx), (int)(i / nx % (size_t)o->n[1]), (int)(i / nxy)};
+      const size_t stride[3] = {1, nx, nxy};
+      int seen = 0, value = 0;
+      for (int a = 0; a < 3; ++a)
+        for (int dir = -1; dir <= 1; dir += 2) {
+          if (ijk[a] + dir < 0 || ijk[a] + dir >= o->n[a]) continue;
+          size_t j = dir < 0 ? i - stride[a] : i + stride[a];
+          if (!pass && o->part[j] == RFL_PART_TISSUE) seen = 1, value |= m[j];
+          if (pass && m[j] == UNSET) m[j] = m[i], o->queue[tail++] = j;
+        }
+      if (!pass && seen) m[i] = (uint8_t)value, o->queue[tail++] = i;
+    }
+  }
+  for (size_t i = 0; i < o->ncells; ++i)
+    if (m[i] == UNSET) m[i] = 0; /* an electrode without tissue around it */
+}
+
 static rfl_status write_fields(rfl_h5out *o, const rfl_field_view *v, const char *name) {
   rfl_status st = RFL_OK;
   hid_t g = H5I_INVALID_HID;
@@ -946,6 +997,13 @@ static rfl_status write_fields(rfl_h5out *o, const rfl_field_view *v, const char
                       {(hsize_t)o->n[2], (hsize_t)o->n[1], (hsize_t)o->n[0]}, 1};
     if ((st = dataset_write(o, g, where, &d, o->buf, NULL)) != RFL_OK) goto cleanup;
   }
+  lesion_mask(o, v->omega);
+  dataset_spec d = {"lesion", "-",
+                    "1 in the lesion (tissue with omega >= 1; electrode cells take the value of "
+                    "the nearest tissue cell), 0 elsewhere",
+                    H5T_STD_U8LE, H5T_NATIVE_UINT8, 3,
+                    {(hsize_t)o->n[2], (hsize_t)o->n[1], (hsize_t)o->n[0]}, 1};
+  st = dataset_write(o, g, where, &d, o->buf, NULL);
 cleanup:
   close_group(&g);
   return st;
@@ -1294,9 +1352,12 @@ static rfl_status write_summary(rfl_h5out *o, const rfl_summary *s) {
     st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the summary tables", o->path);
     goto cleanup;
   }
-  for (int i = 0; i < ng; ++i) lesion_row(&rows[i], "growth", &s->growth[i]);
-  lesion_row(&rows[ng], "end_of_rf", &s->end_of_rf);
-  lesion_row(&rows[ng + 1], "final", &s->final);
+  int nrows = 0; /* growth rows at the end of RF or of the run are those rows already */
+  for (int i = 0; i < ng; ++i)
+    if (s->growth[i].t != s->end_of_rf.t && s->growth[i].t != s->final.t)
+      lesion_row(&rows[nrows++], "growth", &s->growth[i]);
+  lesion_row(&rows[nrows++], "end_of_rf", &s->end_of_rf);
+  lesion_row(&rows[nrows++], "final", &s->final);
   for (int k = 0; k < ns; ++k) fill_structure(&srec[k], &s->structures[k]);
 
   if ((st = group_create(o, o->file, "summary", "/summary", &g)) != RFL_OK ||
@@ -1305,9 +1366,10 @@ static rfl_status write_summary(rfl_h5out *o, const rfl_summary *s) {
                         "the run's figures: lesion at the end of RF and after the cool-down, "
                         "generator at the end of RF, peaks, energy budget, flag counts, cost")) != RFL_OK ||
       (st = table_write(o, g, "/summary", "lesion", lesion_cols, NCOLS(lesion_cols), sizeof rows[0], rows,
-                        (size_t)ng + 2,
-                        "lesion (Omega >= 1) and isotherm lesion at each output time (growth), "
-                        "the end of RF and the end of the run (final)")) != RFL_OK ||
+                        (size_t)nrows,
+                        "lesion (Omega >= 1) and isotherm lesion at each output time before the "
+                        "end of RF or of the run (growth), the end of RF and the end of the run "
+                        "(final)")) != RFL_OK ||
       (st = table_write(o, g, "/summary", "structures", structure_cols, NCOLS(structure_cols),
                         sizeof srec[0], srec, (size_t)ns,
                         "per structure: margins, peaks, damage and safety flags")) != RFL_OK)
@@ -1407,11 +1469,17 @@ static void xdmf_grid(FILE *f, const rfl_h5out *o, const char *h5, const snapsho
       xdmf_item(f, in2, cells, "Float", prec, h5, path);
       fprintf(f, "%s  </Attribute>\n", in);
     }
+  if (s) {
+    fprintf(f, "%s  <Attribute Name=\"lesion\" AttributeType=\"Scalar\" Center=\"Cell\">\n", in);
+    snprintf(path, sizeof path, "/fields/%s/lesion", s->name);
+    xdmf_item(f, in2, cells, "UChar", 1, h5, path);
+    fprintf(f, "%s  </Attribute>\n", in);
+  }
   static const char *const labels[] = {"material", "part", "probe"};
   for (size_t k = 0; k < sizeof labels / sizeof labels[0]; ++k) {
     fprintf(f, "%s  <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n", in, labels[k]);
     snprintf(path, sizeof path, "/grid/%s", labels[k]);
-    xdmf_item(f, in2, cells, "UChar", 1, h5, path);
+    xdmf_item(f, in2, cells, k == 2 ? "Char" : "UChar", 1, h5, path);
     fprintf(f, "%s  </Attribute>\n", in);
   }
   fprintf(f, "%s</Grid>\n", in);

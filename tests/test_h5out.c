@@ -276,11 +276,41 @@ static void check_grid(hid_t file, int graded) {
   d = H5Dopen2(file, "/grid/part", H5P_DEFAULT);
   assert_true(H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, part) >= 0);
   H5Dclose(d);
+  /* probe: signed, the probe's row in electrode cells and -1 in tissue */
+  int8_t probe[FIX_NZ][FIX_NY][FIX_NX];
+  d = H5Dopen2(file, "/grid/probe", H5P_DEFAULT);
+  hid_t pt = H5Dget_type(d);
+  assert_int_equal(H5Tget_sign(pt), H5T_SGN_2);
+  H5Tclose(pt);
+  assert_true(H5Dread(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, probe) >= 0);
+  H5Dclose(d);
   for (int k = 0; k < FIX_NZ; ++k)
     for (int j = 0; j < FIX_NY; ++j)
       for (int i = 0; i < FIX_NX; ++i) {
         assert_int_equal(mat[k][j][i], fix_material(i, j, k));
         assert_int_equal(part[k][j][i], fix_part(i, j));
+        assert_int_equal(probe[k][j][i], fix_part(i, j) ? 0 : -1);
+      }
+}
+
+/* The lesion mask: omega >= 1 (i + j + k >= 2) in tissue; an electrode cell takes its
+ * nearest tissue: the shaft column (1, 0, k) touches (2, 0, k), in the lesion; the tip
+ * column (0, 0, k) touches (0, 1, k), in the lesion from k = 1 on. */
+static void check_lesion_mask(hid_t file, const char *group) {
+  char path[128];
+  snprintf(path, sizeof path, "%s/lesion", group);
+  assert_int_equal(stored_size(file, path), 1);
+  uint8_t m[FIX_NZ][FIX_NY][FIX_NX];
+  hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+  assert_true(d >= 0);
+  assert_true(H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, m) >= 0);
+  H5Dclose(d);
+  for (int k = 0; k < FIX_NZ; ++k)
+    for (int j = 0; j < FIX_NY; ++j)
+      for (int i = 0; i < FIX_NX; ++i) {
+        int expected = fix_part(i, j) == 0 ? i + j + k >= 2 : i == 1 ? 1 : k >= 1;
+        if (m[k][j][i] != expected)
+          fail_msg("%s at cell (%d, %d, %d): %d, expected %d", path, i, j, k, m[k][j][i], expected);
       }
 }
 
@@ -426,7 +456,8 @@ static void check_summary(hid_t file) {
   read_attr_string(file, "/summary/structures", "units", units, sizeof units);
   assert_string_equal(units, "-,-,mm,mm,mm,C,s,1,min,1,C,s,-,-,-,-,-");
 
-  /* lesion rows: growth x 2, end_of_rf, final; no lesion at 30 s: width 0, distal NaN */
+  /* lesion rows: growth at 30 s (the one at 90 s is the end of RF), end_of_rf, final; no
+     lesion at 30 s: width 0, distal NaN */
   typedef struct {
     char snapshot[16];
     double time_s, lesion_width_mm, lesion_distal_mm;
@@ -439,8 +470,8 @@ static void check_summary(hid_t file) {
   H5Tinsert(mt, "lesion_distal_mm", offsetof(lesion_read, lesion_distal_mm), H5T_NATIVE_DOUBLE);
   H5Tinsert(mt, "lesion_found", offsetof(lesion_read, lesion_found), H5T_NATIVE_UINT8);
   assert_int_equal(rank_dims(file, "/summary/lesion", dims), 1);
-  assert_int_equal(dims[0], 4);
-  lesion_read l[4];
+  assert_int_equal(dims[0], 3);
+  lesion_read l[3];
   memset(l, 0, sizeof l);
   d = H5Dopen2(file, "/summary/lesion", H5P_DEFAULT);
   assert_true(H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, l) >= 0);
@@ -450,9 +481,10 @@ static void check_summary(hid_t file) {
   assert_int_equal(l[0].lesion_found, 0);
   assert_close(l[0].lesion_width_mm, 0.0, 0);
   assert_true(isnan(l[0].lesion_distal_mm));
-  assert_string_equal(l[2].snapshot, "end_of_rf");
-  assert_string_equal(l[3].snapshot, "final");
-  assert_close(l[3].lesion_distal_mm, 1.75, 1e-12);
+  assert_close(l[0].time_s, 30.0, 0);
+  assert_string_equal(l[1].snapshot, "end_of_rf");
+  assert_string_equal(l[2].snapshot, "final");
+  assert_close(l[2].lesion_distal_mm, 1.75, 1e-12);
 
   /* flags */
   assert_int_equal(rank_dims(file, "/summary/flags", dims), 1);
@@ -567,6 +599,7 @@ static void roundtrip(int graded, int double_precision) {
     double t = s ? 90.0 : 30.0;
     const char *group = s ? "/fields/t_090.000" : "/fields/t_030.000";
     for (int k = 0; k < 5; ++k) check_field(file, group, names[k], units[k], double_precision, t);
+    check_lesion_mask(file, group);
   }
   double times[2];
   read_doubles(file, "/fields/times_s", times);
@@ -597,6 +630,10 @@ static void roundtrip(int graded, int double_precision) {
            double_precision ? 8 : 4, name);
   assert_contains(x, item);
   snprintf(item, sizeof item, "NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">%s:/grid/material<", name);
+  assert_contains(x, item);
+  snprintf(item, sizeof item, "NumberType=\"Char\" Precision=\"1\" Format=\"HDF\">%s:/grid/probe<", name);
+  assert_contains(x, item);
+  snprintf(item, sizeof item, "NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">%s:/fields/t_090.000/lesion<", name);
   assert_contains(x, item);
   assert_null(strstr(x, DIR)); /* relative: the pair can be moved together */
   clean(path);
