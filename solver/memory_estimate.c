@@ -45,8 +45,7 @@ rfl_status rfl_memory_estimate_case(const rfl_case *c, const rfl_memory_run_opti
                               (mirrored ? nu * (1.0 + 2.0 * sizeof(double)) : 0.0));
   /* rfl_lesion: a working copy of the field, its cell states and two sign masks */
   add(out, "lesion measurement", nu * (sizeof(double) + 3.0));
-  /* the writer: a scratch field and the electrode labels of the lesion mask */
-  if (opt.output) add(out, "HDF5 output", RFL_MEMORY_OUTPUT_BYTES + n * (sizeof(double) + 1.0));
+  if (opt.output) add(out, "HDF5 output", RFL_MEMORY_OUTPUT_BYTES + n * sizeof(double));
   if (opt.figures) add(out, "figures", RFL_MEMORY_FIGURES_BYTES);
   rfl_grid_free(g);
   return RFL_OK;

@@ -187,7 +187,7 @@ static void test_mg_plan(void **state) {
   assert_close(e.total, sum, 1e-6 * sum);
   assert_int_equal(rfl_memory_estimate_case(&c, &none, &lean), RFL_OK);
   assert_close(e.total - lean.total,
-               RFL_MEMORY_FIGURES_BYTES + RFL_MEMORY_OUTPUT_BYTES + 9.0 * (double)g->ncells, 1.0);
+               RFL_MEMORY_FIGURES_BYTES + RFL_MEMORY_OUTPUT_BYTES + 8.0 * (double)g->ncells, 1.0);
   assert_close(rfl_memory_estimate_bytes(&c, &none), lean.total, 0.0);
   /* per cell, 250 to 450 bytes beyond the program at this size */
   double per_cell = (lean.total - RFL_MEMORY_PROGRAM_BYTES) / (double)g->ncells;
