@@ -23,6 +23,18 @@ const char rfl_cli_exit_codes_help[] =
     "  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM: temporary files removed, finished\n"
     "     results kept\n";
 
+const char rfl_cli_sweep_exit_codes_help[] =
+    "A sweep exits with the worst of its cases (of this shard's when it is one of several):\n"
+    "1 when a case raised a safety flag, 3 when a case failed numerically (recorded as\n"
+    "failed; the others ran); merge also exits 2 when cases are missing or the directories\n"
+    "hold different sweeps.\n";
+
+void rfl_cli_usage(FILE *f, const char *usage, int sweep) {
+  fputs(usage, f);
+  fputs(rfl_cli_exit_codes_help, f);
+  if (sweep) fputs(rfl_cli_sweep_exit_codes_help, f);
+}
+
 int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value) {
   if (s->n >= RFL_CLI_MAX_SETS) {
     fprintf(stderr, "rflesion %s: --set %s: expected at most %d --set options, found more\n",
@@ -47,14 +59,14 @@ void rfl_cli_memory_check(rfl_case_read_options *opt, const rfl_memory_run_optio
   rfl_memory_check_options(opt, run, &cli_limit);
 }
 
-rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
-                                   int quiet, rfl_case *out) {
+static rfl_status load_case(const char *path, const char *const *sets, int nsets,
+                            const rfl_memory_run_options *run, int quiet, rfl_case *out) {
   rfl_case_warnings warnings = {0};
   rfl_case_read_options opt = {.sets = sets,
                                .nsets = nsets,
                                .warnings = &warnings,
                                .voxel_check = rfl_voxels_check};
-  rfl_cli_memory_check(&opt, NULL);
+  rfl_cli_memory_check(&opt, run);
   rfl_status st = rfl_case_read(path, &opt, out);
   if (st != RFL_OK || quiet) return st;
   for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; i++)
@@ -63,6 +75,16 @@ rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, in
     fprintf(stderr, "rflesion: warning: ... and %d more warnings\n",
             warnings.count - RFL_CASE_MAX_WARNINGS);
   return st;
+}
+
+rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
+                                   int quiet, rfl_case *out) {
+  return load_case(path, sets, nsets, NULL, quiet, out);
+}
+
+rfl_status rfl_cli_load_case_run(const char *path, const rfl_cli_sets *sets,
+                                 const rfl_memory_run_options *run, int quiet, rfl_case *out) {
+  return load_case(path, sets->items, sets->n, run, quiet, out);
 }
 
 rfl_status rfl_cli_load_case(const char *path, const char *const *sets, int nsets, rfl_case *out) {

@@ -21,8 +21,18 @@
 /* Help text for --set, for the commands' usage messages. */
 extern const char rfl_cli_set_help[];
 
-/* The exit-code table, for usage messages. */
+/* The exit-code table, for usage messages: every command prints it (a sweep's commands
+ * add how the cases' codes combine). */
 extern const char rfl_cli_exit_codes_help[];
+
+/* How a sweep's cases combine into its exit code (sweep, merge), after the table. */
+extern const char rfl_cli_sweep_exit_codes_help[];
+
+/* Usage text, then the exit-code table (and for a sweep's commands how its cases combine). */
+void rfl_cli_usage(FILE *f, const char *usage, int sweep);
+
+/* Exit codes that are not a status (rfl_status_exit_code maps the others). */
+enum { RFL_CLI_EXIT_OK = 0, RFL_CLI_EXIT_FLAGS = 1, RFL_CLI_EXIT_USAGE = 2 };
 
 /* --set values in command-line order (pointers into argv; nothing is copied). */
 typedef struct {
@@ -41,6 +51,9 @@ int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value);
 rfl_status rfl_cli_load_case(const char *path, const char *const *sets, int nsets, rfl_case *out);
 rfl_status rfl_cli_load_case_quiet(const char *path, const char *const *sets, int nsets,
                                    int quiet, rfl_case *out);
+/* The same, with the memory check for what the run writes (run: as rfl_cli_memory_check). */
+rfl_status rfl_cli_load_case_run(const char *path, const rfl_cli_sets *sets,
+                                 const rfl_memory_run_options *run, int quiet, rfl_case *out);
 
 /* Set the reader's memory check: the run's estimate (solver/memory_estimate.h, for what the
  * run writes: run may be NULL for HDF5 output and no figures; it must outlive the read)

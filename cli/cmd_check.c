@@ -31,6 +31,7 @@ static void check_usage(FILE *f) {
   fputs("  --accuracy MM     target discretisation error of lengths and margins (= --set\n"
         "                    solver.accuracy_mm=MM): the automatic grid is sized for it\n", f);
   fputs("  -q, --quiet       print nothing on success (errors still go to stderr)\n"
+        "  --keys-markdown   print the key tables of docs/case-format.md (no CASE)\n"
         "  -h, --help        this help\n"
         "\n",
         f);
@@ -99,11 +100,12 @@ int rfl_cmd_check(int argc, char **argv) {
   static const struct option longopts[] = {RFL_CLI_SET_OPTION,
                                            {"accuracy", required_argument, NULL, 'A'},
                                            {"quiet", no_argument, NULL, 'q'},
+                                           {"keys-markdown", no_argument, NULL, 'k'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   static rfl_cli_sets sets;
   sets.n = 0;
-  int quiet = 0, opt;
+  int quiet = 0, keys_markdown = 0, opt;
   optind = 0;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, "s:qh", longopts, NULL)) != -1) {
@@ -120,6 +122,9 @@ int rfl_cmd_check(int argc, char **argv) {
       case 'q':
         quiet = 1;
         break;
+      case 'k':
+        keys_markdown = 1;
+        break;
       case 'h':
         check_usage(stdout);
         return 0;
@@ -129,6 +134,16 @@ int rfl_cmd_check(int argc, char **argv) {
         check_usage(stderr);
         return 2;
     }
+  }
+  if (keys_markdown && optind != argc) {
+    fprintf(stderr, "rflesion check: --keys-markdown: expected no case file, found %d arguments\n",
+            argc - optind);
+    return 2;
+  }
+  if (keys_markdown) {
+    rfl_status st = rfl_case_keys_markdown(stdout);
+    if (st == RFL_OK && fflush(stdout) != 0) st = RFL_ERROR(RFL_EIO, "writing to standard output failed");
+    return st == RFL_OK ? 0 : rfl_cli_fail(st);
   }
   if (optind != argc - 1) {
     fprintf(stderr, "rflesion check: expected one case file, found %d arguments\n\n",

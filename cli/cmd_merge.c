@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "commands.h"
 #include "sweep_dir.h"
 
@@ -29,8 +30,7 @@ static const char merge_usage[] =
     "  -q, --quiet               print nothing but errors\n"
     "  -h, --help                this help\n"
     "\n"
-    "Exit codes: 0 every case ok, 1 a case raised a safety flag, 2 bad input or usage (cases\n"
-    "missing, different sweeps), 3 a case failed numerically, 4 I/O or system failure.\n";
+    "\n";
 
 int rfl_cmd_merge(int argc, char **argv) {
   static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
@@ -67,17 +67,19 @@ int rfl_cmd_merge(int argc, char **argv) {
         flags_exit_zero = 1;
         break;
       case 'h':
-        fputs(merge_usage, stdout);
-        return 0;
+        rfl_cli_usage(stdout, merge_usage, 1);
+        return RFL_CLI_EXIT_OK;
       default:
-        fprintf(stderr, "rflesion merge: unknown or incomplete option '%s'\n%s", argv[optind - 1], merge_usage);
-        return 2;
+        fprintf(stderr, "rflesion merge: unknown or incomplete option '%s'\n", argv[optind - 1]);
+        rfl_cli_usage(stderr, merge_usage, 1);
+        return RFL_CLI_EXIT_USAGE;
     }
   }
   int ndirs = argc - optind;
   if (ndirs < 1 || ndirs > MAX_DIRS) {
-    fprintf(stderr, "rflesion merge: expected 1 to %d sweep directories, found %d\n%s", MAX_DIRS, ndirs, merge_usage);
-    return 2;
+    fprintf(stderr, "rflesion merge: expected 1 to %d sweep directories, found %d\n", MAX_DIRS, ndirs);
+    rfl_cli_usage(stderr, merge_usage, 1);
+    return RFL_CLI_EXIT_USAGE;
   }
   const char *const *dirs = (const char *const *)(argv + optind);
   if (!out) out = dirs[0];

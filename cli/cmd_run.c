@@ -19,19 +19,15 @@
 #include "h5out.h"
 #include "parallel.h"
 #include "summary.h"
-#include "voxels.h"
-
-#define MAX_SETS 256
 
 static const char run_usage[] =
     "Usage: rflesion run CASE [options]\n"
     "Simulate the RF lesion of a case and report lesion size, generator figures and the\n"
     "safety figures of every structure.\n"
     "\n"
-    "Options:\n"
-    "  -s, --set SECTION.KEY=VALUE\n"
-    "                           override a case key (repeatable; named sections as\n"
-    "                           SECTION:NAME.KEY=VALUE, e.g. structure:root.radius_mm=2)\n"
+    "Options:\n";
+
+static const char run_options[] =
     "  --accuracy MM            target discretisation error of the lesion lengths and margins\n"
     "                           (default 0.1; = --set solver.accuracy_mm=MM): the grid is\n"
     "                           refined until every figure's estimated error is below it\n"
@@ -47,9 +43,13 @@ static const char run_usage[] =
     "  -q, --quiet              print nothing but errors\n"
     "  -v, --verbose            also print the resolved case and per-step figures\n"
     "  -h, --help               this help\n"
-    "\n"
-    "Exit codes: 0 ok, 1 a safety flag was raised, 2 bad input or usage,\n"
-    "3 numerical failure, 4 I/O or system failure.\n";
+    "\n";
+
+static void usage(FILE *f) {
+  fputs(run_usage, f);
+  fputs(rfl_cli_set_help, f);
+  rfl_cli_usage(f, run_options, 0);
+}
 
 /* Where the run's files went (a default output lands in the current directory). */
 static void print_outputs(const char *h5path, const char *xmfpath, const char *json, const char *figures) {
@@ -60,15 +60,16 @@ static void print_outputs(const char *h5path, const char *xmfpath, const char *j
 
 int rfl_cmd_run(int argc, char **argv) {
   static const struct option longopts[] = {
-      {"set", required_argument, NULL, 's'}, {"json", required_argument, NULL, 'j'},
+      RFL_CLI_SET_OPTION, {"json", required_argument, NULL, 'j'},
       {"output", required_argument, NULL, 'o'}, {"no-output", no_argument, NULL, 'n'},
       {"figures", required_argument, NULL, 'f'}, {"figure-format", required_argument, NULL, 'F'},
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
       {"accuracy", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
-  const char *sets[MAX_SETS];
+  static rfl_cli_sets sets;
   static char accuracy_set[96];
-  int nsets = 0, quiet = 0, verbose = 0, threads = -1, no_output = 0;
+  sets.n = 0;
+  int quiet = 0, verbose = 0, threads = -1, no_output = 0;
   const char *json = NULL, *output = NULL, *figures = NULL;
   int figure_formats = RFL_FIGURES_PNG;
   optind = 0; /* GNU getopt: restart scanning (and permuting) from argv[1] */
@@ -77,19 +78,11 @@ int rfl_cmd_run(int argc, char **argv) {
   while ((opt = getopt_long(argc, argv, "s:qvh", longopts, NULL)) != -1) {
     switch (opt) {
       case 's':
-        if (nsets == MAX_SETS) {
-          fprintf(stderr, "rflesion run: at most %d --set options\n", MAX_SETS);
-          return 2;
-        }
-        sets[nsets++] = optarg;
+        if (rfl_cli_sets_add(&sets, "run", optarg)) return RFL_CLI_EXIT_USAGE;
         break;
       case 'A': /* the same as --set solver.accuracy_mm=MM, validated by the reader */
-        if (nsets == MAX_SETS) {
-          fprintf(stderr, "rflesion run: at most %d --set options\n", MAX_SETS);
-          return 2;
-        }
         snprintf(accuracy_set, sizeof accuracy_set, "solver.accuracy_mm=%.60s", optarg);
-        sets[nsets++] = accuracy_set;
+        if (rfl_cli_sets_add(&sets, "run", accuracy_set)) return RFL_CLI_EXIT_USAGE;
         break;
       case 'j':
         json = optarg;
@@ -112,7 +105,7 @@ int rfl_cmd_run(int argc, char **argv) {
           figure_formats = RFL_FIGURES_PNG | RFL_FIGURES_SVG;
         else {
           fprintf(stderr, "rflesion run: --figure-format: expected png, svg or both, found '%s'\n", optarg);
-          return 2;
+          return RFL_CLI_EXIT_USAGE;
         }
         break;
       case 't': {
@@ -120,7 +113,7 @@ int rfl_cmd_run(int argc, char **argv) {
         long v = strtol(optarg, &end, 10);
         if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1024) {
           fprintf(stderr, "rflesion run: --threads: expected an integer 1..1024, found '%s'\n", optarg);
-          return 2;
+          return RFL_CLI_EXIT_USAGE;
         }
         threads = (int)v;
         break;
@@ -132,33 +125,26 @@ int rfl_cmd_run(int argc, char **argv) {
         verbose = 1;
         break;
       case 'h':
-        fputs(run_usage, stdout);
-        return 0;
+        usage(stdout);
+        return RFL_CLI_EXIT_OK;
       default:
-        fprintf(stderr, "rflesion run: unknown or incomplete option '%s'\n%s", argv[optind - 1], run_usage);
-        return 2;
+        fprintf(stderr, "rflesion run: unknown or incomplete option '%s'\n", argv[optind - 1]);
+        usage(stderr);
+        return RFL_CLI_EXIT_USAGE;
     }
   }
   if (optind != argc - 1) {
-    fprintf(stderr, "rflesion run: expected one case file, found %d arguments\n%s", argc - optind, run_usage);
-    return 2;
+    fprintf(stderr, "rflesion run: expected one case file, found %d arguments\n", argc - optind);
+    usage(stderr);
+    return RFL_CLI_EXIT_USAGE;
   }
   const char *path = argv[optind];
 
   /* parse and validate */
   static rfl_case kase; /* large; static keeps it off the stack */
-  rfl_case_warnings warnings = {0};
-  rfl_case_read_options ropt = {.sets = sets, .nsets = nsets, .voxel_check = rfl_voxels_check,
-                                .warnings = &warnings};
   const rfl_memory_run_options writes = {.output = !no_output, .figures = figures != NULL};
-  rfl_cli_memory_check(&ropt, &writes);
-  rfl_status st = rfl_case_read(path, &ropt, &kase);
-  if (st != RFL_OK) {
-    fprintf(stderr, "rflesion: %s\n", rfl_error_message());
-    return rfl_status_exit_code(st);
-  }
-  for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; ++i)
-    if (!quiet) fprintf(stderr, "rflesion: warning: %s\n", warnings.text[i]);
+  rfl_status st = rfl_cli_load_case_run(path, &sets, &writes, quiet, &kase);
+  if (st != RFL_OK) return rfl_cli_fail(st);
   if (threads < 0 && kase.solver.threads > 0) threads = kase.solver.threads;
 #ifdef _OPENMP
   if (threads > 0) omp_set_num_threads(threads);
@@ -189,12 +175,10 @@ int rfl_cmd_run(int argc, char **argv) {
   if (limit) jopt.memory_limit = limit->bytes;
   if (st == RFL_OK) st = rfl_case_job_check_figures(&jopt);
   if (st != RFL_OK) return rfl_cli_fail(st);
-  if (figures && mkdir(figures, 0777) != 0 && errno != EEXIST) {
-    fprintf(stderr, "rflesion: %s: cannot create the figures directory: %s\n", figures, strerror(errno));
-    return 4;
-  }
+  if (figures && mkdir(figures, 0777) != 0 && errno != EEXIST)
+    return rfl_cli_fail(RFL_ERROR(RFL_EIO, "%s: cannot create the figures directory: %s", figures,
+                                  strerror(errno)));
 
-  /* set up (untimed): grid, geometry, simulation, results file */
   /* the run, with its discretisation settled (a coarse solution for the error estimate,
    * refinement for the accuracy target) */
   rfl_case_job *job = NULL;
@@ -211,7 +195,7 @@ int rfl_cmd_run(int argc, char **argv) {
   int nflags = summary ? summary->nflags : 0;
   st = rfl_case_job_close(job, st);
   if (st == RFL_OK && json_st != RFL_OK) st = RFL_ERROR(json_st, "%s", json_msg);
-  if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
-  else if (!quiet) print_outputs(no_output ? NULL : h5path, xmfpath, json, figures);
-  return st != RFL_OK ? rfl_status_exit_code(st) : (nflags > 0 ? 1 : 0);
+  if (st != RFL_OK) return rfl_cli_fail(st);
+  if (!quiet) print_outputs(no_output ? NULL : h5path, xmfpath, json, figures);
+  return nflags > 0 ? RFL_CLI_EXIT_FLAGS : RFL_CLI_EXIT_OK;
 }

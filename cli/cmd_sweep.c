@@ -69,9 +69,7 @@ static const char sweep_usage[] =
     "  -q, --quiet               print nothing but errors\n"
     "  -h, --help                this help\n"
     "\n"
-    "Exit codes (of this shard's cases when it is one of several): 0 every case ok, 1 a case\n"
-    "raised a safety flag, 2 bad input or usage, 3 a case failed numerically (recorded as\n"
-    "failed; the others ran), 4 I/O or system failure.\n";
+    "\n";
 
 typedef struct {
   const char *path;      /* case file */
@@ -471,7 +469,8 @@ static int usage_error(sweep_ctx *c, const char *fmt, const char *arg) {
   if (c->rank == 0) {
     fprintf(stderr, "rflesion sweep: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", sweep_usage);
+    fputc('\n', stderr);
+    rfl_cli_usage(stderr, sweep_usage, 1);
   }
   return finish(c, 2);
 }
@@ -552,7 +551,7 @@ int rfl_cmd_sweep(int argc, char **argv) {
         flags_exit_zero = 1;
         break;
       case 'h':
-        if (c->rank == 0) fputs(sweep_usage, stdout);
+        if (c->rank == 0) rfl_cli_usage(stdout, sweep_usage, 1);
         return finish(c, 0);
       default:
         return usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);

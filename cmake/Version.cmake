@@ -12,7 +12,7 @@ if(NOT _rfl_build_type)
 endif()
 set(_rfl_version_args
   -DSOURCE_DIR=${CMAKE_SOURCE_DIR}
-  -DTEMPLATE=${CMAKE_SOURCE_DIR}/models/version.h.in
+  -DTEMPLATE=${CMAKE_SOURCE_DIR}/common/version.h.in
   -DOUTPUT=${CMAKE_BINARY_DIR}/generated/rfl_version.h
   -DRELEASE_VERSION=${PROJECT_VERSION}
   -DBUILD_TYPE=${_rfl_build_type}

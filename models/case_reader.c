@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "discretisation.h"
+#include "case_key_docs.h"
 #include "material_library.h"
 #include "probe.h"
 
@@ -1156,8 +1157,8 @@ static void apply_entry(const entry_rec *e, void *target) {
   }
 }
 
-static void *section_target(reader *r, int kind) {
-  rfl_case *c = &r->c;
+/* The struct an unnamed section's keys are stored in (NULL for named sections). */
+static void *case_section_target(rfl_case *c, int kind) {
   switch (kind) {
     case S_CASE:
     case S_TISSUE: return c;
@@ -1172,6 +1173,8 @@ static void *section_target(reader *r, int kind) {
     default: return NULL;
   }
 }
+
+static void *section_target(reader *r, int kind) { return case_section_target(&r->c, kind); }
 
 /* Where a key is (or would be) given: its entry, else its section header, else the file. */
 static void key_origin(reader *r, int sec, const char *key, int *line, const char **set) {
@@ -2305,4 +2308,228 @@ rfl_status rfl_case_write(FILE *f, const rfl_case *c) {
   free(d);
   if (ferror(f)) return RFL_ERROR(RFL_EIO, "writing the resolved case failed");
   return RFL_OK;
+}
+
+/* ==== the key table for other writers ================================================= */
+
+const char *const rfl_case_unnamed_sections[] = {"case",   "grid",    "probe",  "return_probe",
+                                                 "generator", "tissue", "physics", "damage",
+                                                 "solver", "output",  NULL};
+
+static int section_kind(const char *word) {
+  for (int k = 0; k < S_COUNT; k++)
+    if (strcmp(sections_table[k].word, word) == 0) return k;
+  return -1;
+}
+
+int rfl_case_key_accepted(const char *section, const char *key) {
+  int kind = section && key ? section_kind(section) : -1;
+  return kind >= 0 && find_key(kind, key) != NULL;
+}
+
+/* The numbers of a key's value in the case file's units; text kinds have none. */
+static rfl_case_value_kind value_numbers(const key_spec *k, const void *target, const rfl_case *c,
+                                         rfl_case_value *v) {
+  const char *field = (const char *)target + k->offset;
+  v->count = 0;
+  switch (k->type) {
+    case KT_REAL:
+      memcpy(&v->number[0], field, sizeof(double));
+      v->number[0] /= k->scale;
+      v->count = 1;
+      return RFL_CASE_VALUE_NUMBER;
+    case KT_INT:
+    case KT_BOOL: {
+      int i;
+      memcpy(&i, field, sizeof i);
+      v->number[0] = i;
+      v->count = 1;
+      return RFL_CASE_VALUE_INTEGER;
+    }
+    case KT_VEC3:
+    case KT_DIR: {
+      rfl_vec3 p;
+      memcpy(&p, field, sizeof p);
+      v->number[0] = p.x / k->scale;
+      v->number[1] = p.y / k->scale;
+      v->number[2] = p.z / k->scale;
+      v->count = 3;
+      return RFL_CASE_VALUE_VECTOR;
+    }
+    case KT_LIST: {
+      const rfl_output_settings *o = target;
+      for (int i = 0; i < o->ntimes && i < RFL_MAX_OUTPUT_TIMES; i++) v->number[v->count++] = o->times_s[i];
+      (void)c;
+      return RFL_CASE_VALUE_NUMBERS;
+    }
+    default:
+      return RFL_CASE_VALUE_TEXT;
+  }
+}
+
+/* The value as the case file writes it; text and paths without their quotes. */
+static char *value_text(const key_spec *k, const void *target, const rfl_case *c) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return NULL;
+  if (k->type == KT_TEXT || k->type == KT_PATH)
+    fputs((const char *)target + k->offset, f);
+  else
+    write_value(f, k, target, c);
+  if (fclose(f) != 0) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+rfl_status rfl_case_section_values(const rfl_case *c, const char *section, rfl_case_value_fn fn,
+                                   void *ctx) {
+  int kind = c && section && fn ? section_kind(section) : -1;
+  if (kind < 0 || sections_table[kind].named)
+    return RFL_ERROR(RFL_EUSAGE, "rfl_case_section_values: no unnamed section '%s'",
+                     section ? section : "(null)");
+  if (kind == S_RETURN_PROBE && c->nprobes < 2) return RFL_OK;
+  const void *target = case_section_target((rfl_case *)c, kind);
+  rfl_case_value v;
+  rfl_status st = RFL_OK;
+  for (const key_spec *k = sections_table[kind].keys; k->name && st == RFL_OK; k++) {
+    memset(&v, 0, sizeof v);
+    v.section = section;
+    v.key = k->name;
+    v.unit = k->unit;
+    v.kind = value_numbers(k, target, c, &v);
+    char *text = value_text(k, target, c);
+    if (!text) return RFL_ERROR(RFL_ENOMEM, "out of memory writing the case's [%s] %s", section, k->name);
+    v.text = text;
+    st = fn(&v, ctx);
+    free(text);
+  }
+  return st;
+}
+
+/* ---- the key tables of docs/case-format.md ---- */
+
+/* A range bound as the docs write it: 1e5, not 100000; 0.0001 as 1e-4. */
+static void doc_number(double x, char *buf, size_t size) {
+  double a = fabs(x);
+  if (a != 0.0 && (a >= 1e5 || a < 1e-3)) {
+    int e = (int)floor(log10(a));
+    snprintf(buf, size, "%.6ge%d", x / pow(10.0, e), e);
+  } else {
+    snprintf(buf, size, "%.10g", x);
+  }
+}
+
+static void doc_unit(FILE *f, const key_spec *k) {
+  switch (k->type) {
+    case KT_REAL: fputs(k->unit, f); break;
+    case KT_INT: fprintf(f, "%s%sinteger%s", k->unit, k->unit[0] ? " (" : "", k->unit[0] ? ")" : ""); break;
+    case KT_BOOL: fputs("boolean", f); break;
+    case KT_ENUM:
+      for (const char *const *w = k->choices; *w; w++) fprintf(f, "%s`%s`", w == k->choices ? "" : "/", *w);
+      break;
+    case KT_TEXT: fputs("text", f); break;
+    case KT_PATH: fputs("path", f); break;
+    case KT_VEC3: fprintf(f, "%s, vector", k->unit); break;
+    case KT_DIR: fputs("vector", f); break;
+    case KT_POINTS: fprintf(f, "%s, points `x, y, z; x, y, z; ...`", k->unit); break;
+    case KT_LIST: fprintf(f, "list, %s", k->unit); break;
+    case KT_MATERIAL: fputs("material", f); break;
+    case KT_LABELS: fputs("list", f); break;
+  }
+}
+
+/* The range the reader checks by itself; the rules across keys come from the docs table. */
+static void doc_range(FILE *f, const key_spec *k, const char *more) {
+  char lo[32], hi[32];
+  const char *sep = "";
+  doc_number(k->min, lo, sizeof lo);
+  doc_number(k->max, hi, sizeof hi);
+  switch (k->type) {
+    case KT_REAL: fprintf(f, "[%s, %s]", lo, hi), sep = ", "; break;
+    case KT_INT: fprintf(f, "[%.0f, %.0f]", k->min, k->max), sep = ", "; break;
+    case KT_VEC3:
+    case KT_POINTS: fprintf(f, "each in [%s, %s]", lo, hi), sep = ", "; break;
+    case KT_DIR: fputs("nonzero", f), sep = ", "; break;
+    case KT_TEXT: fprintf(f, "at most %zu bytes", k->size - 1), sep = ", "; break;
+    default: break;
+  }
+  if (more && more[0]) fprintf(f, "%s%s", sep, more);
+}
+
+static void doc_default(FILE *f, const key_spec *k, const void *target, const rfl_case *c,
+                        const char *text) {
+  if (text) {
+    fputs(text, f);
+    return;
+  }
+  fputc('`', f);
+  write_value(f, k, target, c);
+  fputc('`', f);
+}
+
+/* The shapes a structure key belongs to, "all" for every shape. */
+static void doc_shapes(FILE *f, const key_spec *k) {
+  if (!k->shapes) {
+    fputs("all", f);
+    return;
+  }
+  const char *sep = "";
+  for (int s = 0; shape_words[s]; s++)
+    if (k->shapes & SH(s)) fprintf(f, "%s%s", sep, shape_words[s]), sep = ", ";
+}
+
+static rfl_status doc_section(FILE *f, int kind, const rfl_case *d) {
+  const section_spec *sec = &sections_table[kind];
+  const int material = kind == S_MATERIAL, structure = kind == S_STRUCTURE;
+  const void *target = material ? (const void *)&d->materials[0]
+                       : structure ? (const void *)&d->structures[0]
+                                   : case_section_target((rfl_case *)d, kind);
+  fprintf(f, "<!-- keys: %s -->\n", sec->word);
+  fputs(material    ? "| key | unit | range | meaning |\n|---|---|---|---|\n"
+        : structure ? "| key | unit | default | shapes | range | meaning |\n|---|---|---|---|---|---|\n"
+                    : "| key | unit | default | range | meaning |\n|---|---|---|---|---|\n",
+        f);
+  for (const key_spec *k = sec->keys; k->name; k++) {
+    const rfl_case_key_doc *doc = rfl_case_key_doc_find(sec->word, k->name);
+    if (!doc) return RFL_ERROR(RFL_EINTERNAL, "[%s] %s has no description in models/case_key_docs.c",
+                               sec->word, k->name);
+    fprintf(f, "| `%s` | ", k->name);
+    doc_unit(f, k);
+    fputs(" | ", f);
+    if (!material) {
+      doc_default(f, k, target, d, doc->default_text);
+      fputs(" | ", f);
+    }
+    if (structure) {
+      doc_shapes(f, k);
+      fputs(" | ", f);
+    }
+    doc_range(f, k, doc->range_text);
+    fprintf(f, " | %s |\n", doc->meaning);
+  }
+  return RFL_OK;
+}
+
+rfl_status rfl_case_keys_markdown(FILE *f) {
+  for (const rfl_case_key_doc *doc = rfl_case_key_docs; doc->section; doc++)
+    if (!rfl_case_key_accepted(doc->section, doc->key))
+      return RFL_ERROR(RFL_EINTERNAL, "models/case_key_docs.c describes [%s] %s, which the reader "
+                       "does not accept", doc->section, doc->key);
+  rfl_case *d = malloc(sizeof *d);
+  if (!d) return RFL_ERROR(RFL_ENOMEM, "out of memory for the default case");
+  rfl_case_defaults(d);
+  d->structures[0].threshold_C = d->damage.default_threshold_C;
+  d->structures[0].margin = d->damage.default_margin;
+  rfl_status st = RFL_OK;
+  for (int kind = 0; kind < S_COUNT && st == RFL_OK; kind++) {
+    if (kind == S_RETURN_PROBE) continue; /* the same keys as [probe], one table */
+    if (kind > 0) fputc('\n', f);
+    st = doc_section(f, kind, d);
+  }
+  free(d);
+  if (st == RFL_OK && ferror(f)) st = RFL_ERROR(RFL_EIO, "writing the key tables failed");
+  return st;
 }

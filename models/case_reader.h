@@ -95,4 +95,50 @@ double rfl_case_estimate_cells(const rfl_grid_spec *g, int n[3]);
 /* Edge length of the cell at point p in the estimated grid (largest of the three), m. */
 double rfl_case_local_spacing(const rfl_grid_spec *g, rfl_vec3 p);
 
+/* ---- the key table, for the other writers of a case -------------------------------------
+ * The reader's table of keys (name, type, unit, range, scale) also drives `check`'s
+ * printout (rfl_case_write), the HDF5 /case attributes and the key tables of
+ * docs/case-format.md, so that every name is spelled once. */
+
+/* How a key's value is stored outside the case file. */
+typedef enum {
+  RFL_CASE_VALUE_NUMBER,  /* one number, in the key's unit (the case file's) */
+  RFL_CASE_VALUE_INTEGER, /* an integer (booleans: 0 / 1) */
+  RFL_CASE_VALUE_VECTOR,  /* three numbers, in the key's unit */
+  RFL_CASE_VALUE_NUMBERS, /* a list of numbers (output times, s), possibly empty */
+  RFL_CASE_VALUE_TEXT     /* text: words, names, paths, label lists */
+} rfl_case_value_kind;
+
+/* One key of a resolved case: its name and its value in the case file's units. */
+typedef struct {
+  const char *section;     /* section word: "grid", "return_probe", ... */
+  const char *key;         /* the key as the case file spells it */
+  const char *unit;        /* the case file's unit ("" for plain numbers and text) */
+  rfl_case_value_kind kind;
+  double number[RFL_MAX_OUTPUT_TIMES]; /* NUMBER, INTEGER: [0]; VECTOR: [0..2]; NUMBERS */
+  int count;               /* numbers used in `number` */
+  const char *text;        /* the value as the case file writes it (every kind) */
+} rfl_case_value;
+
+typedef rfl_status (*rfl_case_value_fn)(const rfl_case_value *v, void *ctx);
+
+/* Calls fn for every key of the unnamed section `section` ("case", "grid", "probe",
+ * "return_probe", "generator", "tissue", "physics", "damage", "solver", "output") in table
+ * order, with the case's values (defaults filled in); stops at the first status fn returns
+ * other than RFL_OK and returns it. "return_probe" of a case with one probe visits nothing.
+ * RFL_EUSAGE for an unknown or named section. */
+rfl_status rfl_case_section_values(const rfl_case *c, const char *section, rfl_case_value_fn fn,
+                                   void *ctx);
+
+/* The unnamed sections in file order, NULL-terminated (the `section` words above). */
+extern const char *const rfl_case_unnamed_sections[];
+
+/* 1 when the reader accepts `key` in section `section` (the header word, also of named
+ * sections: "material", "structure"), else 0. */
+int rfl_case_key_accepted(const char *section, const char *key);
+
+/* The key tables of docs/case-format.md as Markdown: for every section, a line
+ * "<!-- keys: SECTION -->" followed by its table (key, unit, default, range, meaning). */
+rfl_status rfl_case_keys_markdown(FILE *f);
+
 #endif

@@ -7,6 +7,8 @@
 
 #include <math.h>
 
+#include "time_tolerance.h"
+
 double rfl_generator_setpoint(const rfl_generator *g, double initial_C, double t) {
   double s = g->ramp_s > 0.0 ? t / g->ramp_s : 1.0;
   if (s > 1.0) s = 1.0;
@@ -26,7 +28,7 @@ int rfl_generator_is_on(const rfl_generator *g, double t) {
 
 double rfl_generator_next_event(const rfl_generator *g, double t) {
   /* A small tolerance keeps a step that lands on an edge from scheduling a zero step. */
-  const double eps = 1e-9;
+  const double eps = RFL_TIME_SAME_S;
   double next = t < g->duration_s - eps ? g->duration_s : INFINITY;
   if (g->mode == RFL_GEN_PULSED && t < g->duration_s - eps) {
     double period = pulse_period(g);
@@ -104,7 +106,7 @@ double rfl_generator_step_voltage(const rfl_generator *g, rfl_generator_state *s
   /* The step (t_next - dt, t_next] is on if RF is on at its start (edges are step ends). */
   double t_start = t_next - dt;
   double V = 0.0;
-  if (rfl_generator_is_on(g, t_start + 1e-12)) {
+  if (rfl_generator_is_on(g, t_start + RFL_TIME_AFTER_S)) {
     switch (g->mode) {
       case RFL_GEN_TEMPERATURE:
         V = temperature_control(g, s, initial_C, t_next, dt, a, b, G);

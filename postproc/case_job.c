@@ -24,6 +24,7 @@
 #include "memory_estimate.h"
 #include "parallel.h"
 #include "simulation.h"
+#include "time_tolerance.h"
 
 struct rfl_case_job {
   const rfl_case *kase;
@@ -81,13 +82,13 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
   int stop = rfl_monitor_observe(view, smp, job->mon);
   /* steps end exactly on the output times (simulation.h); same matching as the monitor */
   while (job->h5 && p->h5_status == RFL_OK && p->next_output < output->ntimes &&
-         output->times_s[p->next_output] <= view->t + 1e-9) {
-    if (fabs(output->times_s[p->next_output] - view->t) <= 1e-9)
+         output->times_s[p->next_output] <= view->t + RFL_TIME_SAME_S) {
+    if (fabs(output->times_s[p->next_output] - view->t) <= RFL_TIME_SAME_S)
       p->h5_status = rfl_h5out_write_fields(job->h5, view);
     p->next_output++;
   }
   if (job->opt.figures && job->kase->generator.cooldown_s > 0.0 && !p->slice_done &&
-      fabs(view->t - job->kase->generator.duration_s) <= 1e-9) {
+      fabs(view->t - job->kase->generator.duration_s) <= RFL_TIME_SAME_S) {
     p->slice_done = 1;
     p->figure_status = slice_end_of_rf(job, view);
   }

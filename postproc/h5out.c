@@ -57,6 +57,9 @@ struct rfl_h5out {
   int n[3];                    /* cells per axis */
   size_t ncells;
   void *buf;                   /* ncells doubles: conversion scratch */
+  uint8_t *part;               /* /grid/part of every cell, for the lesion mask */
+  size_t *queue;               /* electrode cells, for the lesion mask's fill */
+  size_t nelectrode;
   snapshot *snaps;
   size_t nsnaps, capsnaps;
   rfl_status status;           /* first failure (poisons the writer) */
@@ -182,13 +185,6 @@ static rfl_status attr_f64(const rfl_h5out *o, hid_t obj, const char *where, con
 static rfl_status attr_f64v(const rfl_h5out *o, hid_t obj, const char *where, const char *name,
                             const double *v, size_t n) {
   return attr_write(o, obj, where, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, n, v);
-}
-
-/* A point in m as 3 values in mm. */
-static rfl_status attr_vec_mm(const rfl_h5out *o, hid_t obj, const char *where,
-                              const char *name, rfl_vec3 p) {
-  double v[3] = {1e3 * p.x, 1e3 * p.y, 1e3 * p.z};
-  return attr_f64v(o, obj, where, name, v, 3);
 }
 
 static rfl_status attr_i32(const rfl_h5out *o, hid_t obj, const char *where, const char *name,
@@ -460,6 +456,8 @@ const char *rfl_h5out_temp_path(const rfl_h5out *out) { return out->tmp; }
 static void free_writer(rfl_h5out *o) {
   if (!o) return;
   free(o->buf);
+  free(o->part);
+  free(o->queue);
   free(o->snaps);
   free(o);
 }
@@ -732,101 +730,44 @@ static rfl_status write_case_tables(const rfl_h5out *o, hid_t g, const rfl_case 
   return st;
 }
 
+/* One group of /case attributes: a section's keys, named and in the units of the case file
+ * (the reader's key table drives it; [case] keys go on /case itself). */
+typedef struct {
+  const rfl_h5out *o;
+  hid_t parent, group;       /* group: created at the section's first key */
+  char where[64];
+} case_section_writer;
+
+static rfl_status case_key_attr(const rfl_case_value *v, void *ctx) {
+  case_section_writer *w = ctx;
+  rfl_status st;
+  if (w->group < 0) {
+    if (strcmp(v->section, "case") == 0) {
+      snprintf(w->where, sizeof w->where, "/case");
+      w->group = w->parent;
+    } else {
+      snprintf(w->where, sizeof w->where, "/case/%s", v->section);
+      if ((st = group_create(w->o, w->parent, v->section, w->where, &w->group)) != RFL_OK) return st;
+    }
+  }
+  switch (v->kind) {
+    case RFL_CASE_VALUE_NUMBER: return attr_f64(w->o, w->group, w->where, v->key, v->number[0]);
+    case RFL_CASE_VALUE_INTEGER: return attr_i32(w->o, w->group, w->where, v->key, (int)v->number[0]);
+    case RFL_CASE_VALUE_VECTOR:
+    case RFL_CASE_VALUE_NUMBERS:
+      return attr_f64v(w->o, w->group, w->where, v->key, v->number, (size_t)v->count);
+    case RFL_CASE_VALUE_TEXT: break;
+  }
+  return attr_str(w->o, w->group, w->where, v->key, v->text);
+}
+
 static rfl_status write_case_sections(const rfl_h5out *o, hid_t g, const rfl_case *c) {
   rfl_status st = RFL_OK;
-  hid_t s = H5I_INVALID_HID;
-  const char *w;
-
-  w = "/case/grid";
-  const rfl_grid_spec *gs = &c->grid;
-  if ((st = group_create(o, g, "grid", w, &s)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "domain_min_mm", gs->domain_min)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "domain_max_mm", gs->domain_max)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "spacing_mm", 1e3 * gs->spacing)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "fine_min_mm", gs->fine_min)) != RFL_OK ||
-      (st = attr_vec_mm(o, s, w, "fine_max_mm", gs->fine_max)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "growth", gs->growth)) != RFL_OK ||
-      (st = attr_str(o, s, w, "voxel_file", gs->voxel_file)) != RFL_OK ||
-      (st = attr_str(o, s, w, "voxel_dataset", gs->voxel_dataset)) != RFL_OK)
-    goto cleanup;
-  if (gs->voxel_file[0]) {
-    int32_t map[256];
-    for (int l = 0; l < 256; ++l) map[l] = gs->voxel_material[l];
-    if ((st = attr_i32v(o, s, w, "voxel_material", map, 256)) != RFL_OK) goto cleanup;
+  for (int i = 0; rfl_case_unnamed_sections[i] && st == RFL_OK; ++i) {
+    case_section_writer w = {o, g, H5I_INVALID_HID, ""};
+    st = rfl_case_section_values(c, rfl_case_unnamed_sections[i], case_key_attr, &w);
+    if (w.group != g) close_group(&w.group);
   }
-  close_group(&s);
-
-  w = "/case/generator";
-  const rfl_generator *ge = &c->generator;
-  if ((st = group_create(o, g, "generator", w, &s)) != RFL_OK ||
-      (st = attr_str(o, s, w, "mode", rfl_generator_mode_name(ge->mode))) != RFL_OK ||
-      (st = attr_f64(o, s, w, "set_temperature_C", ge->set_temperature_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "ramp_s", ge->ramp_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "duration_s", ge->duration_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "cooldown_s", ge->cooldown_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "max_voltage_V", ge->max_voltage_V)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "max_power_W", ge->max_power_W)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "kp_V_per_K", ge->kp_V_per_K)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "ki_V_per_K_s", ge->ki_V_per_Ks)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "power_W", ge->power_W)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_voltage_V", ge->pulse_voltage_V)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_width_s", ge->pulse_width_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_frequency_Hz", ge->pulse_frequency_Hz)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_limit_C", ge->pulse_limit_C)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/physics";
-  const rfl_physics *ph = &c->physics;
-  if ((st = group_create(o, g, "physics", w, &s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "initial_C", ph->initial_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "boundary_C", ph->boundary_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "arterial_C", ph->arterial_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "blood_rho_c_J_per_m3_K", ph->blood_rho_c)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "desiccation_start_C", ph->desiccation_start_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "desiccation_end_C", ph->desiccation_end_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "desiccation_factor", ph->desiccation_factor)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "latent_heat_J_per_m3", ph->latent_heat_J_m3)) != RFL_OK ||
-      (st = attr_i32(o, s, w, "perfusion_shutoff", ph->perfusion_shutoff)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/damage";
-  const rfl_damage_settings *dm = &c->damage;
-  if ((st = group_create(o, g, "damage", w, &s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "isotherm_C", dm->isotherm_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "cem43_R_above", dm->cem43_R_above)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "cem43_R_below", dm->cem43_R_below)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "default_threshold_C", dm->default_threshold_C)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "default_margin_mm", 1e3 * dm->default_margin)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/solver";
-  const rfl_solver_settings *so = &c->solver;
-  if ((st = group_create(o, g, "solver", w, &s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "dt_s", so->dt_s)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "pulse_dt_s", so->pulse_dt_s)) != RFL_OK ||
-      (st = attr_str(o, s, w, "scheme", so->scheme == RFL_SCHEME_BDF2 ? "bdf2" : "euler")) != RFL_OK ||
-      (st = attr_f64(o, s, w, "rtol", so->rtol)) != RFL_OK ||
-      (st = attr_i32(o, s, w, "max_iterations", so->max_iterations)) != RFL_OK ||
-      (st = attr_f64(o, s, w, "max_temperature_C", so->max_temperature_C)) != RFL_OK ||
-      (st = attr_i32(o, s, w, "threads", so->threads)) != RFL_OK)
-    goto cleanup;
-  close_group(&s);
-
-  w = "/case/output";
-  char times_text[RFL_MAX_OUTPUT_TIMES * 40];
-  rfl_output_times_text(c->output.items, c->output.nitems, times_text, sizeof times_text);
-  int nt = c->output.ntimes < 0 ? 0 : c->output.ntimes > RFL_MAX_OUTPUT_TIMES ? RFL_MAX_OUTPUT_TIMES
-                                                                            : c->output.ntimes;
-  if ((st = group_create(o, g, "output", w, &s)) != RFL_OK ||
-      (st = attr_f64v(o, s, w, "times_s", c->output.times_s, (size_t)nt)) != RFL_OK ||
-      (st = attr_str(o, s, w, "times", times_text)) != RFL_OK ||
-      (st = attr_str(o, s, w, "directory", c->output.directory)) != RFL_OK)
-    goto cleanup;
-cleanup:
-  close_group(&s);
   return st;
 }
 
@@ -842,9 +783,6 @@ static rfl_status write_case(const rfl_h5out *o, const rfl_case *c) {
   if ((st = group_create(o, o->file, "case", "/case", &g)) != RFL_OK ||
       (st = attr_str(o, g, "/case", "ini", ini)) != RFL_OK ||
       (st = attr_str(o, g, "/case", "path", c->path)) != RFL_OK ||
-      (st = attr_str(o, g, "/case", "title", c->title)) != RFL_OK ||
-      (st = attr_str(o, g, "/case", "background_material",
-                     material_name(c, c->background_material))) != RFL_OK ||
       (st = attr_str(o, g, "/case", "rflesion_version", RFL_VERSION_FULL)) != RFL_OK ||
       (st = attr_str(o, o->file, "/", "case_hash", hash)) != RFL_OK ||
       (st = write_case_sections(o, g, c)) != RFL_OK || (st = write_case_tables(o, g, c)) != RFL_OK)
@@ -892,10 +830,14 @@ static rfl_status write_labels(const rfl_h5out *o, hid_t g, const rfl_geometry *
     goto cleanup;
   if ((st = close_dataset(o, &dset, "/grid/part")) != RFL_OK) goto cleanup;
 
-  for (size_t i = 0; i < o->ncells; ++i) lab[i] = geo->label[i].probe;
+  int8_t *probe = o->buf;
+  for (size_t i = 0; i < o->ncells; ++i)
+    probe[i] = geo->label[i].part != RFL_PART_TISSUE ? (int8_t)geo->label[i].probe : -1;
   d.name = "probe";
-  d.description = "probe index of electrode cells (part > 0), 0 elsewhere; /case/probes";
-  st = dataset_write(o, g, "/grid", &d, lab, NULL);
+  d.description = "probe index (row of /case/probes) of electrode cells (part > 0), -1 elsewhere";
+  d.filetype = H5T_STD_I8LE;
+  d.memtype = H5T_NATIVE_INT8;
+  st = dataset_write(o, g, "/grid", &d, probe, NULL);
 cleanup:
   H5E_BEGIN_TRY {
     if (dset >= 0) H5Dclose(dset);
@@ -918,6 +860,14 @@ static rfl_status write_grid(rfl_h5out *o, const rfl_grid *grid, const rfl_geome
   }
   for (int a = 0; a < 3; ++a) o->n[a] = grid->n[a];
   o->ncells = grid->ncells;
+  o->nelectrode = 0;
+  for (size_t i = 0; i < grid->ncells; ++i) o->nelectrode += geo->label[i].part != RFL_PART_TISSUE;
+  if (!(o->part = malloc(grid->ncells)) ||
+      !(o->queue = malloc((o->nelectrode ? o->nelectrode : 1) * sizeof *o->queue))) {
+    st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for %zu cells", o->path, grid->ncells);
+    goto cleanup;
+  }
+  for (size_t i = 0; i < grid->ncells; ++i) o->part[i] = geo->label[i].part;
 
   if ((st = group_create(o, o->file, "grid", "/grid", &g)) != RFL_OK) goto cleanup;
   int32_t cells[3] = {grid->n[0], grid->n[1], grid->n[2]};
@@ -984,6 +934,40 @@ static void to_buffer(rfl_h5out *o, const double *src, double scale) {
   }
 }
 
+/* The lesion mask into the scratch buffer: 1 in tissue cells with Omega >= 1; an electrode
+ * cell takes the value of the nearest tissue cell (breadth-first over face neighbours, from
+ * the electrode's surface inwards), so that the needle inside the lesion is inside the
+ * mask, and an iso-surface at 0.5 follows the lesion without ringing the electrode (whose
+ * Omega is 0). */
+static void lesion_mask(rfl_h5out *o, const double *omega) {
+  enum { UNSET = 255 };
+  uint8_t *m = o->buf;
+  const size_t nx = (size_t)o->n[0], nxy = nx * (size_t)o->n[1];
+  size_t head = 0, tail = 0;
+  for (size_t i = 0; i < o->ncells; ++i) m[i] = o->part[i] == RFL_PART_TISSUE ? omega[i] >= 1.0 : UNSET;
+  for (int pass = 0; pass < 2; ++pass) {
+    /* pass 0 seeds the electrode cells next to tissue; pass 1 spreads inwards */
+    size_t end = pass ? o->nelectrode : o->ncells;
+    for (size_t q = 0; q < end && (pass == 0 || head < tail); ++q) {
+      size_t i = pass ? o->queue[head++] : q;
+      if (!pass && m[i] != UNSET) continue;
+      const int ijk[3] = {(int)(i % nx), (int)(i / nx % (size_t)o->n[1]), (int)(i / nxy)};
+      const size_t stride[3] = {1, nx, nxy};
+      int seen = 0, value = 0;
+      for (int a = 0; a < 3; ++a)
+        for (int dir = -1; dir <= 1; dir += 2) {
+          if (ijk[a] + dir < 0 || ijk[a] + dir >= o->n[a]) continue;
+          size_t j = dir < 0 ? i - stride[a] : i + stride[a];
+          if (!pass && o->part[j] == RFL_PART_TISSUE) seen = 1, value |= m[j];
+          if (pass && m[j] == UNSET) m[j] = m[i], o->queue[tail++] = j;
+        }
+      if (!pass && seen) m[i] = (uint8_t)value, o->queue[tail++] = i;
+    }
+  }
+  for (size_t i = 0; i < o->ncells; ++i)
+    if (m[i] == UNSET) m[i] = 0; /* an electrode without tissue around it */
+}
+
 static rfl_status write_fields(rfl_h5out *o, const rfl_field_view *v, const char *name) {
   rfl_status st = RFL_OK;
   hid_t g = H5I_INVALID_HID;
@@ -1013,6 +997,13 @@ static rfl_status write_fields(rfl_h5out *o, const rfl_field_view *v, const char
                       {(hsize_t)o->n[2], (hsize_t)o->n[1], (hsize_t)o->n[0]}, 1};
     if ((st = dataset_write(o, g, where, &d, o->buf, NULL)) != RFL_OK) goto cleanup;
   }
+  lesion_mask(o, v->omega);
+  dataset_spec d = {"lesion", "-",
+                    "1 in the lesion (tissue with omega >= 1; electrode cells take the value of "
+                    "the nearest tissue cell), 0 elsewhere",
+                    H5T_STD_U8LE, H5T_NATIVE_UINT8, 3,
+                    {(hsize_t)o->n[2], (hsize_t)o->n[1], (hsize_t)o->n[0]}, 1};
+  st = dataset_write(o, g, where, &d, o->buf, NULL);
 cleanup:
   close_group(&g);
   return st;
@@ -1405,9 +1396,12 @@ static rfl_status write_summary(rfl_h5out *o, const rfl_summary *s) {
     st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the summary tables", o->path);
     goto cleanup;
   }
-  for (int i = 0; i < ng; ++i) lesion_row(&rows[i], "growth", &s->growth[i]);
-  lesion_row(&rows[ng], "end_of_rf", &s->end_of_rf);
-  lesion_row(&rows[ng + 1], "final", &s->final);
+  int nrows = 0; /* growth rows at the end of RF or of the run are those rows already */
+  for (int i = 0; i < ng; ++i)
+    if (s->growth[i].t != s->end_of_rf.t && s->growth[i].t != s->final.t)
+      lesion_row(&rows[nrows++], "growth", &s->growth[i]);
+  lesion_row(&rows[nrows++], "end_of_rf", &s->end_of_rf);
+  lesion_row(&rows[nrows++], "final", &s->final);
   for (int k = 0; k < ns; ++k) fill_structure(&srec[k], &s->structures[k]);
 
   if ((st = group_create(o, o->file, "summary", "/summary", &g)) != RFL_OK ||
@@ -1416,9 +1410,10 @@ static rfl_status write_summary(rfl_h5out *o, const rfl_summary *s) {
                         "the run's figures: lesion at the end of RF and after the cool-down, "
                         "generator at the end of RF, peaks, energy budget, flag counts, cost")) != RFL_OK ||
       (st = table_write(o, g, "/summary", "lesion", lesion_cols, NCOLS(lesion_cols), sizeof rows[0], rows,
-                        (size_t)ng + 2,
-                        "lesion (Omega >= 1) and isotherm lesion at each output time (growth), "
-                        "the end of RF and the end of the run (final)")) != RFL_OK ||
+                        (size_t)nrows,
+                        "lesion (Omega >= 1) and isotherm lesion at each output time before the "
+                        "end of RF or of the run (growth), the end of RF and the end of the run "
+                        "(final)")) != RFL_OK ||
       (st = table_write(o, g, "/summary", "structures", structure_cols, NCOLS(structure_cols),
                         sizeof srec[0], srec, (size_t)ns,
                         "per structure: margins, peaks, damage and safety flags")) != RFL_OK)
@@ -1519,11 +1514,17 @@ static void xdmf_grid(FILE *f, const rfl_h5out *o, const char *h5, const snapsho
       xdmf_item(f, in2, cells, "Float", prec, h5, path);
       fprintf(f, "%s  </Attribute>\n", in);
     }
+  if (s) {
+    fprintf(f, "%s  <Attribute Name=\"lesion\" AttributeType=\"Scalar\" Center=\"Cell\">\n", in);
+    snprintf(path, sizeof path, "/fields/%s/lesion", s->name);
+    xdmf_item(f, in2, cells, "UChar", 1, h5, path);
+    fprintf(f, "%s  </Attribute>\n", in);
+  }
   static const char *const labels[] = {"material", "part", "probe"};
   for (size_t k = 0; k < sizeof labels / sizeof labels[0]; ++k) {
     fprintf(f, "%s  <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n", in, labels[k]);
     snprintf(path, sizeof path, "/grid/%s", labels[k]);
-    xdmf_item(f, in2, cells, "UChar", 1, h5, path);
+    xdmf_item(f, in2, cells, k == 2 ? "Char" : "UChar", 1, h5, path);
     fprintf(f, "%s  </Attribute>\n", in);
   }
   fprintf(f, "%s</Grid>\n", in);

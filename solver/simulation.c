@@ -17,6 +17,7 @@
 #include "parallel.h"
 #include "probe.h"
 #include "shares.h"
+#include "time_tolerance.h"
 #include "tissue.h"
 
 #define RFL_TC_RADIUS_CELLS 1.5 /* thermocouple stencil radius, in local cell widths */
@@ -149,7 +150,7 @@ static double end_time(const rfl_case *c) {
 /* ---- step schedule ------------------------------------------------------------------- */
 
 static double next_event_time(const rfl_case *c, double t) {
-  const double eps = 1e-9;
+  const double eps = RFL_TIME_SAME_S;
   double next = end_time(c);
   double g = rfl_generator_next_event(&c->generator, t);
   if (g < next) next = g;
@@ -170,13 +171,13 @@ static double next_event_time(const rfl_case *c, double t) {
 #define RFL_STARTUP_FRACTION 0.125
 static double step_length(const rfl_case *c, double t, double dt_prev, int *lands, double *t_next) {
   double dt = c->solver.dt_s;
-  if (c->generator.mode == RFL_GEN_PULSED && rfl_generator_is_on(&c->generator, t + 1e-12))
+  if (c->generator.mode == RFL_GEN_PULSED && rfl_generator_is_on(&c->generator, t + RFL_TIME_AFTER_S))
     dt = c->solver.pulse_dt_s;
   if (dt_prev <= 0.0) dt *= RFL_STARTUP_FRACTION;
   if (dt_prev > 0.0 && dt > 2.0 * dt_prev) dt = 2.0 * dt_prev;
   double next = next_event_time(c, t), remaining = next - t;
   *lands = 0;
-  if (dt >= remaining * (1.0 - 1e-9)) {
+  if (dt >= remaining * (1.0 - RFL_TIME_LANDS_FRACTION)) {
     dt = remaining;
     *lands = 1;
   } else if (dt > 0.5 * remaining) {
@@ -189,7 +190,7 @@ static double step_length(const rfl_case *c, double t, double dt_prev, int *land
 static size_t count_steps(const rfl_case *c) {
   double t = 0.0, dt_prev = 0.0, t_end = end_time(c);
   size_t n = 0;
-  while (t < t_end - 1e-9) {
+  while (t < t_end - RFL_TIME_SAME_S) {
     int lands;
     double t_next;
     dt_prev = step_length(c, t, dt_prev, &lands, &t_next);
@@ -557,7 +558,7 @@ static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const 
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
-  const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
+  const int rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
   if (rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, &iterations[0]));
   rfl_assembler_heat(s->as, s->Tstar, s->Ah, s->bg);
   const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
@@ -600,7 +601,7 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
   /* BDF2 restarts with a backward Euler step where the generator switches on or off: its
      extrapolation across the jump in heating would overshoot (and, with boiling cells,
      cost up to a few % of the energy budget) */
-  const int rf_on = rfl_generator_is_on(&k->generator, s->t + 1e-12);
+  const int rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
   const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev && rf_on == s->rf_prev;
   const double w = bdf2 ? dt / s->dt_prev : 0.0;
   const double a[3] = {bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0, bdf2 ? -(1.0 + w) : -1.0,
@@ -708,7 +709,7 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
 
 rfl_status rfl_simulation_run(rfl_simulation *s, rfl_step_observer observer, void *ctx) {
   const double t_end = end_time(s->kase);
-  while (s->t < t_end - 1e-9) {
+  while (s->t < t_end - RFL_TIME_SAME_S) {
     int lands;
     double t_next;
     double dt = step_length(s->kase, s->t, s->have_prev ? s->dt_prev : 0.0, &lands, &t_next);

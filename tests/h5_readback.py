@@ -94,6 +94,12 @@ def check_file(path, graded, double):
         check(names == ["muscle", "steel", "nerve"], "material names %s" % names)
         part = f["grid/part"][()]
         check(part[0, 0, 0] == 1 and part[2, 0, 1] == 2 and part[1, 1, 1] == 0, "part values")
+        probe = f["grid/probe"][()]
+        check(probe.dtype == np.int8 and np.array_equal(probe, np.where(part > 0, 0, -1)),
+              "probe: 0 in the electrode, -1 elsewhere")
+        lesion = f["fields/t_090.000/lesion"][()]
+        check(lesion.dtype == np.uint8 and lesion[1, 1, 1] == 1 and lesion[0, 1, 0] == 0 and lesion[1, 0, 0] == 1,
+              "lesion mask")
 
         # fields
         times = list(f["fields/times_s"][()])
@@ -137,7 +143,7 @@ def check_file(path, graded, double):
         check(m["lesion_width_mm"] == 8.5 and m["nflags"] == 1 and m["cells"] == NX * NY * NZ,
               "metrics record")
         les = f["summary/lesion"][()]
-        check([text(x) for x in les["snapshot"]] == ["growth", "growth", "end_of_rf", "final"],
+        check([text(x) for x in les["snapshot"]] == ["growth", "end_of_rf", "final"],
               "lesion rows")
         check(np.isnan(les["lesion_distal_mm"][0]), "no lesion at 30 s: distal NaN")
         check([text(x) for x in f["summary/flags"][()]] == ["protected_over_threshold:root"], "flags")
@@ -177,7 +183,7 @@ def check_xdmf(path):
                 dims = tuple(int(x) for x in item.get("Dimensions").split())
                 check(d.shape == dims, "%s: shape %s vs %s" % (dset, d.shape, dims))
                 check(d.dtype.itemsize == int(item.get("Precision")), "%s precision" % dset)
-                kind = {"Float": "f", "UChar": "u"}[item.get("NumberType")]
+                kind = {"Float": "f", "UChar": "u", "Char": "i"}[item.get("NumberType")]
                 check(d.dtype.kind == kind, "%s number type" % dset)
 
 

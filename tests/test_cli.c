@@ -335,6 +335,34 @@ static void test_check_structure_in_probe(void **state) {
   assert_string_equal(err_text, expected);
 }
 
+/* run reads the case as check does: its --set options, and warnings past the kept ones
+ * counted in one line (18 unused materials: 16 kept, "... and 2 more"). */
+static void test_run_warnings(void **state) {
+  (void)state;
+  static char text[8192];
+  size_t n = (size_t)snprintf(text, sizeof text,
+                              "[probe]\ndiameter_mm = 1.27\ntip_length_mm = 10\n"
+                              "[grid]\ndomain_min_mm = -6, -6, -6\ndomain_max_mm = 6, 6, 12\n"
+                              "[generator]\nduration_s = 30\nramp_s = 0\n[output]\ntimes_s = end\n");
+  for (int i = 0; i < 18; i++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "[material m%02d]\nkind = metal\nrho_kg_m3 = 8000\nc_J_kgK = 500\n"
+                          "k_W_mK = 15\ndk_dT_percent_per_C = 0\n", i);
+  write_file("warnings.ini", text, n);
+  char path[128];
+  scratch_path(path, sizeof path, "warnings.ini");
+  RUN(0, "run", "--no-output", "--set", "generator.duration_s=0.5", path);
+  assert_contains(err_text, "rflesion: warning: ");
+  assert_contains(err_text, ":12: [material m00]: defined but not used\n");
+  assert_contains(err_text, "rflesion: warning: ... and 2 more warnings\n");
+  assert_null(strstr(err_text, "[material m17]"));
+  assert_contains(out_text, "Lesion");
+  RUN(0, "run", "-q", "--no-output", "--set", "generator.duration_s=0.5", path);
+  assert_string_equal(err_text, "");
+  RUN(2, "run", "--no-output", "--set", "generator.duration_s=0", path);
+  assert_contains(err_text, "rflesion: --set generator.duration_s=0: [generator] duration_s: expected");
+}
+
 static void test_check_unreadable(void **state) {
   (void)state;
   char path[128], expected[512];
@@ -389,6 +417,7 @@ int main(int argc, char **argv) {
       cmocka_unit_test_setup_teardown(test_check_mistakes, setup_scratch, teardown_scratch),
       cmocka_unit_test_setup_teardown(test_check_structure_in_probe, setup_scratch, teardown_scratch),
       cmocka_unit_test_setup_teardown(test_check_unreadable, setup_scratch, teardown_scratch),
+      cmocka_unit_test_setup_teardown(test_run_warnings, setup_scratch, teardown_scratch),
       cmocka_unit_test(test_memory_limit),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "case_reader.h"
 #include "h5out.h"
 #include "h5out_fixture.h"
 #include "test_support.h"
@@ -141,6 +142,87 @@ static herr_t check_units(hid_t obj, const char *name, const object_info *info, 
   return 0;
 }
 
+/* ---- /case attributes are case keys ------------------------------------------------------- */
+
+typedef struct {
+  const char *section; /* "case" for /case itself */
+  int attrs;
+  char unknown[160];
+} key_census;
+
+static herr_t census_attr(hid_t obj, const char *name, const H5A_info_t *info, void *ctx) {
+  key_census *c = ctx;
+  (void)obj;
+  (void)info;
+  /* /case itself also says where the case came from: the resolved text, its path, the
+     version that read it; every other name is a key of the case file */
+  int about = strcmp(c->section, "case") == 0 &&
+              (strcmp(name, "ini") == 0 || strcmp(name, "path") == 0 ||
+               strcmp(name, "rflesion_version") == 0);
+  c->attrs++;
+  if (!about && !rfl_case_key_accepted(c->section, name) && !c->unknown[0])
+    snprintf(c->unknown, sizeof c->unknown, "[%s] %s", c->section, name);
+  return 0;
+}
+
+static herr_t census_group(hid_t g, const char *name, const H5L_info_t *info, void *ctx) {
+  (void)info;
+  H5O_info_t oi;
+#if H5_VERSION_GE(1, 12, 0)
+  assert_true(H5Oget_info_by_name3(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0);
+#else
+  assert_true(H5Oget_info_by_name2(g, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0);
+#endif
+  if (oi.type != H5O_TYPE_GROUP) return 0; /* the tables: materials, probes, structures */
+  key_census *c = ctx;
+  key_census sub = {name, 0, ""};
+  hsize_t idx = 0;
+  assert_true(H5Aiterate_by_name(g, name, H5_INDEX_NAME, H5_ITER_INC, &idx, census_attr, &sub,
+                                 H5P_DEFAULT) >= 0);
+  c->attrs += sub.attrs;
+  if (!c->unknown[0]) snprintf(c->unknown, sizeof c->unknown, "%s", sub.unknown);
+  return 0;
+}
+
+/* Every attribute of /case and its groups is named as the case file's key, with the value in
+ * the case file's units; a name copied back into a case file is accepted. */
+static rfl_status count_key(const rfl_case_value *v, void *ctx) {
+  (void)v;
+  ++*(int *)ctx;
+  return RFL_OK;
+}
+
+static void check_case_keys(hid_t file, const rfl_case *kase) {
+  hid_t g = H5Gopen2(file, "/case", H5P_DEFAULT);
+  assert_true(g >= 0);
+  key_census c = {"case", 0, ""};
+  hsize_t idx = 0;
+  assert_true(H5Aiterate2(g, H5_INDEX_NAME, H5_ITER_INC, &idx, census_attr, &c) >= 0);
+  idx = 0;
+  assert_true(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, census_group, &c) >= 0);
+  H5Gclose(g);
+  if (c.unknown[0]) fail_msg("/case attribute %s is not a key the case reader accepts", c.unknown);
+  /* and every key of the unnamed sections is there (3 attributes say where it came from) */
+  int keys = 0;
+  for (int i = 0; rfl_case_unnamed_sections[i]; i++)
+    assert_int_equal(rfl_case_section_values(kase, rfl_case_unnamed_sections[i], count_key, &keys), RFL_OK);
+  assert_true(keys >= 60);
+  assert_int_equal(c.attrs, keys + 3);
+  /* the names that differed from the case file, in its units */
+  assert_close(read_attr_double(file, "/case/generator", "ki_V_per_Ks"), 1.0, 0);
+  assert_close(read_attr_double(file, "/case/generator", "pulse_width_ms"), 20.0, 1e-12);
+  assert_close(read_attr_double(file, "/case/physics", "blood_rho_c_J_m3K"), 1050.0 * 3617.0, 0);
+  assert_close(read_attr_double(file, "/case/damage", "nerve_threshold_C"), 45.0, 0);
+  assert_close(read_attr_double(file, "/case/damage", "margin_mm"), 1.0, 1e-12);
+  assert_close(read_attr_double(file, "/case/solver", "pulse_dt_ms"), 2.0, 1e-12);
+  assert_close(read_attr_double(file, "/case/probe", "diameter_mm"), 1.27, 1e-12);
+  char text[64];
+  read_attr_string(file, "/case/tissue", "background", text, sizeof text);
+  assert_string_equal(text, "muscle");
+  read_attr_string(file, "/case/probe", "tip_shape", text, sizeof text);
+  assert_string_equal(text, "round");
+}
+
 /* ---- the round trip ---------------------------------------------------------------------- */
 
 static void check_grid(hid_t file, int graded) {
@@ -194,11 +276,41 @@ static void check_grid(hid_t file, int graded) {
   d = H5Dopen2(file, "/grid/part", H5P_DEFAULT);
   assert_true(H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, part) >= 0);
   H5Dclose(d);
+  /* probe: signed, the probe's row in electrode cells and -1 in tissue */
+  int8_t probe[FIX_NZ][FIX_NY][FIX_NX];
+  d = H5Dopen2(file, "/grid/probe", H5P_DEFAULT);
+  hid_t pt = H5Dget_type(d);
+  assert_int_equal(H5Tget_sign(pt), H5T_SGN_2);
+  H5Tclose(pt);
+  assert_true(H5Dread(d, H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, probe) >= 0);
+  H5Dclose(d);
   for (int k = 0; k < FIX_NZ; ++k)
     for (int j = 0; j < FIX_NY; ++j)
       for (int i = 0; i < FIX_NX; ++i) {
         assert_int_equal(mat[k][j][i], fix_material(i, j, k));
         assert_int_equal(part[k][j][i], fix_part(i, j));
+        assert_int_equal(probe[k][j][i], fix_part(i, j) ? 0 : -1);
+      }
+}
+
+/* The lesion mask: omega >= 1 (i + j + k >= 2) in tissue; an electrode cell takes its
+ * nearest tissue: the shaft column (1, 0, k) touches (2, 0, k), in the lesion; the tip
+ * column (0, 0, k) touches (0, 1, k), in the lesion from k = 1 on. */
+static void check_lesion_mask(hid_t file, const char *group) {
+  char path[128];
+  snprintf(path, sizeof path, "%s/lesion", group);
+  assert_int_equal(stored_size(file, path), 1);
+  uint8_t m[FIX_NZ][FIX_NY][FIX_NX];
+  hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
+  assert_true(d >= 0);
+  assert_true(H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, m) >= 0);
+  H5Dclose(d);
+  for (int k = 0; k < FIX_NZ; ++k)
+    for (int j = 0; j < FIX_NY; ++j)
+      for (int i = 0; i < FIX_NX; ++i) {
+        int expected = fix_part(i, j) == 0 ? i + j + k >= 2 : i == 1 ? 1 : k >= 1;
+        if (m[k][j][i] != expected)
+          fail_msg("%s at cell (%d, %d, %d): %d, expected %d", path, i, j, k, m[k][j][i], expected);
       }
 }
 
@@ -344,7 +456,8 @@ static void check_summary(hid_t file) {
   read_attr_string(file, "/summary/structures", "units", units, sizeof units);
   assert_string_equal(units, "-,-,mm,mm,mm,C,s,1,min,1,C,s,-,-,-,-,-");
 
-  /* lesion rows: growth x 2, end_of_rf, final; no lesion at 30 s: width 0, distal NaN */
+  /* lesion rows: growth at 30 s (the one at 90 s is the end of RF), end_of_rf, final; no
+     lesion at 30 s: width 0, distal NaN */
   typedef struct {
     char snapshot[16];
     double time_s, lesion_width_mm, lesion_distal_mm;
@@ -357,8 +470,8 @@ static void check_summary(hid_t file) {
   H5Tinsert(mt, "lesion_distal_mm", offsetof(lesion_read, lesion_distal_mm), H5T_NATIVE_DOUBLE);
   H5Tinsert(mt, "lesion_found", offsetof(lesion_read, lesion_found), H5T_NATIVE_UINT8);
   assert_int_equal(rank_dims(file, "/summary/lesion", dims), 1);
-  assert_int_equal(dims[0], 4);
-  lesion_read l[4];
+  assert_int_equal(dims[0], 3);
+  lesion_read l[3];
   memset(l, 0, sizeof l);
   d = H5Dopen2(file, "/summary/lesion", H5P_DEFAULT);
   assert_true(H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, l) >= 0);
@@ -368,9 +481,10 @@ static void check_summary(hid_t file) {
   assert_int_equal(l[0].lesion_found, 0);
   assert_close(l[0].lesion_width_mm, 0.0, 0);
   assert_true(isnan(l[0].lesion_distal_mm));
-  assert_string_equal(l[2].snapshot, "end_of_rf");
-  assert_string_equal(l[3].snapshot, "final");
-  assert_close(l[3].lesion_distal_mm, 1.75, 1e-12);
+  assert_close(l[0].time_s, 30.0, 0);
+  assert_string_equal(l[1].snapshot, "end_of_rf");
+  assert_string_equal(l[2].snapshot, "final");
+  assert_close(l[2].lesion_distal_mm, 1.75, 1e-12);
 
   /* flags */
   assert_int_equal(rank_dims(file, "/summary/flags", dims), 1);
@@ -485,6 +599,7 @@ static void roundtrip(int graded, int double_precision) {
     double t = s ? 90.0 : 30.0;
     const char *group = s ? "/fields/t_090.000" : "/fields/t_030.000";
     for (int k = 0; k < 5; ++k) check_field(file, group, names[k], units[k], double_precision, t);
+    check_lesion_mask(file, group);
   }
   double times[2];
   read_doubles(file, "/fields/times_s", times);
@@ -492,6 +607,7 @@ static void roundtrip(int graded, int double_precision) {
   assert_close(times[1], 90.0, 0);
   check_summary(file);
   check_series_and_case(file);
+  check_case_keys(file, &f->kase);
 
   units_census census = {0, 0, ""};
   assert_true(VISIT(file, check_units, &census) >= 0);
@@ -514,6 +630,10 @@ static void roundtrip(int graded, int double_precision) {
            double_precision ? 8 : 4, name);
   assert_contains(x, item);
   snprintf(item, sizeof item, "NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">%s:/grid/material<", name);
+  assert_contains(x, item);
+  snprintf(item, sizeof item, "NumberType=\"Char\" Precision=\"1\" Format=\"HDF\">%s:/grid/probe<", name);
+  assert_contains(x, item);
+  snprintf(item, sizeof item, "NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">%s:/fields/t_090.000/lesion<", name);
   assert_contains(x, item);
   assert_null(strstr(x, DIR)); /* relative: the pair can be moved together */
   clean(path);

@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 stamp() { # DIR -> the header's text
-  cmake -DSOURCE_DIR="$1" -DTEMPLATE="$src/models/version.h.in" -DOUTPUT="$tmp/h.h" -DRELEASE_VERSION=9.8.7 \
+  cmake -DSOURCE_DIR="$1" -DTEMPLATE="$src/common/version.h.in" -DOUTPUT="$tmp/h.h" -DRELEASE_VERSION=9.8.7 \
         -DBUILD_TYPE=Release -DWITH_MPI=1 -DWITH_OPENMP=1 -P "$src/cmake/WriteVersion.cmake"
   cat "$tmp/h.h"
 }

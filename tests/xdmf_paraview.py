@@ -54,7 +54,8 @@ def expected_ranges(t):
         "potential_V": (20.5 / (NX + NY + NZ - 2), 20.5),
         "material": (0.0, 2.0),
         "part": (0.0, 2.0),
-        "probe": (0.0, 0.0),
+        "probe": (-1.0, 0.0),
+        "lesion": (0.0, 1.0),
     }
 
 

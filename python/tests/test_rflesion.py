@@ -147,7 +147,7 @@ class ResultTest(unittest.TestCase):
                          "(pass nearest=True for the closest)" % self.r.path)
         with self.assertRaises(rflesion.NotSavedError) as e:
             self.r.field("temperature", t=10)
-        self.assertEqual(str(e.exception), "%s: no field 'temperature' at t = 10 s; fields: cem43_min, "
+        self.assertEqual(str(e.exception), "%s: no field 'temperature' at t = 10 s; fields: cem43_min, lesion, "
                          "omega, peak_temperature_C, potential_V, temperature_C" % self.r.path)
         omega5, omega10 = self.r.field("omega", 5).values, self.r.field("omega", 10).values
         self.assertTrue(np.all(omega10 >= omega5))  # damage only grows
@@ -192,10 +192,16 @@ class ResultTest(unittest.TestCase):
         self.assertEqual(r.case_attrs["generator"]["duration_s"], 10.0)
         self.assertEqual(r.case_attrs["generator"]["mode"], "temperature")
         self.assertEqual(r.case_attrs[""]["path"], CASE)
+        # named as the case file's keys, in its units
+        self.assertEqual(r.case_attrs["generator"]["ki_V_per_Ks"], 1.0)
+        self.assertEqual(r.case_attrs["generator"]["pulse_width_ms"], 20.0)
+        self.assertEqual(r.case_attrs["tissue"]["background"], "muscle")
         self.assertEqual([m["name"] for m in r.materials], ["muscle", "steel", "nerve"])
         self.assertEqual(r.case_structures[0]["shape"], "capsule")
         self.assertEqual(r.probes[0]["radius_mm"], 1.25)
-        self.assertEqual([x["snapshot"] for x in r.lesion], ["growth", "growth", "end_of_rf", "final"])
+        # the growth row at 10 s is the end of RF: written once, as end_of_rf
+        self.assertEqual([x["snapshot"] for x in r.lesion], ["growth", "end_of_rf", "final"])
+        self.assertTrue(close(r.lesion[0]["lesion_width_mm"], self.js["growth"][0]["lesion"]["width_mm"]))
         self.assertTrue(close(r.lesion[1]["lesion_width_mm"], self.js["growth"][1]["lesion"]["width_mm"]))
         self.assertEqual((r.format_version, r.attrs["format"]), (1, "rflesion-h5"))
         prov = self.js["provenance"]

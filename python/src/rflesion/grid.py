@@ -34,8 +34,8 @@ class Grid:
 
     Attributes: x_mm, y_mm, z_mm (faces, n+1), xc_mm, yc_mm, zc_mm (centres, n),
     dx_mm, dy_mm, dz_mm (widths, n), shape (nz, ny, nx), symmetry ('none', 'x', 'y', 'xy';
-    'none' once unfolded), material, part, probe (uint8 (nz, ny, nx) labels),
-    material_names, material_kinds, part_names, probe_names (lists of str).
+    'none' once unfolded), material, part (uint8 (nz, ny, nx) labels), probe (int8: the
+    probe's row in electrode cells, -1 elsewhere), material_names, material_kinds, part_names, probe_names (lists of str).
     """
 
     def __init__(self, coords, labels, names, symmetry="none", mirrored=""):
