@@ -1968,6 +1968,12 @@ static void choose_discretisation(reader *r) {
   g->auto_fine_box = !find_entry_kind(r, S_GRID, "fine_min_mm") &&
                      !find_entry_kind(r, S_GRID, "fine_max_mm") && !(growth && g->growth <= 1.0);
   c->solver.auto_dt = !find_entry_kind(r, S_SOLVER, "dt_s");
+  /* the electrode's radius as check_probes will settle it: a diameter given wins over the
+   * default gauge (both given is an error reported there) */
+  for (int p = 0; p < c->nprobes; p++) {
+    int sec = find_section(r, p == 0 ? S_PROBE : S_RETURN_PROBE, "");
+    if (sec >= 0 && find_entry(r, sec, "diameter_mm") && !find_entry(r, sec, "gauge")) c->probes[p].gauge = 0;
+  }
   rfl_discretisation_apply(c);
   double need = rfl_discretisation_spacing(c, c->solver.accuracy);
   if (spacing && g->spacing > need * 1.05)
