@@ -136,6 +136,12 @@ rfl_status rfl_results_row_add_summary(rfl_results_row *row, const rfl_summary *
   }
   RFL_CHECK(rfl_results_row_add_int(row, "nflags", s ? s->nflags : 0));
   RFL_CHECK(rfl_results_row_add_text(row, "flags", flags));
+  char findings[RFL_MAX_FLAGS * 98] = "";
+  for (int i = 0; s && i < s->nfindings; i++) {
+    size_t n = strlen(findings);
+    snprintf(findings + n, sizeof findings - n, "%s%s", i ? "; " : "", s->findings[i]);
+  }
+  RFL_CHECK(rfl_results_row_add_text(row, "findings", findings));
   RFL_CHECK(rfl_results_row_add_int(row, "cells", s ? (long long)s->cells : 0));
   RFL_CHECK(rfl_results_row_add_int(row, "steps", s ? (long long)s->steps : 0));
   return rfl_results_row_add_int(row, "threads", s ? s->threads : 0);

@@ -50,7 +50,8 @@ const rfl_results_cell *rfl_results_row_find(const rfl_results_row *row, const c
 /* The figures of a run, in the table's units (mm, mm^3, V, W, ohm, J, C): lesion (Omega >= 1)
  * and isotherm lesion at the end of RF, the Omega lesion after the cool-down, generator at
  * the end of RF, peak tissue temperature, per structure NAME.margin_mm,
- * NAME.isotherm_margin_mm and NAME.peak_C, nflags and flags, cells, steps, threads. With
+ * NAME.isotherm_margin_mm and NAME.peak_C, nflags and flags (the safety flags), findings
+ * (the effectiveness findings, which leave the status ok), cells, steps, threads. With
  * summary NULL (a failed case) the same columns are added empty (NaN), the structures
  * taken from kase (may be NULL too). */
 rfl_status rfl_results_row_add_summary(rfl_results_row *row, const rfl_summary *summary, const rfl_case *kase);
