@@ -232,8 +232,8 @@ static long file_size(const char *path) {
 
 /* Fails unless the figures exist in exactly the formats asked for (PNG and/or SVG). */
 static void check_figures(int png, int svg) {
-  static const char *const stems[] = {"slice_end_of_rf", "slice_peak", "timeseries"};
-  for (int s = 0; s < 3; ++s)
+  static const char *const stems[] = {"slice_end_of_rf", "slice_across", "slice_peak", "timeseries"};
+  for (int s = 0; s < 4; ++s)
     for (int f = 0; f < 2; ++f) {
       char path[160];
       snprintf(path, sizeof path, "%s/%s.%s", fig_dir, stems[s], f ? "svg" : "png");
