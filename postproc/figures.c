@@ -1802,7 +1802,12 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
   }
   qsort(pts, np, sizeof *pts, by_group_then_x);
 
-  enum { W = 1000, H = 640, LEFT = 96, RIGHT = 230, TOP = 84, BOTTOM = 70 };
+  /* the plot takes the width the legend leaves (none without groups) */
+  enum { W = 1000, H = 640, LEFT = 96, TOP = 84, BOTTOM = 70 };
+  char ylabel[160], xlabel[160], glabel[160], yunit[16], xunit[16], gunit[16];
+  rfl_results_column_describe(metric, ylabel, sizeof ylabel, yunit, sizeof yunit);
+  rfl_results_column_describe(xname, xlabel, sizeof xlabel, xunit, sizeof xunit);
+  if (group) rfl_results_column_describe(group, glabel, sizeof glabel, gunit, sizeof gunit);
   figure f;
   rfl_status st = figure_open(&f, path, W, H, 1.0);
   if (st != RFL_OK) {
@@ -1811,6 +1816,14 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
     return st;
   }
   cairo_t *cr = f.cr;
+  char gtitle[200] = "";
+  double legend_w = 0.0;
+  if (group) {
+    snprintf(gtitle, sizeof gtitle, gunit[0] ? "%s (%s)" : "%s", glabel, gunit);
+    legend_w = text_width(cr, gtitle, 13, 1);
+    for (size_t k = 0; k < ng; ++k) legend_w = fmax(legend_w, 36 + text_width(cr, labels[k], 13, 0));
+  }
+  const double RIGHT = group ? fmin(legend_w + 50, 0.4 * W) : 40;
   panel p = {LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM, INFINITY, -INFINITY, INFINITY, -INFINITY};
   for (size_t i = 0; i < np; ++i) {
     p.t0 = fmin(p.t0, pts[i].x), p.t1 = fmax(p.t1, pts[i].x);
@@ -1818,14 +1831,17 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
   }
   nice_range(&p.t0, &p.t1);
   nice_range(&p.y0, &p.y1);
-  char title[400];
+  char title[600], axis[200];
   cairo_set_source_rgb(cr, 0, 0, 0);
-  snprintf(title, sizeof title, "%s against %s", metric, xname);
-  text(cr, LEFT, 34, title, 21, 1, 0.0, 0.0);
-  snprintf(title, sizeof title, "%zu of %zu cases%s%s", np, t->nrows, group ? ", one curve per " : "", group ? group : "");
+  snprintf(title, sizeof title, "%s against %s", ylabel, xlabel);
+  if (title[0] >= 'a' && title[0] <= 'z') title[0] = (char)(title[0] - 'a' + 'A');
+  text_fit(cr, LEFT, 34, title, 21, 1, W - LEFT - 30);
+  snprintf(title, sizeof title, "%zu of %zu cases%s%s  \u00b7  columns %s, %s%s%s", np, t->nrows,
+           group ? ", one curve per " : "", group ? glabel : "", metric, xname, group ? ", " : "", group ? group : "");
   cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-  text(cr, LEFT, 62, title, 15, 0, 0.0, 0.0);
-  panel_frame(cr, &p, metric, 1, INFINITY);
+  text_fit(cr, LEFT, 62, title, 15, 0, W - LEFT - 30);
+  snprintf(axis, sizeof axis, yunit[0] ? "%s (%s)" : "%s", ylabel, yunit);
+  panel_frame(cr, &p, axis, 1, INFINITY);
   static const rgb palette[8] = {{0.12, 0.47, 0.71}, {1.0, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
                                  {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.09, 0.75, 0.81}};
   double *xs = malloc((np ? np : 1) * 2 * sizeof *xs);
@@ -1846,17 +1862,17 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
       cairo_fill(cr);
     }
     if (group) {
-      if (k == 0) { /* the group's key without its section, then one line per value */
-        const char *dot = strrchr(group, '.');
+      if (k == 0) { /* the group in words, then one line per value */
         cairo_set_source_rgb(cr, 0, 0, 0);
-        text(cr, W - RIGHT + 22, ly, dot ? dot + 1 : group, 13, 1, 0.0, 0.5);
+        text(cr, W - RIGHT + 22, ly, gtitle, 13, 1, 0.0, 0.5);
         ly += 22;
       }
       ly += ts_legend(cr, W - RIGHT + 22, ly, col, k >= 8, labels[k]);
     }
   }
   cairo_set_source_rgb(cr, 0, 0, 0);
-  text(cr, p.x + 0.5 * p.w, p.y + p.h + 46, xname, 14, 0, 0.5, 0.0);
+  snprintf(axis, sizeof axis, xunit[0] ? "%s (%s)" : "%s", xlabel, xunit);
+  text(cr, p.x + 0.5 * p.w, p.y + p.h + 46, axis, 14, 0, 0.5, 0.0);
   free(xs);
   free(pts);
   free(labels);

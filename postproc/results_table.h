@@ -94,4 +94,10 @@ const char *rfl_results_table_text(const rfl_results_table *t, size_t r, int col
 rfl_status rfl_results_table_write_csv(const rfl_results_table *t, const char *path);
 rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *path, const char *note);
 
+/* A column in words, for figure titles and axes: its label ("lesion width, \u03a9 \u2265 1",
+ * "root: gap to the lesion", "set temperature") and its unit ("mm", "\u00b0C", "" for none),
+ * UTF-8. The table's own columns come from a small lookup; a case key
+ * (SECTION[:NAME].KEY_UNIT) is named by its key, after the section's NAME if it has one. */
+void rfl_results_column_describe(const char *column, char *label, size_t label_size, char *unit, size_t unit_size);
+
 #endif

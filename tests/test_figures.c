@@ -541,6 +541,59 @@ static void test_slice_across(void **state) {
   free_synthetic(&sy);
 }
 
+/* ---- sweep figure ------------------------------------------------------------------------ */
+
+/* Columns in words with their units; a sweep figure without groups uses the whole width. */
+static void test_sweep_figure_words_and_layout(void **state) {
+  (void)state;
+  char label[160], unit[16];
+  const struct {
+    const char *column, *label, *unit;
+  } cases[] = {{"lesion_width_mm", "lesion width, \u03a9 \u2265 1", "mm"},
+               {"root.margin_mm", "root: gap to the lesion", "mm"},
+               {"ventral_ramus.peak_C", "ventral_ramus: peak temperature", "\u00b0C"},
+               {"generator.set_temperature_C", "set temperature", "\u00b0C"},
+               {"structure:root.radius_mm", "root radius", "mm"},
+               {"probe.gauge", "gauge", ""},
+               {"lesion_volume_mm3", "lesion volume, \u03a9 \u2265 1", "mm\u00b3"},
+               {"impedance_ohm", "impedance at the end of RF", "\u03a9"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    rfl_results_column_describe(cases[i].column, label, sizeof label, unit, sizeof unit);
+    assert_string_equal(label, cases[i].label);
+    assert_string_equal(unit, cases[i].unit);
+  }
+  rfl_results_table t;
+  rfl_results_table_init(&t);
+  for (int r = 0; r < 4; ++r) {
+    rfl_results_row row;
+    rfl_results_row_init(&row, r);
+    assert_int_equal(rfl_results_row_add_text(&row, "status", "ok"), RFL_OK);
+    assert_int_equal(rfl_results_row_add_real(&row, "generator.set_temperature_C", 60.0 + 10.0 * r), RFL_OK);
+    assert_int_equal(rfl_results_row_add_real(&row, "lesion_width_mm", 6.0 + 1.5 * r), RFL_OK);
+    assert_int_equal(rfl_results_table_add(&t, &row), RFL_OK);
+  }
+  assert_int_equal(rfl_results_table_finish(&t), RFL_OK);
+  char path[1200];
+  out_path(path, sizeof path, "sweep.png");
+  assert_int_equal(rfl_figure_sweep(path, &t, "lesion_width_mm", "generator.set_temperature_C", NULL), RFL_OK);
+  image im = read_png(path);
+  assert_int_equal(im.w, 1000);
+  /* the plot frame's right edge is 40 units from the image's (no legend column) */
+  int c[3], frame = 0;
+  for (int x = 955; x <= 965; ++x) {
+    pixel(&im, x, 320, c);
+    frame += c[0] < 160 && c[1] < 160 && c[2] < 160;
+  }
+  assert_true(frame > 0);
+  for (int x = 970; x < 1000; ++x) {
+    pixel(&im, x, 320, c);
+    assert_true(is_white(c));
+  }
+  cairo_surface_destroy(im.s);
+  rfl_results_table_free(&t);
+  no_temporaries_left();
+}
+
 /* ---- time series --------------------------------------------------------------------- */
 
 static void test_timeseries(void **state) {
@@ -621,6 +674,7 @@ int main(void) {
       cmocka_unit_test(test_slice_svg_and_tilted), cmocka_unit_test(test_slice_without_structures),
       cmocka_unit_test(test_slice_errors),         cmocka_unit_test(test_timeseries),
       cmocka_unit_test(test_slice_flagged_and_clear), cmocka_unit_test(test_slice_across),
+      cmocka_unit_test(test_sweep_figure_words_and_layout),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   cairo_debug_reset_static_data();
