@@ -40,9 +40,13 @@ static const char run_options[] =
     "                           time series\n"
     "  --figure-format FMT      png, svg or both (default png)\n"
     "  --threads N              OpenMP threads (default: [solver] threads, else all cores)\n"
-    "  -q, --quiet              print nothing but errors\n"
+    "  -q, --quiet              print only the safety flags, findings and errors\n"
     "  -v, --verbose            also print the resolved case and per-step figures\n"
     "  -h, --help               this help\n"
+    "\n"
+    "Safety flags (a protected structure over its threshold, reached by the lesion or inside\n"
+    "its margin, or too close to call within its error) set exit code 1; findings (a target\n"
+    "the lesion does not cut through) are reported but leave it 0.\n"
     "\n";
 
 static void usage(FILE *f) {
@@ -187,6 +191,7 @@ int rfl_cmd_run(int argc, char **argv) {
   /* report */
   const rfl_summary *summary = job ? rfl_case_job_summary(job) : NULL;
   if (st == RFL_OK && !quiet) rfl_summary_print(stdout, summary);
+  else if (st == RFL_OK) rfl_summary_print_flags(stdout, summary); /* --quiet still says them */
   /* a JSON file that cannot be written after all (a full disk) keeps the HDF5 results */
   rfl_status json_st = st == RFL_OK && json ? rfl_summary_write_json(json, summary) : RFL_OK;
   char json_msg[1024] = "";

@@ -9,5 +9,6 @@ int rfl_cmd_run(int argc, char **argv);
 int rfl_cmd_sweep(int argc, char **argv);
 int rfl_cmd_merge(int argc, char **argv);
 int rfl_cmd_report(int argc, char **argv);
+int rfl_cmd_figures(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ static const command commands[] = {
     {"sweep", rfl_cmd_sweep, "run a parameter sweep (serial, MPI task farm or job-array shards) into a table"},
     {"merge", rfl_cmd_merge, "merge the results of a sweep's shards into one table"},
     {"report", rfl_cmd_report, "write one self-contained HTML page of a run's result file or of a sweep"},
+    {"figures", rfl_cmd_figures, "draw a finished run's figures again from its .h5 (range, crop, format, dpi)"},
 };
 #define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
 

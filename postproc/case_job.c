@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* One case from a validated rfl_case to its summary (see case_job.h): the part of
  * `rflesion run` that `rflesion sweep` shares. The step observer feeds the monitor, writes
- * field snapshots exactly at the requested output times (steps end on them), draws the
- * end-of-RF slice at t = duration when a cool-down follows (the final fields are no longer
- * those; without one the slice is drawn after the run, with the structures' figures),
- * prints progress, and calls the caller's poll hook. Nothing here prints results or maps
- * statuses to exit codes. */
+ * field snapshots exactly at the requested output times (steps end on them), keeps a copy
+ * of the end-of-RF fields when figures are asked for and a cool-down follows (the final
+ * fields are no longer those; the slices are drawn after the run, with the structures'
+ * figures), prints progress, and calls the caller's poll hook. Nothing here prints results
+ * or maps statuses to exit codes. */
 #include "case_job.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "case_hash.h"
 #include "discretisation.h"
 #include "figures.h"
 #include "geometry.h"
@@ -36,6 +38,10 @@ struct rfl_case_job {
   rfl_h5out *h5;
   double t_setup;
   rfl_summary summary;
+  /* the end-of-RF fields for the figures when a cool-down follows (else NULL) */
+  double *eor_fields;
+  rfl_field_view eor_view;
+  int have_eor;
 };
 
 typedef struct {
@@ -45,28 +51,23 @@ typedef struct {
   double t_end;
   int next_output;
   rfl_status h5_status;
-  int slice_done;
-  rfl_status figure_status;
 } progress;
 
-static const char *const figure_ext[] = {"png", "svg"};
-static const char *const figure_stems[] = {"slice_end_of_rf", "timeseries", "slice_peak"};
-
-/* Path of the figure `stem` in format f (index into figure_ext); 0 if the job does not
- * write that format. */
-static int figure_path(const rfl_case_job *job, const char *stem, int f, char *path, size_t len) {
-  int formats = job->opt.figure_formats ? job->opt.figure_formats : RFL_FIGURES_PNG;
-  if (!(formats & (1 << f))) return 0;
-  snprintf(path, len, "%s/%s.%s", job->opt.figures, stem, figure_ext[f]);
-  return 1;
-}
-
-static rfl_status slice_end_of_rf(const rfl_case_job *job, const rfl_field_view *view) {
-  char fig[RFL_PATH_MAX + 32];
-  for (int f = 0; f < 2; ++f)
-    if (figure_path(job, "slice_end_of_rf", f, fig, sizeof fig))
-      RFL_CHECK(rfl_figure_slice(fig, view, &job->summary, NULL));
-  return RFL_OK;
+/* Keeps the end-of-RF fields (the view points into the simulation, which steps on). */
+static void keep_end_of_rf(rfl_case_job *job, const rfl_field_view *view) {
+  size_t n = job->grid->ncells;
+  double *f = job->eor_fields;
+  memcpy(f, view->temperature, n * sizeof *f);
+  memcpy(f + n, view->peak_temperature, n * sizeof *f);
+  memcpy(f + 2 * n, view->omega, n * sizeof *f);
+  memcpy(f + 3 * n, view->cem43, n * sizeof *f);
+  job->eor_view = *view;
+  job->eor_view.temperature = f;
+  job->eor_view.peak_temperature = f + n;
+  job->eor_view.omega = f + 2 * n;
+  job->eor_view.cem43 = f + 3 * n;
+  job->eor_view.unit_potential = NULL;
+  job->have_eor = 1;
 }
 
 static double now_s(void) {
@@ -87,12 +88,9 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
       p->h5_status = rfl_h5out_write_fields(job->h5, view);
     p->next_output++;
   }
-  if (job->opt.figures && job->kase->generator.cooldown_s > 0.0 && !p->slice_done &&
-      fabs(view->t - job->kase->generator.duration_s) <= RFL_TIME_SAME_S) {
-    p->slice_done = 1;
-    p->figure_status = slice_end_of_rf(job, view);
-  }
-  if (p->h5_status != RFL_OK || p->figure_status != RFL_OK) stop = 1;
+  if (job->eor_fields && !job->have_eor && fabs(view->t - job->kase->generator.duration_s) <= RFL_TIME_SAME_S)
+    keep_end_of_rf(job, view);
+  if (p->h5_status != RFL_OK) stop = 1;
   p->step++;
   if (job->opt.verbose)
     fprintf(stderr,
@@ -112,16 +110,24 @@ static int observe(const rfl_field_view *view, const rfl_sample *smp, void *ctx)
   return stop;
 }
 
+static rfl_status check_figure(const char *stem, void *ctx) {
+  const rfl_case_job_options *opt = ctx;
+  static const char *const ext[] = {"png", "svg", "pdf"};
+  int formats = opt->figure_formats ? opt->figure_formats : RFL_FIGURES_PNG;
+  char path[RFL_PATH_MAX + RFL_NAME_MAX + 32];
+  for (int f = 0; f < 3; ++f)
+    if (formats & (1 << f)) {
+      snprintf(path, sizeof path, "%s/%s.%s", opt->figures, stem, ext[f]);
+      RFL_CHECK(rfl_output_check("--figures", path));
+    }
+  return RFL_OK;
+}
+
 rfl_status rfl_case_job_check_figures(const rfl_case_job_options *opt) {
   if (!opt->figures) return RFL_OK;
   RFL_CHECK(rfl_output_dir_check("--figures", opt->figures));
-  rfl_case_job probe = {.opt = *opt};
-  char path[RFL_PATH_MAX + 32];
-  for (size_t s = 0; s < sizeof figure_stems / sizeof figure_stems[0]; ++s)
-    for (int f = 0; f < 2; ++f)
-      if (figure_path(&probe, figure_stems[s], f, path, sizeof path) && access(opt->figures, F_OK) == 0)
-        RFL_CHECK(rfl_output_check("--figures", path));
-  return RFL_OK;
+  if (access(opt->figures, F_OK) != 0) return RFL_OK; /* a new directory holds nothing yet */
+  return rfl_figure_set_stems(NULL, 0, check_figure, (void *)opt);
 }
 
 rfl_status rfl_case_job_create(const rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out) {
@@ -141,6 +147,11 @@ rfl_status rfl_case_job_create(const rfl_case *kase, const rfl_case_job_options 
                           (st = rfl_h5out_write_grid(job->h5, job->grid, job->geo, kase)) != RFL_OK))
     return st;
   job->summary.threads = rfl_parallel_threads();
+  if (job->opt.figures && kase->generator.cooldown_s > 0.0) {
+    job->eor_fields = malloc(4 * job->grid->ncells * sizeof *job->eor_fields);
+    if (!job->eor_fields)
+      return RFL_ERROR(RFL_ENOMEM, "out of memory for the end-of-RF fields of the figures (%zu cells)", job->grid->ncells);
+  }
   return RFL_OK;
 }
 
@@ -154,29 +165,26 @@ rfl_status rfl_case_job_run(rfl_case_job *job) {
   rfl_status st = rfl_simulation_run(job->sim, observe, &prog);
   if (job->opt.progress && t_run + 1.0 < now_s()) fprintf(stderr, "\r%*s\r", 78, "");
   if (st == RFL_OK) st = prog.h5_status;
-  if (st == RFL_OK) st = prog.figure_status;
   if (st == RFL_OK) st = rfl_monitor_status(job->mon);
   if (st == RFL_OK) st = rfl_monitor_finish(job->mon);
   job->summary.wall_s = now_s() - t_run;
   return st;
 }
 
-/* The figures drawn after the run: time series, peak-temperature slice and, without a
- * cool-down, the end-of-RF slice (the final fields are the end of RF's). */
+/* The figures, drawn after the run with the structures' figures known: the end-of-RF
+ * slices (from the kept fields after a cool-down, else the final ones), the peak-temperature
+ * slice and the time series, each with the provenance footer. */
 static rfl_status write_figures(const rfl_case_job *job, const rfl_sample *samples, size_t n) {
-  char path[RFL_PATH_MAX + 32];
-  rfl_figure_slice_options o;
-  rfl_figure_slice_defaults(&o);
-  o.field = RFL_FIGURE_PEAK;
   rfl_field_view view = rfl_simulation_view(job->sim);
-  if (!(job->kase->generator.cooldown_s > 0.0)) RFL_CHECK(slice_end_of_rf(job, &view));
-  for (int f = 0; f < 2; ++f) {
-    if (figure_path(job, "timeseries", f, path, sizeof path))
-      RFL_CHECK(rfl_figure_timeseries(path, samples, n, &job->summary, job->kase));
-    if (figure_path(job, "slice_peak", f, path, sizeof path))
-      RFL_CHECK(rfl_figure_slice(path, &view, &job->summary, &o));
-  }
-  return RFL_OK;
+  uint64_t h = 0;
+  char hash[17] = "unknown", footer[256];
+  if (rfl_case_hash(job->kase, &h) == RFL_OK) rfl_case_hash_text(h, hash);
+  rfl_figure_provenance_footer(hash, footer, sizeof footer);
+  rfl_figure_set_options o = {.formats = job->opt.figure_formats, .style = {1.0, footer},
+                              .t_min_C = NAN, .t_max_C = NAN};
+  rfl_figure_run run = {.kase = job->kase, .end_of_rf = job->have_eor ? &job->eor_view : &view, .final = &view,
+                        .samples = samples, .nsamples = n, .summary = &job->summary};
+  return rfl_figure_set_write(job->opt.figures, &run, &o);
 }
 
 rfl_status rfl_case_job_write_results(rfl_case_job *job) {
@@ -392,6 +400,7 @@ rfl_status rfl_case_job_close(rfl_case_job *job, rfl_status st) {
   rfl_simulation_free(job->sim);
   rfl_geometry_free(job->geo);
   rfl_grid_free(job->grid);
+  free(job->eor_fields);
   free(job);
   return st;
 }

@@ -6,13 +6,13 @@
  *
  *   rfl_case_job_create   set up (untimed): grid, geometry, simulation, monitor, results
  *                         file opened with the grid and case written
- *   rfl_case_job_run      the timed run: every step observed (monitor, snapshots, the
- *                         end-of-RF slice figure when a cool-down follows, progress), then
- *                         the final measurements
- *   rfl_case_job_write_results   time series and summary into the results file, the
- *                         time-series and peak-temperature figures, and the end-of-RF
- *                         slice without a cool-down (the final fields are those of the end
- *                         of RF, and the structures' figures are known by then)
+ *   rfl_case_job_run      the timed run: every step observed (monitor, snapshots, a copy
+ *                         of the end-of-RF fields for the figures when a cool-down
+ *                         follows, progress), then the final measurements
+ *   rfl_case_job_write_results   time series and summary into the results file, and the
+ *                         figures (rfl_figure_set_write: the end-of-RF slices along and
+ *                         across the probe, the peak-temperature slice and the time
+ *                         series, with the structures' figures known by then)
  *   rfl_case_job_close    commits the results file only when the job succeeded (else the
  *                         temporary file goes), frees everything
  *
@@ -25,8 +25,8 @@
 #include "status.h"
 #include "summary.h"
 
-/* Figure formats (bits of rfl_case_job_options.figure_formats). */
-enum { RFL_FIGURES_PNG = 1, RFL_FIGURES_SVG = 2 };
+/* Figure formats (bits of rfl_case_job_options.figure_formats: figures.h's RFL_FIGURE_*). */
+enum { RFL_FIGURES_PNG = 1, RFL_FIGURES_SVG = 2, RFL_FIGURES_PDF = 4 };
 
 typedef struct {
   const char *h5path;  /* HDF5 results file (+ XDMF sidecar), or NULL for none */

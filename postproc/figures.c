@@ -19,6 +19,7 @@
 
 #include "atomic_file.h"
 
+#include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <errno.h>
@@ -32,6 +33,8 @@
 
 #include "geometry.h"
 #include "grid.h"
+#include "provenance.h"
+#include "rfl_version.h"
 #include "shape.h"
 
 #define MM 1e-3
@@ -60,7 +63,10 @@ static rgb colormap(double x) {
 }
 
 static const rgb c_protected = {0.95, 0.15, 0.15};
+static const rgb c_clear = {0.30, 0.62, 1.0};
 static const rgb c_target = {0.20, 0.85, 0.35};
+static const rgb c_not_covered = {1.0, 0.62, 0.10};
+static const rgb c_threshold = {1.0, 0.45, 0.75};
 static const rgb c_region = {0.80, 0.80, 0.80};
 static const rgb c_omega = {1.0, 1.0, 1.0};
 static const rgb c_iso = {0.45, 0.85, 1.0};
@@ -74,7 +80,7 @@ static void set_rgb(cairo_t *cr, rgb c) { cairo_set_source_rgb(cr, c.r, c.g, c.b
 
 /* ---- output: temporary file, cairo surface, rename --------------------------------------- */
 
-typedef enum { FIG_PNG, FIG_SVG } fig_format;
+typedef enum { FIG_PNG, FIG_SVG, FIG_PDF } fig_format;
 
 typedef struct {
   const char *path;
@@ -111,8 +117,12 @@ static rfl_status figure_format(const char *path, fig_format *fmt) {
       *fmt = FIG_SVG;
       return RFL_OK;
     }
+    if (strcasecmp(dot, ".pdf") == 0) {
+      *fmt = FIG_PDF;
+      return RFL_OK;
+    }
   }
-  return RFL_ERROR(RFL_EINPUT, "%s: figure format: expected a .png or .svg file name, found '%s'", path,
+  return RFL_ERROR(RFL_EINPUT, "%s: figure format: expected a .png, .svg or .pdf file name, found '%s'", path,
                    dot && (!slash || dot > slash) ? dot : "no extension");
 }
 
@@ -137,8 +147,10 @@ static rfl_status figure_open(figure *f, const char *path, double width, double 
   if (f->format == FIG_PNG)
     f->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(width * f->scale),
                                             (int)lround(height * f->scale));
-  else
+  else if (f->format == FIG_SVG)
     f->surface = cairo_svg_surface_create_for_stream(sink_write, f, width, height);
+  else
+    f->surface = cairo_pdf_surface_create_for_stream(sink_write, f, width, height);
   cairo_status_t cs = cairo_surface_status(f->surface);
   if (cs == CAIRO_STATUS_SUCCESS) {
     f->cr = cairo_create(f->surface);
@@ -229,6 +241,29 @@ static void title_block(cairo_t *cr, double x, double width, const rfl_case *c, 
   text_fit(cr, x, 62, sub, 15, 0, width);
 }
 
+/* Height the footer adds to a figure, layout units. */
+static double footer_height(const char *footer) { return footer && footer[0] ? 24.0 : 0.0; }
+
+/* The footer line, small and grey, at the bottom left of a figure of the given size. */
+static void draw_footer(cairo_t *cr, double width, double height, const char *footer) {
+  if (!footer || !footer[0]) return;
+  cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+  text_fit(cr, 12, height - 9, footer, 11, 0, width - 24);
+}
+
+static rfl_status check_scale(const char *what, double scale) {
+  if (!(scale >= 0.25 && scale <= 8.0))
+    return RFL_ERROR(RFL_EINPUT, "%s: scale: expected 0.25..8, found %g", what, scale);
+  return RFL_OK;
+}
+
+void rfl_figure_provenance_footer(const char *case_hash, char *buf, size_t size) {
+  rfl_provenance p;
+  rfl_provenance_get(&p);
+  int n = snprintf(buf, size, "rflesion %s, commit %.12s", p.version_full, p.commit);
+  if (case_hash && n >= 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, ", case %s", case_hash);
+}
+
 static void rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r) {
   cairo_new_sub_path(cr);
   cairo_arc(cr, x + w - r, y + r, r, -0.5 * RFL_PI, 0);
@@ -255,8 +290,46 @@ static const char *role_name(rfl_structure_role r) {
   return r == RFL_ROLE_PROTECTED ? "protected" : r == RFL_ROLE_TARGET ? "target" : "region";
 }
 
-static rgb role_colour(rfl_structure_role r) {
-  return r == RFL_ROLE_PROTECTED ? c_protected : r == RFL_ROLE_TARGET ? c_target : c_region;
+/* How a structure is drawn: by its role while the run is not finished, by its verdict once
+ * it is (a protected structure flagged or clear, a target covered or not). */
+typedef enum { LOOK_PROTECTED, LOOK_FLAGGED, LOOK_CLEAR, LOOK_TARGET, LOOK_COVERED, LOOK_NOT_COVERED, LOOK_REGION, NLOOKS } look;
+
+static const struct {
+  const char *word;   /* after the role in the label, or NULL */
+  const char *legend;
+} look_text[NLOOKS] = {{NULL, "protected structure"}, {"flagged", "protected, safety flag"},
+                       {"clear", "protected, clear"},   {NULL, "target structure"},
+                       {"covered", "target, covered"},  {"not covered", "target, not covered"},
+                       {NULL, "other region"}};
+
+static look structure_look(const rfl_summary *sum, int k, const rfl_structure *st) {
+  int finished = sum && sum->final.t > 0.0 && k < sum->nstructures;
+  const rfl_structure_report *r = finished ? &sum->structures[k] : NULL;
+  if (st->role == RFL_ROLE_PROTECTED)
+    return !r ? LOOK_PROTECTED : r->flag_overlap || r->flag_within_margin || r->flag_threshold ? LOOK_FLAGGED : LOOK_CLEAR;
+  if (st->role == RFL_ROLE_TARGET) return !r ? LOOK_TARGET : r->covered ? LOOK_COVERED : LOOK_NOT_COVERED;
+  return LOOK_REGION;
+}
+
+static rgb look_colour(look l) {
+  switch (l) {
+    case LOOK_PROTECTED: case LOOK_FLAGGED: return c_protected;
+    case LOOK_CLEAR: return c_clear;
+    case LOOK_TARGET: case LOOK_COVERED: return c_target;
+    case LOOK_NOT_COVERED: return c_not_covered;
+    default: return c_region;
+  }
+}
+
+/* The label text's colour: a darker shade of the outline's. */
+static rgb look_text_colour(look l) {
+  switch (l) {
+    case LOOK_PROTECTED: case LOOK_FLAGGED: return (rgb){0.70, 0.05, 0.05};
+    case LOOK_CLEAR: return (rgb){0.05, 0.30, 0.70};
+    case LOOK_TARGET: case LOOK_COVERED: return (rgb){0.05, 0.45, 0.15};
+    case LOOK_NOT_COVERED: return (rgb){0.62, 0.33, 0.0};
+    default: return (rgb){0.25, 0.25, 0.25};
+  }
 }
 
 /* ---- marching squares -------------------------------------------------------------------- */
@@ -510,6 +583,9 @@ void rfl_figure_slice_defaults(rfl_figure_slice_options *o) {
   o->t_max_C = NAN;
   o->lateral = rfl_vec3_make(0, 0, 0);
   o->scale = 1.0;
+  o->plane = RFL_SLICE_ALONG;
+  o->structure = -1;
+  o->footer = NULL;
 }
 
 static rfl_vec3 unit(rfl_vec3 v) { return rfl_vec3_scale(v, 1.0 / rfl_vec3_norm(v)); }
@@ -526,15 +602,16 @@ static rfl_vec3 snap(rfl_vec3 v) {
   return v;
 }
 
-/* Minus the distance gradient of the nearest protected structure, normal to the axis d,
- * at the active tip's point closest to it. Returns the structure or -1. */
-static int nearest_protected(const rfl_case *c, const rfl_probe *p, rfl_vec3 d, rfl_vec3 *towards) {
+/* Minus the distance gradient of the nearest protected structure (only: that structure,
+ * when >= 0), normal to the axis d, at the active tip's point closest to it. Returns the
+ * structure or -1. */
+static int nearest_protected(const rfl_case *c, const rfl_probe *p, rfl_vec3 d, int only, rfl_vec3 *towards) {
   int best = -1;
   double best_dist = INFINITY;
   rfl_vec3 best_dir = {0, 0, 0};
   for (int k = 0; k < c->nstructures; ++k) {
     const rfl_structure *st = &c->structures[k];
-    if (st->role != RFL_ROLE_PROTECTED) continue;
+    if (only >= 0 ? k != only : st->role != RFL_ROLE_PROTECTED) continue;
     double dmin = INFINITY;
     rfl_vec3 at = p->tip;
     for (int q = 0; q <= 40; ++q) {
@@ -563,6 +640,48 @@ static int nearest_protected(const rfl_case *c, const rfl_probe *p, rfl_vec3 d, 
   return best;
 }
 
+/* The grid axis least aligned with d, made normal to it. */
+static rfl_vec3 least_aligned_axis(rfl_vec3 d) {
+  double ad[3] = {fabs(d.x), fabs(d.y), fabs(d.z)};
+  int a = 0;
+  for (int q = 1; q < 3; ++q)
+    if (ad[q] < ad[a] - 1e-12) a = q;
+  rfl_vec3 e = rfl_vec3_make(a == 0, a == 1, a == 2);
+  return unit(rfl_vec3_sub(e, rfl_vec3_scale(d, rfl_vec3_dot(e, d))));
+}
+
+/* Axial position (from the distal tip) of the active tip's point closest to structure k,
+ * ties going to the one nearest the middle of the tip (a nerve parallel to the probe is cut
+ * at the middle). */
+static double closest_tip_point(const rfl_probe *p, rfl_vec3 d, const rfl_structure *st) {
+  double best = INFINITY, s_best = 0.5 * p->tip_length;
+  for (int q = 0; q <= 40; ++q) {
+    double sq = p->tip_length * q / 40.0;
+    double dist = rfl_shape_distance(&st->shape, rfl_vec3_add(p->tip, rfl_vec3_scale(d, sq)));
+    double tie = 1e-9 * fabs(sq - 0.5 * p->tip_length);
+    if (dist + tie < best) best = dist + tie, s_best = sq;
+  }
+  return s_best;
+}
+
+/* The cross-section: normal to the probe, through structure o->structure (the first target
+ * when -1), u along the grid axis least aligned with the probe, v = axis x u. */
+static void plan_across(const rfl_case *c, const rfl_probe *p, rfl_vec3 d, const rfl_figure_slice_options *o,
+                        rfl_figure_slice_info *info) {
+  int k = o->structure;
+  for (int q = 0; q < c->nstructures && k < 0; ++q)
+    if (c->structures[q].role == RFL_ROLE_TARGET) k = q;
+  double s0 = k >= 0 ? closest_tip_point(p, d, &c->structures[k]) : 0.5 * p->tip_length;
+  rfl_vec3 e1 = snap(least_aligned_axis(d));
+  info->plane_structure = k;
+  info->across_s = s0;
+  info->origin = rfl_vec3_add(p->tip, rfl_vec3_scale(d, s0));
+  info->lateral = e1;
+  info->axial = snap(unit(rfl_vec3_cross(d, e1)));
+  info->u_min = -o->half_width;
+  info->v_max = o->half_width;
+}
+
 rfl_status rfl_figure_slice_plan(const rfl_field_view *view, const rfl_figure_slice_options *options,
                                  rfl_figure_slice_info *info) {
   rfl_figure_slice_options defaults;
@@ -573,8 +692,9 @@ rfl_status rfl_figure_slice_plan(const rfl_field_view *view, const rfl_figure_sl
   if (c->nprobes < 1) return RFL_ERROR(RFL_EINPUT, "slice figure: the case has no probe");
   if (!(o->half_width > 0.0) || !isfinite(o->half_width))
     return RFL_ERROR(RFL_EINPUT, "slice figure: half-width: expected a positive length, found %g m", o->half_width);
-  if (!(o->scale >= 0.25 && o->scale <= 8.0))
-    return RFL_ERROR(RFL_EINPUT, "slice figure: scale: expected 0.25..8, found %g", o->scale);
+  RFL_CHECK(check_scale("slice figure", o->scale));
+  if (o->structure < -1 || o->structure >= c->nstructures)
+    return RFL_ERROR(RFL_EINPUT, "slice figure: structure: expected -1..%d, found %d", c->nstructures - 1, o->structure);
   const rfl_probe *p = &c->probes[0];
   double dn = rfl_vec3_norm(p->direction);
   if (!(dn > 0.0) || !isfinite(dn))
@@ -582,6 +702,18 @@ rfl_status rfl_figure_slice_plan(const rfl_field_view *view, const rfl_figure_sl
   rfl_vec3 d = snap(unit(p->direction));
   rfl_vec3 e1;
   info->plane_structure = -1;
+  info->across_s = 0.0;
+  double s = o->scale;
+  info->width = (int)lround(SL_W * s);
+  info->height = (int)lround((SL_H + footer_height(o->footer)) * s);
+  info->plot_x = SL_PX * s;
+  info->plot_y = SL_PY * s;
+  info->plot_size = SL_P * s;
+  info->px_per_m = SL_P * s / (2.0 * o->half_width);
+  if (o->plane == RFL_SLICE_ACROSS) {
+    plan_across(c, p, d, o, info);
+    return RFL_OK;
+  }
   double ln = rfl_vec3_norm(o->lateral);
   if (ln > 0.0) {
     rfl_vec3 l = rfl_vec3_scale(o->lateral, 1.0 / ln);
@@ -590,13 +722,8 @@ rfl_status rfl_figure_slice_plan(const rfl_field_view *view, const rfl_figure_sl
       return RFL_ERROR(RFL_EINPUT, "slice figure: the lateral direction (%g, %g, %g) is parallel to the probe axis",
                        o->lateral.x, o->lateral.y, o->lateral.z);
     e1 = unit(perp);
-  } else if ((info->plane_structure = nearest_protected(c, p, d, &e1)) < 0) {
-    double ad[3] = {fabs(d.x), fabs(d.y), fabs(d.z)};
-    int a = 0;
-    for (int q = 1; q < 3; ++q)
-      if (ad[q] < ad[a] - 1e-12) a = q;
-    rfl_vec3 e = rfl_vec3_make(a == 0, a == 1, a == 2);
-    e1 = unit(rfl_vec3_sub(e, rfl_vec3_scale(d, rfl_vec3_dot(e, d))));
+  } else if ((info->plane_structure = nearest_protected(c, p, d, o->structure, &e1)) < 0) {
+    e1 = least_aligned_axis(d);
   }
   e1 = snap(e1);
   double hw = o->half_width, vc = 0.5 * p->tip_length;
@@ -605,13 +732,6 @@ rfl_status rfl_figure_slice_plan(const rfl_field_view *view, const rfl_figure_sl
   info->axial = d;
   info->u_min = -hw;
   info->v_max = vc + hw;
-  double s = o->scale;
-  info->width = (int)lround(SL_W * s);
-  info->height = (int)lround(SL_H * s);
-  info->plot_x = SL_PX * s;
-  info->plot_y = SL_PY * s;
-  info->plot_size = SL_P * s;
-  info->px_per_m = SL_P * s / (2.0 * hw);
   return RFL_OK;
 }
 
@@ -762,12 +882,14 @@ static int boxes_overlap(box a, box b, double pad) {
  * the electrodes, of outlines (outlines[0 .. nstructures + 1]: the structures, then the
  * lesion contours), and as far as possible from the plot centre (the lesion). */
 static void label_structure(cairo_t *cr, const slice_ctx *s, const contour_set *outlines, int nstructures, int k,
-                            const rfl_structure *st, box *placed, int *nplaced) {
+                            const rfl_structure *st, look lk, box *placed, int *nplaced) {
   const contour_set *cs = &outlines[k];
   if (cs->npts == 0) return;
-  char label[RFL_NAME_MAX + 16];
+  char label[RFL_NAME_MAX + 32];
   if (st->role == RFL_ROLE_NONE)
     snprintf(label, sizeof label, "%s", st->name);
+  else if (look_text[lk].word) /* the verdict; the colour and the legend give the role */
+    snprintf(label, sizeof label, "%s (%s)", st->name, look_text[lk].word);
   else
     snprintf(label, sizeof label, "%s (%s)", st->name, role_name(st->role));
   const double fs = 14.0, bw = text_width(cr, label, fs, 1) + 16.0, bh = 24.0;
@@ -815,7 +937,7 @@ static void label_structure(cairo_t *cr, const slice_ctx *s, const contour_set *
     }
   }
   if (best == -INFINITY) return;
-  rgb col = role_colour(st->role);
+  rgb col = look_colour(lk);
   cairo_save(cr);
   double bx = fmin(fmax(ax, bb.x), bb.x + bb.w), by = fmin(fmax(ay, bb.y), bb.y + bb.h);
   cairo_move_to(cr, ax, ay);
@@ -831,10 +953,7 @@ static void label_structure(cairo_t *cr, const slice_ctx *s, const contour_set *
   set_rgb(cr, col);
   cairo_set_line_width(cr, 1.5);
   cairo_stroke(cr);
-  rgb tc = st->role == RFL_ROLE_PROTECTED ? (rgb){0.70, 0.05, 0.05}
-           : st->role == RFL_ROLE_TARGET  ? (rgb){0.05, 0.45, 0.15}
-                                          : (rgb){0.25, 0.25, 0.25};
-  set_rgb(cr, tc);
+  set_rgb(cr, look_text_colour(lk));
   text(cr, bb.x + 8.0, bb.y + 0.5 * bb.h, label, fs, 1, 0.0, 0.5);
   cairo_restore(cr);
   if (*nplaced < RFL_MAX_STRUCTURES + 4) placed[(*nplaced)++] = bb;
@@ -880,13 +999,18 @@ static void draw_colour_bar(cairo_t *cr, double x, double y, double w, double h,
 }
 
 /* Legend swatch: a short line or a filled bar on a dark square, then the text. */
+/* dashed: 0 solid, 1 dashed, 2 dotted */
 static double legend_line(cairo_t *cr, double x, double y, rgb colour, int dashed, const char *label) {
   rounded_rect(cr, x, y - 9, 34, 18, 3);
   set_rgb(cr, inferno[2]);
   cairo_fill(cr);
   cairo_save(cr);
-  const double dash[] = {5.0, 3.0};
-  if (dashed) cairo_set_dash(cr, dash, 2, 0);
+  const double dash[] = {5.0, 3.0}, dot[] = {0.1, 5.0};
+  if (dashed == 1) cairo_set_dash(cr, dash, 2, 0);
+  if (dashed == 2) {
+    cairo_set_dash(cr, dot, 2, 0);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+  }
   cairo_move_to(cr, x + 4, y);
   cairo_line_to(cr, x + 30, y);
   set_rgb(cr, colour);
@@ -944,6 +1068,42 @@ typedef struct {
 static void slice_buffers_free(slice_buffers *b) {
   free(b->field), free(b->lnomega), free(b->tpeak), free(b->work), free(b->outside);
   if (b->raster) cairo_surface_destroy(b->raster);
+}
+
+/* A dotted peak-temperature contour at each distinct threshold of the protected structures
+ * (one equal to the isotherm is that contour already); thr[0 .. *nthr) gets those drawn. */
+static rfl_status threshold_contours(cairo_t *cr, const slice_ctx *s, slice_buffers *b, double *thr, int *nthr) {
+  const rfl_case *c = s->kase;
+  const size_t nn = (size_t)s->n * (size_t)s->n;
+  double done[RFL_MAX_STRUCTURES];
+  int ndone = 0;
+  *nthr = 0;
+  for (int k = 0; k < c->nstructures; ++k) {
+    const double t = c->structures[k].threshold_C;
+    int seen = fabs(t - c->damage.isotherm_C) < 1e-9;
+    for (int q = 0; q < ndone; ++q) seen |= fabs(done[q] - t) < 1e-9;
+    if (c->structures[k].role != RFL_ROLE_PROTECTED || seen) continue;
+    done[ndone++] = t;
+    for (size_t q = 0; q < nn; ++q) b->work[q] = b->tpeak[q] - t;
+    contour_set cs;
+    RFL_CHECK(contour_build(b->work, s->n, s->n, &cs));
+    if (cs.nchains) {
+      const double dot[] = {0.1, 5.0};
+      stroke_contour(cr, s, &cs, c_threshold, 2.4, 1.4, dot, 2);
+      thr[(*nthr)++] = t;
+    }
+    contour_free(&cs);
+  }
+  return RFL_OK;
+}
+
+/* "+x" for a grid axis, else "" */
+static void axis_words(rfl_vec3 e, char *buf, size_t size) {
+  int a = fabs(e.x) == 1.0 ? 0 : fabs(e.y) == 1.0 ? 1 : fabs(e.z) == 1.0 ? 2 : -1;
+  if (a >= 0)
+    snprintf(buf, size, ", along %c%c", rfl_vec3_get(e, a) > 0 ? '+' : '-', "xyz"[a]);
+  else
+    buf[0] = '\0';
 }
 
 static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summary, const rfl_figure_slice_options *o,
@@ -1025,7 +1185,9 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
   memset(outlines, 0, sizeof outlines);
   const int ns = c->nstructures, iso_k = ns, omega_k = ns + 1;
   rfl_status st = RFL_OK;
-  int have_role[3] = {0, 0, 0};
+  int have_look[NLOOKS] = {0};
+  look looks[RFL_MAX_STRUCTURES];
+  for (int k = 0; k < ns; ++k) looks[k] = structure_look(summary, k, &c->structures[k]);
   if (view->peak_temperature) {
     for (size_t q = 0; q < nn; ++q) b->work[q] = b->tpeak[q] - c->damage.isotherm_C;
     st = contour_build(b->work, n, n, &outlines[iso_k]);
@@ -1036,6 +1198,9 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
     st = contour_build(b->lnomega, n, n, &outlines[omega_k]);
     if (st == RFL_OK) stroke_contour(cr, s, &outlines[omega_k], c_omega, 2.6, 1.6, NULL, 0);
   }
+  double thresholds[RFL_MAX_STRUCTURES];
+  int nthr = 0;
+  if (view->peak_temperature && st == RFL_OK) st = threshold_contours(cr, s, b, thresholds, &nthr);
   /* structures (inside the domain): outlines first, labels after everything else */
   for (int k = 0; k < ns && st == RFL_OK; ++k) {
     const rfl_structure *sk = &c->structures[k];
@@ -1046,9 +1211,9 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
       }
     st = contour_build(b->work, n, n, &outlines[k]);
     if (st != RFL_OK) break;
-    if (outlines[k].nchains) have_role[sk->role] = 1;
+    if (outlines[k].nchains) have_look[looks[k]] = 1;
     const double dash[] = {3.0, 3.0};
-    stroke_contour(cr, s, &outlines[k], role_colour(sk->role), sk->role == RFL_ROLE_NONE ? 1.5 : 2.6, 2.0,
+    stroke_contour(cr, s, &outlines[k], look_colour(looks[k]), sk->role == RFL_ROLE_NONE ? 1.5 : 2.6, 2.0,
                    sk->role == RFL_ROLE_NONE ? dash : NULL, sk->role == RFL_ROLE_NONE ? 2 : 0);
   }
   /* probes */
@@ -1101,7 +1266,7 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
     for (int pass = 0; pass < 2; ++pass) /* nerves first, then other regions */
       for (int k = 0; k < c->nstructures; ++k)
         if ((c->structures[k].role == RFL_ROLE_NONE) == pass)
-          label_structure(cr, s, outlines, ns, k, &c->structures[k], placed, &nplaced);
+          label_structure(cr, s, outlines, ns, k, &c->structures[k], looks[k], placed, &nplaced);
     cairo_restore(cr);
 
     /* frame and axes (mm from the tip) */
@@ -1134,32 +1299,40 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
       text(cr, x - 8, y, buf, 13, 0, 1.0, 0.5);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
-    if (s->info.plane_structure >= 0)
+    char along[32];
+    int across = o->plane == RFL_SLICE_ACROSS;
+    axis_words(s->info.lateral, along, sizeof along);
+    if (s->info.plane_structure >= 0 && !across)
       snprintf(buf, sizeof buf, "across the probe, towards %s (mm)", c->structures[s->info.plane_structure].name);
-    else {
-      const rfl_vec3 e = s->info.lateral;
-      int a = fabs(e.x) == 1.0 ? 0 : fabs(e.y) == 1.0 ? 1 : fabs(e.z) == 1.0 ? 2 : -1;
-      if (a >= 0)
-        snprintf(buf, sizeof buf, "across the probe, along %c%c (mm)", rfl_vec3_get(e, a) > 0 ? '+' : '-', "xyz"[a]);
-      else
-        snprintf(buf, sizeof buf, "across the probe (mm)");
-    }
+    else
+      snprintf(buf, sizeof buf, "across the probe%s (mm)", along);
     text(cr, SL_PX + 0.5 * SL_P, SL_PY + SL_P + 44, buf, 14, 0, 0.5, 0.0);
+    axis_words(s->info.axial, along, sizeof along);
+    if (across)
+      snprintf(buf, sizeof buf, "across the probe%s (mm)", along);
+    else
+      snprintf(buf, sizeof buf, "along the probe from its tip (mm)");
     cairo_save(cr);
     cairo_translate(cr, SL_PX - 46, SL_PY + 0.5 * SL_P);
     cairo_rotate(cr, -0.5 * RFL_PI);
-    text(cr, 0, 0, "along the probe from its tip (mm)", 14, 0, 0.5, 0.0);
+    text(cr, 0, 0, buf, 14, 0, 0.5, 0.0);
     cairo_restore(cr);
 
     /* title */
     char gen[96];
     generator_text(c, gen, sizeof gen);
     int end_of_rf = fabs(view->t - c->generator.duration_s) <= 1e-6;
+    char plane[RFL_NAME_MAX + 64] = "";
+    if (across && s->info.plane_structure >= 0)
+      snprintf(plane, sizeof plane, "  \u00b7  cross-section %.1f mm from the tip, through %s", s->info.across_s / MM,
+               c->structures[s->info.plane_structure].name);
+    else if (across)
+      snprintf(plane, sizeof plane, "  \u00b7  cross-section %.1f mm from the tip", s->info.across_s / MM);
     if (o->field == RFL_FIGURE_PEAK)
-      snprintf(buf, sizeof buf, "Peak temperature up to t = %.1f s  \u00b7  %s", view->t, gen);
+      snprintf(buf, sizeof buf, "Peak temperature up to t = %.1f s  \u00b7  %s%s", view->t, gen, plane);
     else
-      snprintf(buf, sizeof buf, "Temperature %s t = %.1f s  \u00b7  %s", end_of_rf ? "at the end of RF," : "at", view->t,
-               gen);
+      snprintf(buf, sizeof buf, "Temperature %s t = %.1f s  \u00b7  %s%s", end_of_rf ? "at the end of RF," : "at",
+               view->t, gen, plane);
     title_block(cr, SL_PX, SL_W - SL_PX - 30, c, buf);
 
     /* colour bar */
@@ -1177,11 +1350,14 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
       snprintf(buf, sizeof buf, "T peak = %.0f \u00b0C", c->damage.isotherm_C);
       ly += legend_line(cr, lx, ly, c_iso, 1, buf);
     }
+    for (int q = 0; q < nthr; ++q) {
+      snprintf(buf, sizeof buf, "T peak = %g \u00b0C (nerve limit)", thresholds[q]);
+      ly += legend_line(cr, lx, ly, c_threshold, 2, buf);
+    }
     ly += legend_fill(cr, lx, ly, c_active, c_active_line, "active tip");
     ly += legend_fill(cr, lx, ly, c_shaft, c_shaft_line, "insulated shaft");
-    if (have_role[RFL_ROLE_PROTECTED]) ly += legend_line(cr, lx, ly, c_protected, 0, "protected structure");
-    if (have_role[RFL_ROLE_TARGET]) ly += legend_line(cr, lx, ly, c_target, 0, "target structure");
-    if (have_role[RFL_ROLE_NONE]) ly += legend_line(cr, lx, ly, c_region, 1, "other region");
+    for (int l = 0; l < NLOOKS; ++l)
+      if (have_look[l]) ly += legend_line(cr, lx, ly, look_colour((look)l), l == LOOK_REGION, look_text[l].legend);
     for (int k = 0; k < ns; ++k) /* nerves the plane misses */
       if (c->structures[k].role != RFL_ROLE_NONE && outlines[k].nchains == 0) {
         snprintf(buf, sizeof buf, "%s: not in this plane", c->structures[k].name);
@@ -1211,7 +1387,7 @@ static rfl_status draw_slice(cairo_t *cr, slice_ctx *s, const rfl_summary *summa
         const rfl_structure_report *r = &summary->structures[k];
         if (!r->structure || r->structure->role == RFL_ROLE_NONE) continue;
         if (listed++ == 0) ly += 6;
-        set_rgb(cr, r->structure->role == RFL_ROLE_PROTECTED ? (rgb){0.70, 0.05, 0.05} : (rgb){0.05, 0.45, 0.15});
+        set_rgb(cr, look_text_colour(looks[k]));
         text(cr, lx, ly, r->structure->name, 13, 1, 0.0, 0.5);
         ly += 19;
         int target = r->structure->role == RFL_ROLE_TARGET;
@@ -1261,10 +1437,12 @@ rfl_status rfl_figure_slice(const char *path, const rfl_field_view *view, const 
   s.ppm = SL_P / (2.0 * s.hw);
   s.normal = rfl_vec3_cross(s.info.lateral, s.info.axial);
   figure f;
-  RFL_CHECK(figure_open(&f, path, SL_W, SL_H, scale));
+  const double height = SL_H + footer_height(o->footer);
+  RFL_CHECK(figure_open(&f, path, SL_W, height, scale));
   slice_buffers b;
   memset(&b, 0, sizeof b);
   rfl_status st = draw_slice(f.cr, &s, summary, o, &b);
+  if (st == RFL_OK) draw_footer(f.cr, SL_W, height, o->footer);
   slice_buffers_free(&b);
   return figure_close(&f, st);
 }
@@ -1399,10 +1577,13 @@ static const rgb c_tc = {0.12, 0.47, 0.71}, c_set = {0.35, 0.35, 0.35}, c_tissue
 static const rgb c_prot_series[4] = {{0.84, 0.15, 0.16}, {0.89, 0.47, 0.76}, {0.74, 0.25, 0.05}, {0.55, 0.10, 0.35}};
 
 rfl_status rfl_figure_timeseries(const char *path, const rfl_sample *samples, size_t n, const rfl_summary *summary,
-                                 const rfl_case *kase) {
+                                 const rfl_case *kase, const rfl_figure_style *style) {
   if (!path) return RFL_ERROR(RFL_EINPUT, "time-series figure: no file name");
+  const rfl_figure_style plain = {1.0, NULL};
+  if (!style) style = &plain;
   fig_format fmt;
   RFL_CHECK(figure_format(path, &fmt));
+  RFL_CHECK(check_scale(path, style->scale));
   if (!samples || n == 0) return RFL_ERROR(RFL_EINPUT, "%s: time-series figure: no samples", path);
   if (!kase) return RFL_ERROR(RFL_EINPUT, "%s: time-series figure: no case", path);
   int shown[RFL_MAX_STRUCTURES], nshown = 0;
@@ -1427,8 +1608,8 @@ rfl_status rfl_figure_timeseries(const char *path, const rfl_sample *samples, si
   double cool_from = kase->generator.cooldown_s > 0 ? kase->generator.duration_s : INFINITY;
 
   figure f;
-  double height = TS_TOP + npanels * TS_PANEL + (npanels - 1) * TS_GAP + TS_BOTTOM;
-  rfl_status st = figure_open(&f, path, TS_W, height, 1.0);
+  double height = TS_TOP + npanels * TS_PANEL + (npanels - 1) * TS_GAP + TS_BOTTOM + footer_height(style->footer);
+  rfl_status st = figure_open(&f, path, TS_W, height, style->scale);
   if (st != RFL_OK) {
     free(buf);
     return st;
@@ -1572,6 +1753,7 @@ rfl_status rfl_figure_timeseries(const char *path, const rfl_sample *samples, si
 #undef NEXT_PANEL
   cairo_set_source_rgb(cr, 0, 0, 0);
   text(cr, p.x + 0.5 * p.w, p.y + p.h + 46, "time (s)", 14, 0, 0.5, 0.0);
+  draw_footer(cr, TS_W, height, style->footer);
   free(buf);
   return figure_close(&f, RFL_OK);
 }
@@ -1620,7 +1802,12 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
   }
   qsort(pts, np, sizeof *pts, by_group_then_x);
 
-  enum { W = 1000, H = 640, LEFT = 96, RIGHT = 230, TOP = 84, BOTTOM = 70 };
+  /* the plot takes the width the legend leaves (none without groups) */
+  enum { W = 1000, H = 640, LEFT = 96, TOP = 84, BOTTOM = 70 };
+  char ylabel[160], xlabel[160], glabel[160], yunit[16], xunit[16], gunit[16];
+  rfl_results_column_describe(metric, ylabel, sizeof ylabel, yunit, sizeof yunit);
+  rfl_results_column_describe(xname, xlabel, sizeof xlabel, xunit, sizeof xunit);
+  if (group) rfl_results_column_describe(group, glabel, sizeof glabel, gunit, sizeof gunit);
   figure f;
   rfl_status st = figure_open(&f, path, W, H, 1.0);
   if (st != RFL_OK) {
@@ -1629,6 +1816,14 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
     return st;
   }
   cairo_t *cr = f.cr;
+  char gtitle[200] = "";
+  double legend_w = 0.0;
+  if (group) {
+    snprintf(gtitle, sizeof gtitle, gunit[0] ? "%s (%s)" : "%s", glabel, gunit);
+    legend_w = text_width(cr, gtitle, 13, 1);
+    for (size_t k = 0; k < ng; ++k) legend_w = fmax(legend_w, 36 + text_width(cr, labels[k], 13, 0));
+  }
+  const double RIGHT = group ? fmin(legend_w + 50, 0.4 * W) : 40;
   panel p = {LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM, INFINITY, -INFINITY, INFINITY, -INFINITY};
   for (size_t i = 0; i < np; ++i) {
     p.t0 = fmin(p.t0, pts[i].x), p.t1 = fmax(p.t1, pts[i].x);
@@ -1636,14 +1831,17 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
   }
   nice_range(&p.t0, &p.t1);
   nice_range(&p.y0, &p.y1);
-  char title[400];
+  char title[600], axis[200];
   cairo_set_source_rgb(cr, 0, 0, 0);
-  snprintf(title, sizeof title, "%s against %s", metric, xname);
-  text(cr, LEFT, 34, title, 21, 1, 0.0, 0.0);
-  snprintf(title, sizeof title, "%zu of %zu cases%s%s", np, t->nrows, group ? ", one curve per " : "", group ? group : "");
+  snprintf(title, sizeof title, "%s against %s", ylabel, xlabel);
+  if (title[0] >= 'a' && title[0] <= 'z') title[0] = (char)(title[0] - 'a' + 'A');
+  text_fit(cr, LEFT, 34, title, 21, 1, W - LEFT - 30);
+  snprintf(title, sizeof title, "%zu of %zu cases%s%s  \u00b7  columns %s, %s%s%s", np, t->nrows,
+           group ? ", one curve per " : "", group ? glabel : "", metric, xname, group ? ", " : "", group ? group : "");
   cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-  text(cr, LEFT, 62, title, 15, 0, 0.0, 0.0);
-  panel_frame(cr, &p, metric, 1, INFINITY);
+  text_fit(cr, LEFT, 62, title, 15, 0, W - LEFT - 30);
+  snprintf(axis, sizeof axis, yunit[0] ? "%s (%s)" : "%s", ylabel, yunit);
+  panel_frame(cr, &p, axis, 1, INFINITY);
   static const rgb palette[8] = {{0.12, 0.47, 0.71}, {1.0, 0.50, 0.05}, {0.17, 0.63, 0.17}, {0.84, 0.15, 0.16},
                                  {0.58, 0.40, 0.74}, {0.55, 0.34, 0.29}, {0.89, 0.47, 0.76}, {0.09, 0.75, 0.81}};
   double *xs = malloc((np ? np : 1) * 2 * sizeof *xs);
@@ -1664,19 +1862,91 @@ rfl_status rfl_figure_sweep(const char *path, const rfl_results_table *t, const 
       cairo_fill(cr);
     }
     if (group) {
-      if (k == 0) { /* the group's key without its section, then one line per value */
-        const char *dot = strrchr(group, '.');
+      if (k == 0) { /* the group in words, then one line per value */
         cairo_set_source_rgb(cr, 0, 0, 0);
-        text(cr, W - RIGHT + 22, ly, dot ? dot + 1 : group, 13, 1, 0.0, 0.5);
+        text(cr, W - RIGHT + 22, ly, gtitle, 13, 1, 0.0, 0.5);
         ly += 22;
       }
       ly += ts_legend(cr, W - RIGHT + 22, ly, col, k >= 8, labels[k]);
     }
   }
   cairo_set_source_rgb(cr, 0, 0, 0);
-  text(cr, p.x + 0.5 * p.w, p.y + p.h + 46, xname, 14, 0, 0.5, 0.0);
+  snprintf(axis, sizeof axis, xunit[0] ? "%s (%s)" : "%s", xlabel, xunit);
+  text(cr, p.x + 0.5 * p.w, p.y + p.h + 46, axis, 14, 0, 0.5, 0.0);
   free(xs);
   free(pts);
   free(labels);
   return figure_close(&f, RFL_OK);
+}
+
+/* ---- the figures of a run ----------------------------------------------------------------- */
+
+static const char *const set_ext[] = {"png", "svg", "pdf"};
+
+/* Draws one slice in every format the options ask for. */
+static rfl_status set_slice(const char *dir, const rfl_figure_set_options *o, const char *stem,
+                            const rfl_field_view *view, const rfl_summary *summary, const rfl_figure_slice_options *so) {
+  char path[RFL_PATH_MAX + RFL_NAME_MAX + 32];
+  int formats = o->formats ? o->formats : RFL_FIGURE_PNG;
+  for (int f = 0; f < 3; ++f)
+    if (formats & (1 << f)) {
+      snprintf(path, sizeof path, "%s/%s.%s", dir, stem, set_ext[f]);
+      RFL_CHECK(rfl_figure_slice(path, view, summary, so));
+    }
+  return RFL_OK;
+}
+
+rfl_status rfl_figure_set_stems(const rfl_case *kase, int per_structure,
+                                rfl_status (*fn)(const char *stem, void *ctx), void *ctx) {
+  static const char *const stems[] = {"slice_end_of_rf", "slice_across", "slice_peak", "timeseries"};
+  for (size_t i = 0; i < sizeof stems / sizeof stems[0]; ++i) RFL_CHECK(fn(stems[i], ctx));
+  char stem[RFL_NAME_MAX + 32];
+  for (int k = 0; per_structure && kase && k < kase->nstructures; ++k)
+    if (kase->structures[k].role == RFL_ROLE_PROTECTED) {
+      snprintf(stem, sizeof stem, "slice_towards_%s", kase->structures[k].name);
+      RFL_CHECK(fn(stem, ctx));
+    }
+  return RFL_OK;
+}
+
+rfl_status rfl_figure_set_write(const char *dir, const rfl_figure_run *run, const rfl_figure_set_options *o) {
+  if (!dir || !run || !run->kase || !o) return RFL_ERROR(RFL_EINPUT, "figures: missing directory, run or options");
+  rfl_figure_slice_options so;
+  rfl_figure_slice_defaults(&so);
+  if (o->half_width > 0.0) so.half_width = o->half_width;
+  so.t_min_C = o->t_min_C;
+  so.t_max_C = o->t_max_C;
+  so.scale = o->style.scale > 0.0 ? o->style.scale : 1.0;
+  so.footer = o->style.footer;
+  const rfl_summary *sum = run->summary;
+  if (run->end_of_rf) {
+    RFL_CHECK(set_slice(dir, o, "slice_end_of_rf", run->end_of_rf, sum, &so));
+    rfl_figure_slice_options across = so;
+    across.plane = RFL_SLICE_ACROSS;
+    RFL_CHECK(set_slice(dir, o, "slice_across", run->end_of_rf, sum, &across));
+    char stem[RFL_NAME_MAX + 32];
+    for (int k = 0; o->per_structure && k < run->kase->nstructures; ++k)
+      if (run->kase->structures[k].role == RFL_ROLE_PROTECTED) {
+        rfl_figure_slice_options towards = so;
+        towards.structure = k;
+        snprintf(stem, sizeof stem, "slice_towards_%s", run->kase->structures[k].name);
+        RFL_CHECK(set_slice(dir, o, stem, run->end_of_rf, sum, &towards));
+      }
+  }
+  if (run->final) {
+    rfl_figure_slice_options peak = so;
+    peak.field = RFL_FIGURE_PEAK;
+    RFL_CHECK(set_slice(dir, o, "slice_peak", run->final, sum, &peak));
+  }
+  if (run->samples && run->nsamples > 0) {
+    char path[RFL_PATH_MAX + 32];
+    int formats = o->formats ? o->formats : RFL_FIGURE_PNG;
+    rfl_figure_style style = {so.scale, o->style.footer};
+    for (int f = 0; f < 3; ++f)
+      if (formats & (1 << f)) {
+        snprintf(path, sizeof path, "%s/timeseries.%s", dir, set_ext[f]);
+        RFL_CHECK(rfl_figure_timeseries(path, run->samples, run->nsamples, sum, run->kase, &style));
+      }
+  }
+  return RFL_OK;
 }

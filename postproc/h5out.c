@@ -1254,12 +1254,44 @@ static void lesion_row(lesion_rec *r, const char *what, const rfl_lesion_snapsho
                  &r->isotherm_distal_mm, &r->isotherm_volume_mm3);
 }
 
+/* Raised flags and findings of one kind. */
 static int count_flags(const rfl_summary *s, const char *kind) {
   int n = 0;
   size_t len = strlen(kind);
   for (int i = 0; i < s->nflags && i < RFL_MAX_FLAGS; ++i)
     n += strncmp(s->flags[i], kind, len) == 0 && s->flags[i][len] == ':';
+  for (int i = 0; i < s->nfindings && i < RFL_MAX_FLAGS; ++i)
+    n += strncmp(s->findings[i], kind, len) == 0 && s->findings[i][len] == ':';
   return n;
+}
+
+/* A 1-D dataset of n fixed-length strings of `width` bytes each. */
+static rfl_status string_array_write(const rfl_h5out *o, hid_t g, const char *where, const char *name,
+                                     const char *description, const void *data, size_t width, int n) {
+  dataset_spec d = {name, "-", description, H5I_INVALID_HID, H5I_INVALID_HID, 1, {(hsize_t)(n < 0 ? 0 : n), 0, 0}, 0};
+  hid_t str = string_type(width);
+  if (str < 0) return FAIL(o, "make the string type of %s/%s", where, name);
+  d.filetype = d.memtype = str;
+  rfl_status st = dataset_write(o, g, where, &d, data, NULL);
+  H5E_BEGIN_TRY { H5Tclose(str); }
+  H5E_END_TRY;
+  return st;
+}
+
+/* The flags in words and the effectiveness findings: /summary/flag_text (one sentence per
+ * /summary/flags entry), /summary/findings (KIND:structure) and /summary/finding_text, and
+ * the attribute nfindings. */
+static rfl_status write_flag_words(const rfl_h5out *o, hid_t g, const rfl_summary *s) {
+  int nf = s->nflags < 0 ? 0 : s->nflags > RFL_MAX_FLAGS ? RFL_MAX_FLAGS : s->nflags;
+  int nd = s->nfindings < 0 ? 0 : s->nfindings > RFL_MAX_FLAGS ? RFL_MAX_FLAGS : s->nfindings;
+  RFL_CHECK(attr_i32(o, g, "/summary", "nfindings", nd));
+  RFL_CHECK(string_array_write(o, g, "/summary", "flag_text", "the safety flags in words (rows of /summary/flags)",
+                               s->flag_text, sizeof s->flag_text[0], nf));
+  RFL_CHECK(string_array_write(o, g, "/summary", "findings",
+                               "effectiveness findings, KIND:structure (reported; no exit code)", s->findings,
+                               sizeof s->findings[0], nd));
+  return string_array_write(o, g, "/summary", "finding_text", "the findings in words (rows of /summary/findings)",
+                            s->finding_text, sizeof s->finding_text[0], nd);
 }
 
 static void fill_metrics(metrics_rec *m, const rfl_summary *s) {
@@ -1428,6 +1460,7 @@ static rfl_status write_summary(rfl_h5out *o, const rfl_summary *s) {
   }
   d.filetype = d.memtype = str;
   if ((st = dataset_write(o, g, "/summary", &d, s->flags, NULL)) != RFL_OK) goto cleanup;
+  if ((st = write_flag_words(o, g, s)) != RFL_OK) goto cleanup;
   if ((st = write_errors(o, g, s)) != RFL_OK) goto cleanup;
 
   if (ns > 0 && s->history_steps > 0 && s->history_peak_C) {

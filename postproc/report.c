@@ -543,7 +543,7 @@ static void provenance_section(FILE *f, const rfl_result *r) {
 static rfl_status run_figures(rfl_result *r, scratch *sc, embedded fig[3], int *nfig) {
   *nfig = 0;
   const char *path = scratch_file(sc, "timeseries.png");
-  RFL_CHECK(rfl_figure_timeseries(path, r->samples, r->nsamples, &r->summary, &r->kase));
+  RFL_CHECK(rfl_figure_timeseries(path, r->samples, r->nsamples, &r->summary, &r->kase, NULL));
   RFL_CHECK(embed_file(path, &fig[0]));
   snprintf(fig[0].id, sizeof fig[0].id, "figure-timeseries");
   snprintf(fig[0].caption, sizeof fig[0].caption,

@@ -136,6 +136,12 @@ rfl_status rfl_results_row_add_summary(rfl_results_row *row, const rfl_summary *
   }
   RFL_CHECK(rfl_results_row_add_int(row, "nflags", s ? s->nflags : 0));
   RFL_CHECK(rfl_results_row_add_text(row, "flags", flags));
+  char findings[RFL_MAX_FLAGS * 98] = "";
+  for (int i = 0; s && i < s->nfindings; i++) {
+    size_t n = strlen(findings);
+    snprintf(findings + n, sizeof findings - n, "%s%s", i ? "; " : "", s->findings[i]);
+  }
+  RFL_CHECK(rfl_results_row_add_text(row, "findings", findings));
   RFL_CHECK(rfl_results_row_add_int(row, "cells", s ? (long long)s->cells : 0));
   RFL_CHECK(rfl_results_row_add_int(row, "steps", s ? (long long)s->steps : 0));
   return rfl_results_row_add_int(row, "threads", s ? s->threads : 0);
@@ -519,4 +525,85 @@ done:
   free(width);
   free(strtype);
   return st;
+}
+
+/* ---- columns in words ------------------------------------------------------------------- */
+
+static const struct {
+  const char *suffix, *unit;
+} unit_words[] = {{"mm3", "mm\u00b3"}, {"mm", "mm"}, {"C", "\u00b0C"}, {"s", "s"},   {"ms", "ms"},
+                  {"min", "min"},      {"V", "V"},   {"A", "A"},          {"W", "W"}, {"ohm", "\u03a9"},
+                  {"J", "J"},          {"Hz", "Hz"}};
+
+/* The table's own columns (rfl_results_row_add_summary and the sweep's head). */
+static const struct {
+  const char *column, *label;
+} column_words[] = {
+    {"lesion_width_mm", "lesion width, \u03a9 \u2265 1"},
+    {"lesion_length_mm", "lesion length, \u03a9 \u2265 1"},
+    {"lesion_distal_mm", "distal projection, \u03a9 \u2265 1"},
+    {"lesion_volume_mm3", "lesion volume, \u03a9 \u2265 1"},
+    {"isotherm_width_mm", "isotherm lesion width"},
+    {"isotherm_length_mm", "isotherm lesion length"},
+    {"isotherm_distal_mm", "isotherm distal projection"},
+    {"isotherm_volume_mm3", "isotherm lesion volume"},
+    {"final_lesion_width_mm", "lesion width after the cool-down"},
+    {"final_lesion_length_mm", "lesion length after the cool-down"},
+    {"final_lesion_distal_mm", "distal projection after the cool-down"},
+    {"final_lesion_volume_mm3", "lesion volume after the cool-down"},
+    {"voltage_V", "voltage at the end of RF"},
+    {"power_W", "power at the end of RF"},
+    {"impedance_ohm", "impedance at the end of RF"},
+    {"energy_J", "energy delivered"},
+    {"thermocouple_C", "thermocouple at the end of RF"},
+    {"peak_tissue_C", "peak tissue temperature"},
+    {"nflags", "safety flags"},
+    {"cells", "grid cells"},
+    {"steps", "time steps"},
+    {"wall_s", "wall time"},
+};
+
+/* Per-structure columns NAME.SUFFIX. */
+static const struct {
+  const char *suffix, *label;
+} structure_words[] = {{".margin_mm", "gap to the lesion"},
+                       {".isotherm_margin_mm", "gap to the isotherm lesion"},
+                       {".peak_C", "peak temperature"}};
+
+static const char *unit_of(const char *name) {
+  const char *us = strrchr(name, '_');
+  if (!us) return NULL;
+  for (size_t i = 0; i < sizeof unit_words / sizeof unit_words[0]; i++)
+    if (strcmp(us + 1, unit_words[i].suffix) == 0) return unit_words[i].unit;
+  return NULL;
+}
+
+void rfl_results_column_describe(const char *column, char *label, size_t label_size, char *unit, size_t unit_size) {
+  const char *u = unit_of(column);
+  snprintf(unit, unit_size, "%s", u ? u : "");
+  for (size_t i = 0; i < sizeof column_words / sizeof column_words[0]; i++)
+    if (strcmp(column, column_words[i].column) == 0) {
+      snprintf(label, label_size, "%s", column_words[i].label);
+      return;
+    }
+  size_t n = strlen(column);
+  for (size_t i = 0; i < sizeof structure_words / sizeof structure_words[0]; i++) {
+    size_t m = strlen(structure_words[i].suffix);
+    if (n > m && strcmp(column + n - m, structure_words[i].suffix) == 0 && !strchr(column, ':')) {
+      snprintf(label, label_size, "%.*s: %s", (int)(n - m), column, structure_words[i].label);
+      return;
+    }
+  }
+  /* a case key: SECTION[:NAME].KEY_UNIT -> "[NAME ]key" in words */
+  const char *dot = strrchr(column, '.'), *key = dot ? dot + 1 : column;
+  const char *colon = strchr(column, ':');
+  size_t klen = strlen(key);
+  const char *us = strrchr(key, '_');
+  if (u && us) klen = (size_t)(us - key);
+  if (colon && dot && colon < dot)
+    snprintf(label, label_size, "%.*s %.*s", (int)(dot - colon - 1), colon + 1, (int)klen, key);
+  else
+    snprintf(label, label_size, "%.*s", (int)klen, key);
+  for (char *p = label; *p; ++p)
+    if (*p == '_') *p = ' ';
 }

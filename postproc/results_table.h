@@ -50,7 +50,8 @@ const rfl_results_cell *rfl_results_row_find(const rfl_results_row *row, const c
 /* The figures of a run, in the table's units (mm, mm^3, V, W, ohm, J, C): lesion (Omega >= 1)
  * and isotherm lesion at the end of RF, the Omega lesion after the cool-down, generator at
  * the end of RF, peak tissue temperature, per structure NAME.margin_mm,
- * NAME.isotherm_margin_mm and NAME.peak_C, nflags and flags, cells, steps, threads. With
+ * NAME.isotherm_margin_mm and NAME.peak_C, nflags and flags (the safety flags), findings
+ * (the effectiveness findings, which leave the status ok), cells, steps, threads. With
  * summary NULL (a failed case) the same columns are added empty (NaN), the structures
  * taken from kase (may be NULL too). */
 rfl_status rfl_results_row_add_summary(rfl_results_row *row, const rfl_summary *summary, const rfl_case *kase);
@@ -92,5 +93,11 @@ const char *rfl_results_table_text(const rfl_results_table *t, size_t r, int col
  * Both written atomically. */
 rfl_status rfl_results_table_write_csv(const rfl_results_table *t, const char *path);
 rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *path, const char *note);
+
+/* A column in words, for figure titles and axes: its label ("lesion width, \u03a9 \u2265 1",
+ * "root: gap to the lesion", "set temperature") and its unit ("mm", "\u00b0C", "" for none),
+ * UTF-8. The table's own columns come from a small lookup; a case key
+ * (SECTION[:NAME].KEY_UNIT) is named by its key, after the section's NAME if it has one. */
+void rfl_results_column_describe(const char *column, char *label, size_t label_size, char *unit, size_t unit_size);
 
 #endif

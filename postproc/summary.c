@@ -7,7 +7,8 @@
  * Safety flags (each names its structure):
  *   protected_overlap       the Omega >= 1 lesion reaches into a protected structure;
  *   protected_within_margin the gap is positive but below the structure's margin;
- *   protected_over_threshold the structure's hottest point reached its injury threshold;
+ *   protected_over_threshold the structure's hottest point reached its injury threshold.
+ * Effectiveness findings (reported, but not a reason for exit code 1):
  *   target_not_covered      the Omega >= 1 lesion does not enclose a whole cross-section of
  *                           a target structure (a lesion that only grazes the nerve leaves
  *                           part of its fibres conducting). */
@@ -275,8 +276,50 @@ int rfl_monitor_observe(const rfl_field_view *view, const rfl_sample *sample, vo
   return m->status != RFL_OK;
 }
 
-static void add_flag(rfl_summary *s, const char *what, const char *name) {
-  if (s->nflags < RFL_MAX_FLAGS) snprintf(s->flags[s->nflags++], sizeof s->flags[0], "%s:%s", what, name);
+/* A structure's name as words ("ventral_ramus" -> "ventral ramus"). */
+static void name_words(const char *name, char *buf, size_t size) {
+  snprintf(buf, size, "%s", name);
+  for (char *p = buf; *p; ++p)
+    if (*p == '_') *p = ' ';
+}
+
+static void add_flag(rfl_summary *s, int k, const char *what, const char *text) {
+  if (s->nflags >= RFL_MAX_FLAGS) return;
+  snprintf(s->flags[s->nflags], sizeof s->flags[0], "%s:%s", what, s->structures[k].structure->name);
+  snprintf(s->flag_text[s->nflags], sizeof s->flag_text[0], "%s", text);
+  s->flag_structure[s->nflags++] = k;
+}
+
+static void add_finding(rfl_summary *s, int k, const char *what, const char *text) {
+  if (s->nfindings >= RFL_MAX_FLAGS) return;
+  snprintf(s->findings[s->nfindings], sizeof s->findings[0], "%s:%s", what, s->structures[k].structure->name);
+  snprintf(s->finding_text[s->nfindings], sizeof s->finding_text[0], "%s", text);
+  s->finding_structure[s->nfindings++] = k;
+}
+
+/* "ventral ramus reached 46.7 C (limit 45 C) at 67.6 s, 7.6 s after RF stopped (first over
+ * the limit at 63.0 s)" */
+static void threshold_text(const rfl_summary *s, const rfl_structure_report *r, const char *name, char *buf,
+                           size_t size) {
+  double rf_end = s->kase ? s->kase->generator.duration_s : INFINITY;
+  char when[64];
+  if (r->peak_time_s > rf_end + 1e-9)
+    snprintf(when, sizeof when, "%.1f s after RF stopped", r->peak_time_s - rf_end);
+  else
+    snprintf(when, sizeof when, "during RF");
+  snprintf(buf, size, "%s reached %.1f C (limit %g C) at %.1f s, %s (first over the limit at %.1f s)", name,
+           r->peak_C, r->structure->threshold_C, r->peak_time_s, when, r->threshold_crossed_s);
+}
+
+static void not_covered_text(const rfl_structure_report *r, const char *name, char *buf, size_t size) {
+  char how[80];
+  if (!isfinite(r->margin))
+    snprintf(how, sizeof how, "there is no lesion");
+  else if (r->margin < 0.0)
+    snprintf(how, sizeof how, "it reaches %.2f mm into it", -1e3 * r->margin);
+  else
+    snprintf(how, sizeof how, "it stops %.2f mm short of it", 1e3 * r->margin);
+  snprintf(buf, size, "the lesion (Omega >= 1) does not cut through the whole thickness of %s (%s)", name, how);
 }
 
 rfl_status rfl_monitor_finish(rfl_monitor *m) {
@@ -306,21 +349,36 @@ rfl_status rfl_monitor_finish(rfl_monitor *m) {
 }
 
 void rfl_summary_set_flags(rfl_summary *s) {
-  s->nflags = 0;
+  s->nflags = s->nfindings = 0;
+  char name[RFL_NAME_MAX], text[RFL_FLAG_TEXT_MAX];
   for (int k = 0; k < s->nstructures; ++k) {
     rfl_structure_report *r = &s->structures[k];
     const rfl_structure *st = r->structure;
+    name_words(st->name, name, sizeof name);
     r->flag_overlap = r->flag_within_margin = r->flag_threshold = r->flag_not_covered = 0;
     if (st->role == RFL_ROLE_PROTECTED) {
       r->flag_overlap = r->margin < 0.0;
       r->flag_within_margin = !r->flag_overlap && r->margin < st->margin;
       r->flag_threshold = !isnan(r->threshold_crossed_s);
-      if (r->flag_overlap) add_flag(s, "protected_overlap", st->name);
-      if (r->flag_within_margin) add_flag(s, "protected_within_margin", st->name);
-      if (r->flag_threshold) add_flag(s, "protected_over_threshold", st->name);
+      if (r->flag_overlap) {
+        snprintf(text, sizeof text, "the lesion (Omega >= 1) reaches %.2f mm into %s", -1e3 * r->margin, name);
+        add_flag(s, k, "protected_overlap", text);
+      }
+      if (r->flag_within_margin) {
+        snprintf(text, sizeof text, "%s is %.2f mm from the lesion (Omega >= 1), inside its required margin of %g mm",
+                 name, 1e3 * r->margin, 1e3 * st->margin);
+        add_flag(s, k, "protected_within_margin", text);
+      }
+      if (r->flag_threshold) {
+        threshold_text(s, r, name, text, sizeof text);
+        add_flag(s, k, "protected_over_threshold", text);
+      }
     } else if (st->role == RFL_ROLE_TARGET) {
       r->flag_not_covered = !r->covered;
-      if (r->flag_not_covered) add_flag(s, "target_not_covered", st->name);
+      if (r->flag_not_covered) {
+        not_covered_text(r, name, text, sizeof text);
+        add_finding(s, k, "target_not_covered", text);
+      }
     }
   }
 }
@@ -375,7 +433,18 @@ void rfl_summary_apply_errors(rfl_summary *s) {
     int margin_close = isfinite(em) && (fabs(r->margin - st->margin) <= em || fabs(r->margin) <= em);
     int peak_close = isfinite(ep) && fabs(r->peak_C - st->threshold_C) <= ep;
     r->flag_within_error = margin_close || peak_close;
-    if (r->flag_within_error) add_flag(s, "margin_within_error", st->name);
+    if (!r->flag_within_error) continue;
+    char name[RFL_NAME_MAX], text[RFL_FLAG_TEXT_MAX];
+    name_words(st->name, name, sizeof name);
+    if (margin_close)
+      snprintf(text, sizeof text, "%s is %.2f mm from the lesion (required %g mm), closer to the limit than "
+               "the estimated error of +-%.2f mm: too close to call on this grid (refine with --accuracy)",
+               name, 1e3 * r->margin, 1e3 * st->margin, 1e3 * em);
+    else
+      snprintf(text, sizeof text, "%s peaks at %.2f C (limit %g C), closer to the limit than the estimated "
+               "error of +-%.2f C: too close to call on this grid (refine with --accuracy)",
+               name, r->peak_C, st->threshold_C, ep);
+    add_flag(s, k, "margin_within_error", text);
   }
 }
 
@@ -460,16 +529,20 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
             st->role != RFL_ROLE_TARGET ? "" : r->covered ? ", covered through its thickness"
                                                           : ", not covered through its thickness");
   }
-  if (s->nflags == 0)
-    fprintf(f, "Safety flags: none\n");
-  else
-    for (int i = 0; i < s->nflags; ++i) fprintf(f, "SAFETY FLAG: %s\n", s->flags[i]);
+  rfl_summary_print_flags(f, s);
   print_error_estimate(f, s);
   fprintf(f, "Grid %zu cells, %zu steps, %d thread(s), %.2f s wall (set-up %.2f s)\n", s->cells,
           s->steps, s->threads, s->wall_s, s->setup_s);
   if (s->unconverged_steps > 0)
     fprintf(f, "Note: %zu step(s) kept with conductivity or boiling passes unconverged (energy is "
                "conserved; a smaller [solver] dt_s resolves them)\n", s->unconverged_steps);
+}
+
+void rfl_summary_print_flags(FILE *f, const rfl_summary *s) {
+  if (s->nflags == 0) fprintf(f, "Safety flags: none\n");
+  for (int i = 0; i < s->nflags; ++i) fprintf(f, "SAFETY FLAG: %s [%s]\n", s->flag_text[i], s->flags[i]);
+  for (int i = 0; i < s->nfindings; ++i)
+    fprintf(f, "Finding (effectiveness, not a safety flag): %s [%s]\n", s->finding_text[i], s->findings[i]);
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
@@ -568,6 +641,22 @@ static void json_errors(FILE *f, const rfl_summary *s) {
   fprintf(f, "    ]\n  },\n");
 }
 
+/* "KEY": [{"id": "KIND:structure", "structure": "NAME", "text": "..."}, ...], */
+static void json_flag_list(FILE *f, const char *key, const rfl_summary *s, const char (*ids)[96], const int *structure,
+                           const char (*texts)[RFL_FLAG_TEXT_MAX], int n) {
+  fprintf(f, "  \"%s\": [", key);
+  for (int i = 0; i < n; ++i) {
+    fprintf(f, "%s\n    {\"id\": ", i ? "," : "");
+    json_string_value(f, ids[i]);
+    fprintf(f, ", \"structure\": ");
+    json_string_value(f, s->structures[structure[i]].structure->name);
+    fprintf(f, ", \"text\": ");
+    json_string_value(f, texts[i]);
+    fprintf(f, "}");
+  }
+  fprintf(f, "%s],\n", n ? "\n  " : "");
+}
+
 static void json_body(FILE *f, const rfl_summary *s) {
   const rfl_case *c = s->kase;
   fprintf(f, "{\n  \"version\": \"%s\",\n", RFL_VERSION);
@@ -645,6 +734,8 @@ static void json_body(FILE *f, const rfl_summary *s) {
     json_string_value(f, s->flags[i]);
   }
   fprintf(f, "],\n");
+  json_flag_list(f, "safety_flags", s, s->flags, s->flag_structure, s->flag_text, s->nflags);
+  json_flag_list(f, "findings", s, s->findings, s->finding_structure, s->finding_text, s->nfindings);
   json_errors(f, s);
   fprintf(f, "  \"energy_J\": {\n");
   json_num(f, 4, "electrical", s->energy.electrical, 0);

@@ -17,6 +17,7 @@
 #include "simulation.h"
 
 #define RFL_MAX_FLAGS 64
+#define RFL_FLAG_TEXT_MAX 256
 
 typedef struct {
   double t;                       /* s */
@@ -52,8 +53,19 @@ typedef struct {
   rfl_energy_budget energy;
   rfl_structure_report structures[RFL_MAX_STRUCTURES];
   int nstructures;
+  /* Safety flags (a protected structure over its threshold, or the lesion into it or inside
+   * its margin): "KIND:structure" identifiers, each with its structure's index and the flag
+   * in words. A run with any of them exits 1. */
   char flags[RFL_MAX_FLAGS][96];
+  int flag_structure[RFL_MAX_FLAGS];
+  char flag_text[RFL_MAX_FLAGS][RFL_FLAG_TEXT_MAX];
   int nflags;
+  /* Effectiveness findings (a target not covered): reported the same way, but they do not
+   * change the exit code. */
+  char findings[RFL_MAX_FLAGS][96];
+  int finding_structure[RFL_MAX_FLAGS];
+  char finding_text[RFL_MAX_FLAGS][RFL_FLAG_TEXT_MAX];
+  int nfindings;
   /* Hottest point of each structure after every step: history_peak_C[step * nstructures + k]
    * for step < history_steps (times in the simulation's samples). Owned by the monitor. */
   const double *history_peak_C;
@@ -98,15 +110,23 @@ rfl_status rfl_monitor_status(const rfl_monitor *m);
 /* After the run: final lesion, structure figures and flags. */
 rfl_status rfl_monitor_finish(rfl_monitor *m);
 
-/* The safety flags from the structure reports' figures (margin, threshold_crossed_s,
- * covered; each report's structure set): sets every report's flag_* and rebuilds
- * s->flags. A protected structure is flagged when the lesion reaches into it (margin < 0),
+/* The safety flags and findings from the structure reports' figures (margin,
+ * threshold_crossed_s, peak_C, peak_time_s, covered; each report's structure set): sets
+ * every report's flag_* and rebuilds s->flags and s->findings with their sentences. A
+ * protected structure raises a safety flag when the lesion reaches into it (margin < 0),
  * when the gap is below its required margin, and when it reached its threshold; a target
- * when the lesion does not enclose a whole cross-section of it (covered == 0). */
+ * raises a finding when the lesion does not enclose a whole cross-section of it
+ * (covered == 0). */
 void rfl_summary_set_flags(rfl_summary *s);
 
-/* Human summary. */
+/* Human summary (the flags and findings included, as rfl_summary_print_flags). */
 void rfl_summary_print(FILE *f, const rfl_summary *s);
+
+/* The safety flags and findings alone, in words with their identifiers:
+ *   SAFETY FLAG: ventral ramus reached 46.7 C (limit 45 C) at 67.6 s, 7.6 s after RF stopped
+ *     [protected_over_threshold:ventral_ramus]
+ * ("Safety flags: none" without any); `run --quiet` prints these. */
+void rfl_summary_print_flags(FILE *f, const rfl_summary *s);
 
 /* JSON summary, written atomically (temporary file, then rename). */
 rfl_status rfl_summary_write_json(const char *path, const rfl_summary *s);

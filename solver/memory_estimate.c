@@ -47,6 +47,8 @@ rfl_status rfl_memory_estimate_case(const rfl_case *c, const rfl_memory_run_opti
   add(out, "lesion measurement", nu * (sizeof(double) + 3.0));
   if (opt.output) add(out, "HDF5 output", RFL_MEMORY_OUTPUT_BYTES + n * sizeof(double));
   if (opt.figures) add(out, "figures", RFL_MEMORY_FIGURES_BYTES);
+  /* the end-of-RF fields kept for the figures through a cool-down (postproc/case_job.c) */
+  if (opt.figures && c->generator.cooldown_s > 0.0) add(out, "end-of-RF fields (figures)", 4.0 * n * sizeof(double));
   rfl_grid_free(g);
   return RFL_OK;
 }

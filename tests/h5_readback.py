@@ -147,6 +147,11 @@ def check_file(path, graded, double):
               "lesion rows")
         check(np.isnan(les["lesion_distal_mm"][0]), "no lesion at 30 s: distal NaN")
         check([text(x) for x in f["summary/flags"][()]] == ["protected_over_threshold:root"], "flags")
+        check(text(f["summary/flag_text"][0]).startswith("root reached 47.5 C (limit 45 C)"), "flag_text")
+        check([text(x) for x in f["summary/findings"][()]] == ["target_not_covered:medial_branch"], "findings")
+        check(text(f["summary/finding_text"][0]).endswith("(it reaches 0.50 mm into it)"), "finding_text")
+        check(f["summary"].attrs["nflags"] == 1 and f["summary"].attrs["nfindings"] == 1, "nflags, nfindings")
+        check(m["target_not_covered"] == 1, "metrics count the findings too")
         check(f["summary/structure_peak_C"].shape == (7, 2), "structure_peak_C shape")
 
         # case

@@ -130,7 +130,13 @@ static void fix_summary(h5fix *f) {
     r->flag_threshold = k == 0;
   }
   strcpy(s->flags[0], "protected_over_threshold:root");
+  strcpy(s->flag_text[0], "root reached 47.5 C (limit 45 C) at 90.0 s, during RF (first over the limit at 61.2 s)");
   s->nflags = 1;
+  strcpy(s->findings[0], "target_not_covered:medial_branch");
+  strcpy(s->finding_text[0], "the lesion (Omega >= 1) does not cut through the whole thickness of medial branch "
+                             "(it reaches 0.50 mm into it)");
+  s->finding_structure[0] = 1;
+  s->nfindings = 1;
   for (int n = 0; n < FIX_NSAMPLES; ++n) {
     f->history[2 * n] = 37.0 + n;
     f->history[2 * n + 1] = 40.0 + 2.0 * n;

@@ -42,7 +42,7 @@ static void test_usage_errors(void **state) {
   RUN(2, NULL);
   assert_contains(err_text, "rflesion: expected a command, found none");
   RUN(2, "frobnicate");
-  assert_contains(err_text, "rflesion: expected a command (check, run, sweep, merge, report), found 'frobnicate'");
+  assert_contains(err_text, "rflesion: expected a command (check, run, sweep, merge, report, figures), found 'frobnicate'");
   RUN(2, "--frobnicate");
   assert_contains(err_text, "rflesion: unknown option '--frobnicate'");
   RUN(2, "check");

@@ -232,8 +232,8 @@ static long file_size(const char *path) {
 
 /* Fails unless the figures exist in exactly the formats asked for (PNG and/or SVG). */
 static void check_figures(int png, int svg) {
-  static const char *const stems[] = {"slice_end_of_rf", "slice_peak", "timeseries"};
-  for (int s = 0; s < 3; ++s)
+  static const char *const stems[] = {"slice_end_of_rf", "slice_across", "slice_peak", "timeseries"};
+  for (int s = 0; s < 4; ++s)
     for (int f = 0; f < 2; ++f) {
       char path[160];
       snprintf(path, sizeof path, "%s/%s.%s", fig_dir, stems[s], f ? "svg" : "png");
@@ -330,13 +330,19 @@ static void clear_run_writes_everything(void **state) {
 }
 
 /* The nerve beside the probe: the lesion reaches into it and it passes 45 C (exit 1);
- * --quiet prints nothing at all. */
+ * --quiet prints the safety flags, in words, and nothing else. */
 static void overlap_raises_flags(void **state) {
   (void)state;
   clean_outputs();
   RUN(1, "run", CASE, "--set", NERVE_NEAR, "--json", json_path, "--output", h5_path, "--quiet");
-  assert_string_equal(out_text, "");
   assert_string_equal(err_text, "");
+  assert_true(strncmp(out_text, "SAFETY FLAG: the lesion (Omega >= 1) reaches ", 45) == 0);
+  assert_contains(out_text, " mm into root [protected_overlap:root]\nSAFETY FLAG: root reached ");
+  assert_contains(out_text, "C (limit 45 C) at ");
+  assert_contains(out_text, "during RF (first over the limit at ");
+  const char *last = strstr(out_text, "[protected_over_threshold:root]\n");
+  assert_non_null(last);
+  assert_string_equal(last, "[protected_over_threshold:root]\n"); /* nothing after the flags */
   char *doc = read_summary();
   assert_true(json_number(doc, "structures.0.margin_mm") < 0.0);
   assert_true(json_number(doc, "structures.0.peak_C") >= 45.0);
@@ -347,17 +353,28 @@ static void overlap_raises_flags(void **state) {
   static const char *const top[] = {"protected_overlap:root", "protected_over_threshold:root"};
   assert_json_strings(doc, "structures.0.flags", flags, 2);
   assert_json_strings(doc, "flags", top, 2);
+  assert_json_string(doc, "safety_flags.0.id", "protected_overlap:root");
+  assert_json_string(doc, "safety_flags.0.structure", "root");
+  assert_json_string(doc, "safety_flags.1.id", "protected_over_threshold:root");
+  char words[256];
+  snprintf(words, sizeof words, "root reached %.1f C (limit 45 C) at %.1f s, during RF (first over the limit at %.1f s)",
+           json_number(doc, "structures.0.peak_C"), json_number(doc, "structures.0.peak_time_s"), crossed);
+  assert_json_string(doc, "safety_flags.1.text", words);
+  assert_contains(out_text, words);
+  assert_true(json_at(doc, "findings") && strncmp(json_at(doc, "findings"), "[]", 2) == 0);
   free(doc);
   check_h5(2);
   /* the terminal summary says the same */
   RUN(1, "run", CASE, "--set", NERVE_NEAR, "--no-output");
-  assert_contains(out_text, "SAFETY FLAG: protected_overlap:root\n");
-  assert_contains(out_text, "SAFETY FLAG: protected_over_threshold:root\n");
+  assert_contains(out_text, "Structure 'root' (protected)");
+  assert_contains(out_text, " mm into root [protected_overlap:root]\n");
+  assert_contains(out_text, "\nSAFETY FLAG: root reached ");
   assert_string_equal(err_text, "");
 }
 
-/* A required margin wider than the gap; the nerve as a target the lesion does not reach;
- * a thin target beside the probe that the lesion cuts through (no flag, exit 0). */
+/* A required margin wider than the gap (a safety flag, exit 1); the nerve as a target the
+ * lesion does not reach (a finding: reported, exit 0); a thin target beside the probe that
+ * the lesion cuts through (nothing, exit 0). */
 static void margin_and_coverage_flags(void **state) {
   (void)state;
   clean_outputs();
@@ -367,15 +384,26 @@ static void margin_and_coverage_flags(void **state) {
   static const char *const margin[] = {"protected_within_margin:root"};
   assert_json_strings(doc, "flags", margin, 1);
   free(doc);
-  RUN(1, "run", CASE, "--set", NERVE_FAR, "--set", "structure:root.role=target", "--json", json_path,
+  assert_contains(out_text, "inside its required margin of 20 mm [protected_within_margin:root]\n");
+  RUN(0, "run", CASE, "--set", NERVE_FAR, "--set", "structure:root.role=target", "--json", json_path,
       "--no-output", "-q");
   doc = read_summary();
-  static const char *const target[] = {"target_not_covered:root"};
   assert_json_string(doc, "structures.0.role", "target");
-  assert_json_strings(doc, "flags", target, 1);
+  assert_json_strings(doc, "flags", NULL, 0);
+  assert_json_string(doc, "findings.0.id", "target_not_covered:root");
+  assert_json_string(doc, "findings.0.structure", "root");
+  char words[256];
+  snprintf(words, sizeof words,
+           "the lesion (Omega >= 1) does not cut through the whole thickness of root (it stops %.2f mm short of it)",
+           json_number(doc, "structures.0.margin_mm"));
+  assert_json_string(doc, "findings.0.text", words);
   static const char *const own[] = {"target_not_covered"};
   assert_json_strings(doc, "structures.0.flags", own, 1);
   free(doc);
+  char line[400];
+  snprintf(line, sizeof line, "Safety flags: none\nFinding (effectiveness, not a safety flag): %s [target_not_covered:root]\n",
+           words);
+  assert_string_equal(out_text, line); /* -q: the findings too, and nothing else */
   RUN(0, "run", CASE, "--set", "structure:root.points_mm=1.9,0,-12;1.9,0,12", "--set",
       "structure:root.radius_mm=0.3", "--set", "structure:root.role=target", "--json", json_path,
       "--no-output", "-q");

@@ -178,6 +178,7 @@ static void make_synthetic(synthetic *sy, int graded, rfl_vec3 direction) {
   sy->summary.final = sy->summary.end_of_rf;
   sy->summary.final.t = 120.0;
   sy->summary.structures[0].margin = -0.15 * MM;
+  sy->summary.structures[0].flag_overlap = 1; /* as rfl_summary_set_flags would set it */
   sy->summary.structures[0].peak_C = 61.3;
   sy->summary.structures[1].margin = -3.2 * MM;
   sy->summary.structures[1].covered = 1; /* the target is cut through */
@@ -255,8 +256,9 @@ static void check_slice_content(const synthetic *sy, const char *path, double sc
   int c[3];
   double x, y;
   const rfl_probe *p = &sy->kase.probes[0];
-  /* hot: 0.5 mm distal of the tip (T about 73 C on a 37..90 C scale: orange) */
-  rfl_figure_slice_pixel(&info, rfl_vec3_sub(p->tip, rfl_vec3_scale(p->direction, 0.5 * MM)), &x, &y);
+  /* hot: 1.2 mm across and 1 mm up from the tip, towards the nerve (T about 80 C on a
+   * 37..90 C scale: orange; below the tip the target's label may lie) */
+  rfl_figure_slice_pixel(&info, rfl_vec3_add(p->tip, rfl_vec3_make(1.2 * MM, 0, 1.0 * MM)), &x, &y);
   pixel(&im, (int)x, (int)y, c);
   if (!(c[0] > 200 && c[1] > 60 && c[2] < 140)) fail_msg("tip pixel (%d, %d, %d) is not hot", c[0], c[1], c[2]);
   /* cold: 9 mm across, 4 mm distal (37 C: near black) */
@@ -432,7 +434,7 @@ static void test_slice_errors(void **state) {
   char path[1200];
   out_path(path, sizeof path, "slice.jpg");
   assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_EINPUT);
-  assert_contains(rfl_error_message(), "expected a .png or .svg file name, found '.jpg'");
+  assert_contains(rfl_error_message(), "expected a .png, .svg or .pdf file name, found '.jpg'");
   out_path(path, sizeof path, "slice");
   assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_EINPUT);
   assert_contains(rfl_error_message(), "found 'no extension'");
@@ -462,6 +464,134 @@ static void test_slice_errors(void **state) {
   assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_EINPUT);
   assert_contains(rfl_error_message(), "no probe");
   free_synthetic(&sy);
+}
+
+/* Pixels of a colour (within 12 per channel) in a 9 x 9 square about (x, y). */
+static int colour_near(const image *im, double x, double y, const int want[3]) {
+  int n = 0, c[3];
+  for (int dy = -4; dy <= 4; ++dy)
+    for (int dx = -4; dx <= 4; ++dx) {
+      pixel(im, (int)x + dx, (int)y + dy, c);
+      n += abs(c[0] - want[0]) <= 12 && abs(c[1] - want[1]) <= 12 && abs(c[2] - want[2]) <= 12;
+    }
+  return n;
+}
+
+/* A flagged protected nerve is red, a clear one blue; the legend says which. */
+static void test_slice_flagged_and_clear(void **state) {
+  (void)state;
+  synthetic sy;
+  make_synthetic(&sy, 0, rfl_vec3_make(0, 0, 1));
+  rfl_figure_slice_info info;
+  assert_int_equal(rfl_figure_slice_plan(&sy.view, NULL, &info), RFL_OK);
+  double x, y;
+  rfl_figure_slice_pixel(&info, rfl_vec3_make(7.5 * MM, sy.kase.probes[0].tip.y, 2.6 * MM), &x, &y);
+  static const int red[3] = {242, 38, 38}, blue[3] = {77, 158, 255};
+  char path[1200];
+  out_path(path, sizeof path, "slice_flagged.png");
+  assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_OK);
+  image im = read_png(path);
+  int flagged_red = colour_near(&im, x, y, red), flagged_blue = colour_near(&im, x, y, blue);
+  cairo_surface_destroy(im.s);
+  sy.summary.structures[0].flag_overlap = 0;
+  out_path(path, sizeof path, "slice_clear.png");
+  assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, NULL), RFL_OK);
+  im = read_png(path);
+  int clear_red = colour_near(&im, x, y, red), clear_blue = colour_near(&im, x, y, blue);
+  cairo_surface_destroy(im.s);
+  printf("  outline pixels: flagged %d red %d blue, clear %d red %d blue\n", flagged_red, flagged_blue, clear_red,
+         clear_blue);
+  assert_true(flagged_red > 3 && flagged_blue == 0);
+  assert_true(clear_blue > 3 && clear_red == 0);
+  free_synthetic(&sy);
+}
+
+/* The cross-section: normal to the probe through the target, x right and y up, the
+ * electrode a grey disc in the middle and the target in green. */
+static void test_slice_across(void **state) {
+  (void)state;
+  synthetic sy;
+  make_synthetic(&sy, 0, rfl_vec3_make(0, 0, 1));
+  rfl_figure_slice_options o;
+  rfl_figure_slice_defaults(&o);
+  o.plane = RFL_SLICE_ACROSS;
+  rfl_figure_slice_info info;
+  assert_int_equal(rfl_figure_slice_plan(&sy.view, &o, &info), RFL_OK);
+  assert_int_equal(info.plane_structure, 1);
+  assert_true(info.lateral.x == 1.0 && info.lateral.y == 0.0 && info.lateral.z == 0.0);
+  assert_true(info.axial.x == 0.0 && info.axial.y == 1.0 && info.axial.z == 0.0);
+  /* the target's axis is at z = 1.4 mm, the tip at z = 0.07 mm: cut 1.33 mm up (to a 40th of the tip) */
+  assert_true(fabs(info.across_s - 1.33 * MM) <= 0.25 * MM + 1e-12);
+  char path[1200];
+  out_path(path, sizeof path, "slice_across.png");
+  assert_int_equal(rfl_figure_slice(path, &sy.view, &sy.summary, &o), RFL_OK);
+  image im = read_png(path);
+  double x, y;
+  static const int active[3] = {217, 219, 224}, green[3] = {51, 217, 89};
+  rfl_figure_slice_pixel(&info, info.origin, &x, &y);
+  assert_true(colour_near(&im, x, y, active) > 40);
+  /* the target runs along y at x = -2.9 mm (radius 0.45 mm): its outline at x = -3.35 mm */
+  rfl_figure_slice_pixel(&info, rfl_vec3_make(-3.35 * MM, 6.0 * MM, info.origin.z), &x, &y);
+  assert_true(colour_near(&im, x, y, green) > 3);
+  cairo_surface_destroy(im.s);
+  o.structure = 7;
+  assert_int_equal(rfl_figure_slice_plan(&sy.view, &o, &info), RFL_EINPUT);
+  assert_contains(rfl_error_message(), "slice figure: structure: expected -1..2, found 7");
+  no_temporaries_left();
+  free_synthetic(&sy);
+}
+
+/* ---- sweep figure ------------------------------------------------------------------------ */
+
+/* Columns in words with their units; a sweep figure without groups uses the whole width. */
+static void test_sweep_figure_words_and_layout(void **state) {
+  (void)state;
+  char label[160], unit[16];
+  const struct {
+    const char *column, *label, *unit;
+  } cases[] = {{"lesion_width_mm", "lesion width, \u03a9 \u2265 1", "mm"},
+               {"root.margin_mm", "root: gap to the lesion", "mm"},
+               {"ventral_ramus.peak_C", "ventral_ramus: peak temperature", "\u00b0C"},
+               {"generator.set_temperature_C", "set temperature", "\u00b0C"},
+               {"structure:root.radius_mm", "root radius", "mm"},
+               {"probe.gauge", "gauge", ""},
+               {"lesion_volume_mm3", "lesion volume, \u03a9 \u2265 1", "mm\u00b3"},
+               {"impedance_ohm", "impedance at the end of RF", "\u03a9"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    rfl_results_column_describe(cases[i].column, label, sizeof label, unit, sizeof unit);
+    assert_string_equal(label, cases[i].label);
+    assert_string_equal(unit, cases[i].unit);
+  }
+  rfl_results_table t;
+  rfl_results_table_init(&t);
+  for (int r = 0; r < 4; ++r) {
+    rfl_results_row row;
+    rfl_results_row_init(&row, r);
+    assert_int_equal(rfl_results_row_add_text(&row, "status", "ok"), RFL_OK);
+    assert_int_equal(rfl_results_row_add_real(&row, "generator.set_temperature_C", 60.0 + 10.0 * r), RFL_OK);
+    assert_int_equal(rfl_results_row_add_real(&row, "lesion_width_mm", 6.0 + 1.5 * r), RFL_OK);
+    assert_int_equal(rfl_results_table_add(&t, &row), RFL_OK);
+  }
+  assert_int_equal(rfl_results_table_finish(&t), RFL_OK);
+  char path[1200];
+  out_path(path, sizeof path, "sweep.png");
+  assert_int_equal(rfl_figure_sweep(path, &t, "lesion_width_mm", "generator.set_temperature_C", NULL), RFL_OK);
+  image im = read_png(path);
+  assert_int_equal(im.w, 1000);
+  /* the plot frame's right edge is 40 units from the image's (no legend column) */
+  int c[3], frame = 0;
+  for (int x = 955; x <= 965; ++x) {
+    pixel(&im, x, 320, c);
+    frame += c[0] < 160 && c[1] < 160 && c[2] < 160;
+  }
+  assert_true(frame > 0);
+  for (int x = 970; x < 1000; ++x) {
+    pixel(&im, x, 320, c);
+    assert_true(is_white(c));
+  }
+  cairo_surface_destroy(im.s);
+  rfl_results_table_free(&t);
+  no_temporaries_left();
 }
 
 /* ---- time series --------------------------------------------------------------------- */
@@ -500,7 +630,7 @@ static void test_timeseries(void **state) {
   sy.summary.structures[0].threshold_crossed_s = 53.6;
   char path[1200];
   out_path(path, sizeof path, "timeseries.png");
-  assert_int_equal(rfl_figure_timeseries(path, smp, n, &sy.summary, c), RFL_OK);
+  assert_int_equal(rfl_figure_timeseries(path, smp, n, &sy.summary, c, NULL), RFL_OK);
   image im = read_png(path);
   assert_int_equal(im.w, 1000);
   assert_true(im.h > 800);
@@ -513,20 +643,20 @@ static void test_timeseries(void **state) {
     }
   assert_true(blue > 300);
   out_path(path, sizeof path, "timeseries.svg");
-  assert_int_equal(rfl_figure_timeseries(path, smp, n, &sy.summary, c), RFL_OK);
+  assert_int_equal(rfl_figure_timeseries(path, smp, n, &sy.summary, c, NULL), RFL_OK);
   /* without a summary: no structure panel, a shorter figure */
   out_path(path, sizeof path, "timeseries_plain.png");
-  assert_int_equal(rfl_figure_timeseries(path, smp, n, NULL, c), RFL_OK);
+  assert_int_equal(rfl_figure_timeseries(path, smp, n, NULL, c, NULL), RFL_OK);
   image im2 = read_png(path);
   assert_true(im2.h < im.h - 100);
   cairo_surface_destroy(im2.s);
   cairo_surface_destroy(im.s);
   /* errors */
-  assert_int_equal(rfl_figure_timeseries("/nonexistent-rfl-dir/ts.png", smp, n, &sy.summary, c), RFL_EIO);
+  assert_int_equal(rfl_figure_timeseries("/nonexistent-rfl-dir/ts.png", smp, n, &sy.summary, c, NULL), RFL_EIO);
   assert_contains(rfl_error_message(), "/nonexistent-rfl-dir/ts.png");
-  assert_int_equal(rfl_figure_timeseries(path, smp, 0, &sy.summary, c), RFL_EINPUT);
+  assert_int_equal(rfl_figure_timeseries(path, smp, 0, &sy.summary, c, NULL), RFL_EINPUT);
   assert_contains(rfl_error_message(), "no samples");
-  assert_int_equal(rfl_figure_timeseries("ts.pdf", smp, n, &sy.summary, c), RFL_EINPUT);
+  assert_int_equal(rfl_figure_timeseries("ts.gif", smp, n, &sy.summary, c, NULL), RFL_EINPUT);
   no_temporaries_left();
   free(smp);
   free(hist);
@@ -543,6 +673,8 @@ int main(void) {
       cmocka_unit_test(test_slice_uniform),        cmocka_unit_test(test_slice_graded),
       cmocka_unit_test(test_slice_svg_and_tilted), cmocka_unit_test(test_slice_without_structures),
       cmocka_unit_test(test_slice_errors),         cmocka_unit_test(test_timeseries),
+      cmocka_unit_test(test_slice_flagged_and_clear), cmocka_unit_test(test_slice_across),
+      cmocka_unit_test(test_sweep_figure_words_and_layout),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   cairo_debug_reset_static_data();

@@ -677,13 +677,33 @@ static void flags_from_known_lesion(void **state) {
     printf("  %-8s margin %+.3f mm, covered %d\n", st->name, r->margin / MM, r->covered);
   }
   kase.nstructures = n;
+  kase.generator.duration_s = 60.0;
+  sum.structures[3].peak_C = 46.7; /* "hot": its peak came after RF stopped */
+  sum.structures[3].peak_time_s = 67.6;
   rfl_summary_set_flags(&sum);
+  /* safety flags (exit code 1), each in words; the grazed target is a finding, not a flag */
   const char *expected[] = {"protected_within_margin:near", "protected_overlap:inside",
-                            "protected_over_threshold:hot", "target_not_covered:grazed"};
+                            "protected_over_threshold:hot"};
   const int nexp = (int)(sizeof expected / sizeof expected[0]);
-  for (int i = 0; i < sum.nflags; ++i) printf("    flag %s\n", sum.flags[i]);
+  for (int i = 0; i < sum.nflags; ++i) printf("    flag %s: %s\n", sum.flags[i], sum.flag_text[i]);
   assert_int_equal(sum.nflags, nexp);
   for (int i = 0; i < nexp; ++i) assert_string_equal(sum.flags[i], expected[i]);
+  char words[RFL_FLAG_TEXT_MAX];
+  snprintf(words, sizeof words, "near is %.2f mm from the lesion (Omega >= 1), inside its required margin of 2 mm",
+           sum.structures[0].margin / MM);
+  assert_string_equal(sum.flag_text[0], words);
+  snprintf(words, sizeof words, "the lesion (Omega >= 1) reaches %.2f mm into inside", -sum.structures[2].margin / MM);
+  assert_string_equal(sum.flag_text[1], words);
+  assert_string_equal(sum.flag_text[2],
+                      "hot reached 46.7 C (limit 45 C) at 67.6 s, 7.6 s after RF stopped (first over the limit at 42.5 s)");
+  assert_int_equal(sum.flag_structure[2], 3);
+  assert_int_equal(sum.nfindings, 1);
+  assert_string_equal(sum.findings[0], "target_not_covered:grazed");
+  assert_int_equal(sum.finding_structure[0], 4);
+  snprintf(words, sizeof words,
+           "the lesion (Omega >= 1) does not cut through the whole thickness of grazed (it reaches %.2f mm into it)",
+           -sum.structures[4].margin / MM);
+  assert_string_equal(sum.finding_text[0], words);
   assert_true(sum.structures[0].flag_within_margin && !sum.structures[0].flag_overlap);
   assert_true(sum.structures[4].margin < 0.0 && sum.structures[4].flag_not_covered);
   assert_true(sum.structures[5].covered && !sum.structures[5].flag_not_covered);
@@ -691,6 +711,7 @@ static void flags_from_known_lesion(void **state) {
   /* flags are rebuilt, not appended: the same figures give the same list */
   rfl_summary_set_flags(&sum);
   assert_int_equal(sum.nflags, nexp);
+  assert_int_equal(sum.nfindings, 1);
   field_drop(&f);
   grid_drop(g);
 }

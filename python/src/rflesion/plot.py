@@ -111,14 +111,15 @@ ROLE_COLOURS = {"protected": "deepskyblue", "target": "limegreen", "none": "0.6"
 
 def _draw_structures(ax, result, s, w, tip, d, u):
     """Each structure's cross-section on the plane, outlined in its role's colour (red
-    when flagged) and named."""
+    when it raised a safety flag) and named."""
     S, W = np.meshgrid(s, w)
     P = tip[:, None, None] + S[None] * u[:, None, None] + W[None] * d[:, None, None]
     for rec in result.structures:
         inside = structure_inside(result.case, rec["name"], P)
         if inside is None or not inside.any() or inside.all():
             continue
-        colour = "red" if rec["flags"] else ROLE_COLOURS.get(rec["role"], "0.6")
+        safety = [x for x in rec["flags"] if x.startswith("protected_")]
+        colour = "red" if safety else ROLE_COLOURS.get(rec["role"], "0.6")
         ax.contour(s, w, inside.astype(float), levels=[0.5], colors=colour, linewidths=1.0)
         kk, jj = np.nonzero(inside)
         at = np.argmin(np.abs(w[kk] - (w[0] + 0.9 * (w[-1] - w[0]))))  # near the top

@@ -106,7 +106,7 @@ class Result:
             print(r.metrics["lesion_width_mm"], r.units["metrics"]["lesion_width_mm"])
 
     Attributes: path, grid, times (saved field times, s), fields, metrics, lesion,
-    structures, flags, series, structure_peak_C, case, case_ini, case_attrs, materials,
+    structures, flags, findings, series, structure_peak_C, case, case_ini, case_attrs, materials,
     probes, case_structures, symmetry, version, provenance, format_version, attrs, units.
     """
 
@@ -157,6 +157,10 @@ class Result:
         for s in self.structures:
             s["flags"] = [x for x in s["flags"].split(",") if x]
         self.flags = [_h5.text(x) for x in f["summary/flags"][()]]
+        # effectiveness findings (target_not_covered): reported, not safety flags (older
+        # files listed them among the flags)
+        self.findings = ([_h5.text(x) for x in f["summary/findings"][()]]
+                         if "findings" in f["summary"] else [])
         self.series = {k: d[()] for k, d in f["series"].items()}
         self.units["series"] = {k: _h5.text(d.attrs["units"]) for k, d in f["series"].items()}
         self.structure_peak_C = {}

@@ -11,7 +11,7 @@ from . import _h5
 from .errors import FormatError, NotSavedError
 
 INT_COLUMNS = ("case", "exit_code", "nflags", "cells", "steps", "threads")
-TEXT_COLUMNS = ("status", "message", "flags")
+TEXT_COLUMNS = ("status", "message", "flags", "findings")
 # unit suffixes of column names (lesion_volume_mm3, root.peak_C, generator.duration_s)
 UNITS = {"mm": "mm", "mm3": "mm^3", "C": "C", "V": "V", "A": "A", "W": "W", "ohm": "ohm",
          "J": "J", "s": "s", "min": "min", "Hz": "Hz", "ms": "ms"}
