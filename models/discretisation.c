@@ -36,8 +36,9 @@ static double smallest_radius(const rfl_case *c) {
 }
 
 double rfl_discretisation_spacing(const rfl_case *c, double accuracy) {
-  double h = fmin(smallest_radius(c) / AUTO_CELLS_PER_RADIUS, H_REF);
-  if (accuracy < RFL_ACCURACY_DEFAULT) h *= sqrt(accuracy / RFL_ACCURACY_DEFAULT);
+  /* h^2 scaling with the target; a looser target never gets fewer cells per radius */
+  const double s = sqrt(accuracy / RFL_ACCURACY_DEFAULT);
+  double h = fmin(smallest_radius(c) / AUTO_CELLS_PER_RADIUS * fmin(1.0, s), H_REF * s);
   /* whole cells along the active tip: its distal and proximal ends then lie on faces */
   double L = c->probes[0].tip_length;
   if (L > h) h = L / ceil(L / h - 1e-9);

@@ -201,7 +201,9 @@ const rfl_summary *rfl_case_job_summary(const rfl_case_job *job) { return &job->
 
 /* ---- solve: the discretisation settled around the run ------------------------------------ */
 
-#define MAX_REFINEMENTS 3  /* grids refined for the accuracy target */
+#define MAX_REFINEMENTS 1  /* grids refined for the accuracy target: one round bounds the
+                              cost (a round costs r^4, up to 6.6 times the run) */
+#define MAX_REFINE_RATIO 1.6 /* finest refinement of the cells in that round */
 #define MAX_BOX_RERUNS 2   /* runs repeated with a larger automatic fine box */
 
 /* The box around the computed lesions (Omega and isotherm, end of RF and final): the
@@ -297,7 +299,16 @@ static double refined_spacing(const rfl_case *kase, double largest, double limit
     snprintf(note, note_size, "spacing_mm is fixed; remove it to let rflesion refine");
     return 0.0;
   }
-  double r = fmin(2.0, fmax(1.25, 1.1 * sqrt(largest / acc)));
+  /* errors shrink as h^2 (with 10 % to spare); one round of at most 1.6x finer cells (2.6
+   * to 6.6 times the cost) is all a run spends: a target further off is reported instead */
+  double need_r = 1.1 * sqrt(largest / acc);
+  if (need_r > MAX_REFINE_RATIO) {
+    snprintf(note, note_size, "meeting it needs cells about %.2g times finer (%.3g mm) than one "
+             "refinement gives: ask for a looser --accuracy, or give [grid] spacing_mm",
+             need_r, 1e3 * kase->grid.spacing / need_r);
+    return 0.0;
+  }
+  double r = fmax(1.25, need_r);
   double h = kase->grid.spacing / r, L = kase->probes[0].tip_length;
   if (L > h) h = L / ceil(L / h - 1e-9);
   if (limit > 0.0) {

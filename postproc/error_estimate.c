@@ -25,7 +25,9 @@ void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_f
     if (isfinite(f) && isfinite(c)) {
       e = gain * fabs(f - c);
       if (rfl_error_figure_kind(i, nstructures) == RFL_ERROR_OF_LENGTH) {
-        e += RFL_ERROR_FLOOR_CELLS * spacing;
+        /* metric 1 (length) and 2 (distal) of a lesion run along the electrode */
+        int axial = i < RFL_ERROR_LESION_FIGURES && (i % 4 == 1 || i % 4 == 2);
+        e = fmax(e, (axial ? RFL_ERROR_AXIAL_FLOOR_CELLS : RFL_ERROR_FLOOR_CELLS) * spacing);
         if (e > out->largest_length) out->largest_length = e;
       }
     }

@@ -611,8 +611,9 @@ static void json_errors(FILE *f, const rfl_summary *s) {
     fprintf(f, "    \"method\": null\n  },\n");
     return;
   }
-  fprintf(f, "    \"method\": \"Richardson/GCI: Fs |f - f_coarse| / (r^p - 1) + %.2g cell, Fs %.2f, p %.0f\",\n",
-          RFL_ERROR_FLOOR_CELLS, RFL_ERROR_SAFETY, RFL_ERROR_ORDER);
+  fprintf(f, "    \"method\": \"Richardson/GCI: max(Fs |f - f_coarse| / (r^p - 1), floor), Fs %.2f, p %.0f, "
+             "floor %.2g cells (%.2g for lesion lengths and distal projections)\",\n",
+          RFL_ERROR_SAFETY, RFL_ERROR_ORDER, RFL_ERROR_FLOOR_CELLS, RFL_ERROR_AXIAL_FLOOR_CELLS);
   json_num(f, 4, "ratio", e->ratio, 0);
   json_num(f, 4, "spacing_mm", 1e3 * e->spacing, 0);
   json_num(f, 4, "coarse_spacing_mm", 1e3 * e->coarse_spacing, 0);

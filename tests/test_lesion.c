@@ -187,6 +187,8 @@ static void field_fill(lesion_field *f, const lesion_case *lc, rfl_grid *g) {
   f->in.exclude = f->exclude;
   f->in.tip = lc->tip;
   f->in.direction = lc->dir;
+  f->in.probes = NULL; /* lesion points are tissue cells' points (the reference below) */
+  f->in.nprobes = 0;
 }
 
 /* The lesion's largest s over tissue: the shaft runs out through the proximal pole, so the
