@@ -12,9 +12,8 @@
  * RFL_ERROR_AXIAL_FLOOR_CELLS for a lesion's length and distal projection, whose ends by
  * the electrode move non-monotonically with the cell size (RC-1's length is 16.67, 16.68,
  * 16.75, 16.66 and 16.64 mm at 0.208, 0.200, 0.192, 0.179 and 0.167 mm cells against
- * 16.748 mm from the reference), which two solutions cannot see. The constants were chosen on the verification battery
- * (docs/verification.md, "Error estimates"), which checks that the estimate bounds the
- * true error in at least 95 % of the figures.
+ * 16.748 mm from the reference), which two solutions cannot see. The evidence for the
+ * constants, and what is not shown yet, is in docs/error-estimates.md.
  *
  * The figures form one flat list (rfl_error_figures), in the order of rfl_error_index:
  * the lesion and isotherm at the end of RF and after the cool-down (width, length,
@@ -31,7 +30,7 @@
 #define RFL_ERROR_FLOOR_CELLS 0.05 /* floor of a length's error, in fine cells */
 #define RFL_ERROR_AXIAL_FLOOR_CELLS 0.35 /* floor of a lesion's length and distal projection:
                                             they wander by +-0.3 cells with where the electrode
-                                            surface falls in its cells (docs/verification.md) */
+                                            surface falls in its cells (docs/error-estimates.md) */
 
 #define RFL_ERROR_LESION_FIGURES 16 /* 2 times x (lesion, isotherm) x 4 */
 #define RFL_ERROR_MAX_FIGURES (RFL_ERROR_LESION_FIGURES + 3 * RFL_MAX_STRUCTURES + 1)
