@@ -157,7 +157,7 @@ const rfl_case_key_doc rfl_case_key_docs[] = {
     {"damage", "margin_mm", NULL, "",
      "default safety margin of protected structures"},
     {"solver", "dt_s", "automatic", "",
-     "time step; without it 2 s (shorter for runs under 30 s and finer accuracy targets)"},
+     "time step; without it 2 s (shorter for runs under 80 s and finer accuracy targets)"},
     {"solver", "pulse_dt_ms", NULL, "",
      "time step inside RF bursts (pulsed mode)"},
     {"solver", "scheme", NULL, "",

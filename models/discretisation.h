@@ -15,7 +15,7 @@
  *   anchored on the probe's tip point so that the axis and the distal end lie on faces;
  *   growth 1.25 per cell outside it.
  * - Time step: 2 s (BDF2 after start-up steps; the lesion moves by < 0.01 mm against 0.5 s
- *   on RC-1), scaled by sqrt(target / 0.1 mm), at most duration / 15.
+ *   on RC-1), scaled by sqrt(target / 0.1 mm), at most duration / 40.
  *
  * The reach is a conservative conduction estimate (see rfl_discretisation_reach); a run
  * checks it afterwards against the lesion it computed (postproc/case_job.c). */

@@ -399,6 +399,10 @@ rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, r
     RFL_CHECK(run_main(kase, opt, out, note, sizeof note));
     set_errors(*out, &coarse, coarse_h, coarse_dt, refinements, note);
   }
+  rfl_error_estimate *e = &(*out)->summary.errors;
+  if (e->largest_length > kase->solver.accuracy && !e->note[0])
+    snprintf(e->note, sizeof e->note, "not met after %d refinement round(s), the most a run "
+             "spends: ask for a looser --accuracy, or give [grid] spacing_mm", e->refinements);
   return RFL_OK;
 }
 

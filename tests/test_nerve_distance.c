@@ -19,10 +19,11 @@ static void run_at(double d_mm, rfl_structure_report *out, int *nflags) {
   static rfl_summary sum;
   char points[128];
   snprintf(points, sizeof points, "structure:nerve_root.points_mm=-20,%g,0;20,%g,0", d_mm, d_mm);
-  const char *sets[] = {points, "grid.growth=1.25", "solver.dt_s=1", "grid.fine_max_mm=6.4,6.4,6.4"};
+  const char *sets[] = {points, "grid.spacing_mm=0.2", "grid.growth=1.25", "solver.dt_s=1",
+                        "grid.fine_min_mm=0,-6.4,-9.6", "grid.fine_max_mm=6.4,6.4,6.4"};
   char path[1024];
   snprintf(path, sizeof path, "%s/cases/reference/rc3.ini", RFL_SOURCE_DIR);
-  run_case_file(path, sets, 4, &kase, &sum);
+  run_case_file(path, sets, 6, &kase, &sum);
   *out = sum.structures[0];
   *nflags = sum.nflags;
   printf("  nerve axis at %4.1f mm: margin %+6.3f mm, isotherm margin %+6.3f mm, peak %6.2f C, "

@@ -19,7 +19,7 @@
 #include "summary.h"
 
 /* The case: these sections, each extended by the test's own lines. */
-static const char GRID[] = "[grid]\ndomain_min_mm = -6, -6, -6\ndomain_max_mm = 6, 6, 6\nspacing_mm = 0.4\n";
+static const char GRID[] = "[grid]\ndomain_min_mm = -6, -6, -6\ndomain_max_mm = 6, 6, 6\nspacing_mm = 0.4\ngrowth = 1\n";
 static const char PROBE[] = "[probe]\ndiameter_mm = 2.5\ntip_length_mm = 5\ntip_mm = 0, 0, -2.5\ndirection = 0, 0, 1\n";
 static const char MUSCLE[] = "[material muscle]\n";
 static const char EX_VIVO[] = "perfusion_1_s = 0\nq_met_W_m3 = 0\n";
