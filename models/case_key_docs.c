@@ -173,7 +173,7 @@ const rfl_case_key_doc rfl_case_key_docs[] = {
     {"solver", "accuracy_mm", NULL, "",
      "target discretisation error of the lesion lengths and margins: the automatic grid is refined until the estimated error is below it (`--accuracy MM`)"},
     {"solver", "error_estimate", NULL, "",
-     "estimate every figure's discretisation error from a second solution on 1.5x coarser cells and steps"},
+     "estimate every figure's discretisation error from a second solution on 1.5x coarser cells and 2x longer steps"},
     {"output", "times_s", "`rf_end, end`", "1 to 32 increasing times, each in [0, duration_s + cooldown_s]",
      "when fields are saved (below)"},
     {"output", "directory", "`\"\"` (the current directory)", "",
