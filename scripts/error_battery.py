@@ -54,15 +54,15 @@ def run(rfl, case, sets, out, threads):
 
 def figures(d):
     """(name, value, error) of the lesion figures at the end of RF (and after a cool-down)."""
-    e = d["errors"]
+    e = d["errors"] if d["errors"]["estimated"] else None
     out = []
     blocks = [("", d, e)]
     if d["after_cooldown"]["time_s"] > d["time_s"]:
-        blocks.append(("after cool-down ", d["after_cooldown"], e["after_cooldown"]))
+        blocks.append(("after cool-down ", d["after_cooldown"], e["after_cooldown"] if e else None))
     for prefix, vals, errs in blocks:
         for lesion in ("lesion", "isotherm"):
             for k in KEYS:
-                out.append((prefix + lesion + "." + k, vals[lesion][k], errs[lesion][k]))
+                out.append((prefix + lesion + "." + k, vals[lesion][k], errs[lesion][k] if errs else None))
     return out
 
 
