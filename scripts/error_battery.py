@@ -102,8 +102,13 @@ def main():
                         ref_total += 1
                         lines.append("| %s | %s.%s against the reference | %.3f | %.3f | %.3f | %.3f | %s |" % (
                             name, lesion, k, v, err, rv, abs(v - rv), "yes" if ok else "**no**"))
-            sys.stderr.write("%s: cells %.3f mm, largest error %.3f mm, refinements %d\n" % (
-                name, e["spacing_mm"], e["largest_length_mm"], e["refinements"]))
+            sys.stderr.write("%s: cells %.3f mm, largest error %.3f mm, refinements %d; so far %d of %d "
+                             "covered\n" % (name, e["spacing_mm"], e["largest_length_mm"], e["refinements"],
+                                            covered, total))
+            sys.stderr.flush()
+            if a.out:  # the table so far, so that an interrupted battery keeps what it measured
+                with open(a.out, "w") as f:
+                    f.write("\n".join(lines) + "\n")
     lines.append("")
     lines.append("Against the %.2gx finer solution: %d of %d figures covered (%.0f %%)." % (
         a.finer, covered, total, 100.0 * covered / max(total, 1)))
