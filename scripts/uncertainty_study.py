@@ -201,7 +201,10 @@ def main():
                         f"(default {OUT}/results.csv); the page shows the command the other options give")
     args = p.parse_args()
     wall, cmd = replotted_sweep(args) if args.replot else run_sweep(args)
-    rows = list(csv.DictReader(open(args.replot or os.path.join(ROOT, OUT, "results.csv"))))
+    results = args.replot or os.path.join(ROOT, OUT, "results.csv")
+    if not os.path.exists(results):  # an interrupted sweep (mpirun may still exit 1)
+        sys.exit(f"uncertainty_study: {results}: no results; the sweep did not finish")
+    rows = list(csv.DictReader(open(results)))
     failed = [r for r in rows if r["status"] == "failed"]
     ok = [r for r in rows if r["status"] != "failed"]
     akey = "material:muscle.arrhenius_A_1_s"
