@@ -10,10 +10,12 @@ spread of the lesion width and of the ventral-ramus margin and peak temperature 
 mm", not one number), plus a figure.
 
     scripts/uncertainty_study.py [--rflesion build/release/cli/rflesion] [--samples 16]
-                                 [--np N] [--reuse]
+                                 [--np N] [--reuse] [--set KEY=VALUE ...] [--replot [CSV]]
 
 --np N runs the sweep as an MPI task farm of N ranks (mpirun); --reuse keeps a finished
-sweep in build/uncertainty (a killed one resumes either way). Needs /usr/bin/python3 with
+sweep in build/uncertainty (a killed one resumes either way); --set adds a setting to every
+run; --replot runs nothing and rewrites the page and figure from a finished sweep's
+results.csv (build/uncertainty/results.csv unless given). Needs /usr/bin/python3 with
 numpy and matplotlib (Debian packages).
 """
 import argparse
@@ -68,14 +70,14 @@ ARRHENIUS = [
 ]
 
 
-def run_sweep(args):
-    out = os.path.join(ROOT, OUT)
-    if not args.reuse and os.path.isdir(out):
-        shutil.rmtree(out)
+def sweep_command(args):
+    """The rflesion (or mpirun) command line of the sweep, and its environment."""
     # 2 s steps as in the reference cases (lesion figures within 0.01 mm of 0.5 s steps
     # there, docs/performance.md): half the preset's cost per draw
     cmd = [args.rflesion, "sweep", CASE, "--out", OUT, "--samples", str(args.samples),
            "--seed", str(SEED), "-q", "--set", "solver.dt_s=2"]
+    for extra in args.set:
+        cmd += ["--set", extra]
     # one Arrhenius set for every tissue of the case at once: a lesion edge judged by one
     # endpoint (with muscle alone changed, the bone and fat next to it would still coagulate
     # by the default kinetics and the measured lesion would mix two endpoints)
@@ -92,6 +94,18 @@ def run_sweep(args):
         env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                    OMP_NUM_THREADS="1")
         cmd = ["mpirun", "-np", str(args.np), "--oversubscribe"] + cmd
+    return cmd, env
+
+
+def shown(cmd):
+    return " ".join(c if " " not in c else f"'{c}'" for c in cmd)
+
+
+def run_sweep(args):
+    out = os.path.join(ROOT, OUT)
+    if not args.reuse and os.path.isdir(out):
+        shutil.rmtree(out)
+    cmd, env = sweep_command(args)
     print(" ".join(cmd), file=sys.stderr)
     t = time.time()
     r = subprocess.run(cmd, cwd=ROOT, env=env)
@@ -103,7 +117,15 @@ def run_sweep(args):
         wall = max(wall, float(open(saved).read()))
     with open(saved, "w") as f:
         f.write(f"{wall}\n")
-    return wall, " ".join(c if " " not in c else f"'{c}'" for c in cmd)
+    return wall, shown(cmd)
+
+
+def replotted_sweep(args):
+    """The wall time and command of the finished sweep whose results.csv --replot reads."""
+    saved = os.path.join(os.path.dirname(os.path.abspath(args.replot)), "study_wall_s")
+    if not os.path.exists(saved):
+        sys.exit(f"uncertainty_study: {saved}: no wall time of a finished sweep beside {args.replot}")
+    return float(open(saved).read()), shown(sweep_command(args)[0])
 
 
 def summary(v):
@@ -112,15 +134,77 @@ def summary(v):
             f"(5-95 %: {np.percentile(v, 5):.2f} .. {np.percentile(v, 95):.2f})")
 
 
+def spread_band(ax, v, unit, what, vertical=False):
+    """Shade the mean +/- 1 SD of v on ax and give them in the axis title."""
+    m, sd = float(np.mean(v)), float(np.std(v, ddof=1))
+    span, line = (ax.axvspan, ax.axvline) if vertical else (ax.axhspan, ax.axhline)
+    span(m - sd, m + sd, color="0.88", zorder=0)
+    line(m, color="0.45", linewidth=1, zorder=1)
+    ax.set_title(f"{what}: {m:.2f} \u00b1 {sd:.2f} {unit}", fontsize=8.5)
+
+
+def draw_figure(ok, akey, figpath):
+    """One row per Arrhenius set, each axis scaled to its own data so the spread shows: the
+    lesion width against the muscle's sigma and perfusion, and the ventral ramus margin and peak
+    temperature of every draw (histograms)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(13, 6.6), layout="constrained")
+    rows = fig.subfigures(len(ARRHENIUS), 1)
+    for i, (sub, (a, e, src), colour) in enumerate(zip(rows, ARRHENIUS, ["tab:red", "tab:purple"])):
+        sel = [r for r in ok if float(r[akey]) == float(a)]
+        ax = sub.subplots(1, 4)
+        sub.suptitle(f"Arrhenius set A = {a} 1/s, Ea = {float(e) / 1e3:.1f} kJ/mol: {src.split(' (')[0]}"
+                     f"{' (the model default)' if i == 0 else ''}, {len(sel)} draws", fontsize=9.5)
+        if not sel:
+            continue
+        w = [float(r["lesion_width_mm"]) for r in sel]
+        for axis, key, scale, xlabel in [
+                (ax[0], "material:muscle.sigma_S_m", 1.0, "muscle \u03c3 (S/m)"),
+                (ax[1], "material:muscle.perfusion_1_s", 1e3, "muscle perfusion (10\u207b\u00b3 1/s)")]:
+            spread_band(axis, w, "mm", "width")
+            axis.plot([float(r[key]) * scale for r in sel], w, "o", color=colour, markersize=5, label="one draw")
+            axis.set_xlabel(xlabel, fontsize=8.5)
+            axis.set_ylabel("\u03a9 \u2265 1 lesion width (mm)", fontsize=8.5)
+        for axis, key, unit, xlabel in [(ax[2], "ventral_ramus.margin_mm", "mm", "ventral ramus margin (mm)"),
+                                        (ax[3], "ventral_ramus.peak_C", "\u00b0C",
+                                         "ventral ramus peak temperature (\u00b0C)")]:
+            v = [float(r[key]) for r in sel]
+            spread_band(axis, v, unit, xlabel.split(" (")[0], vertical=True)
+            axis.hist(v, bins=8, color=colour, alpha=0.75, edgecolor="white")
+            axis.set_xlabel(xlabel, fontsize=8.5)
+            axis.set_ylabel("draws", fontsize=8.5)
+            axis.yaxis.get_major_locator().set_params(integer=True)
+            axis.margins(x=0.25)
+        for axis in ax:
+            axis.tick_params(labelsize=7.5)
+            axis.grid(alpha=0.3)
+    fig.suptitle("Lumbar MB 18G preset, 80 \u00b0C, 90 s: spread from the tissue properties (dots: one "
+                 "draw each; bars: draws per bin; grey line and band: mean \u00b1 1 SD)", fontsize=10.5)
+    tmp = figpath + ".tmp.png"  # written whole, then renamed into place
+    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    os.replace(tmp, figpath)
+    plt.close(fig)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rflesion", default="build/release/cli/rflesion")
     p.add_argument("--samples", type=int, default=16)
     p.add_argument("--np", type=int, default=1)
     p.add_argument("--reuse", action="store_true")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="an extra --set for every run of the sweep (e.g. solver.error_estimate=no)")
+    p.add_argument("--replot", nargs="?", const=os.path.join(ROOT, OUT, "results.csv"), metavar="CSV",
+                   help="run nothing: rewrite the page and figure from a finished sweep's results.csv "
+                        f"(default {OUT}/results.csv); the page shows the command the other options give")
     args = p.parse_args()
-    wall, cmd = run_sweep(args)
-    rows = list(csv.DictReader(open(os.path.join(ROOT, OUT, "results.csv"))))
+    wall, cmd = replotted_sweep(args) if args.replot else run_sweep(args)
+    results = args.replot or os.path.join(ROOT, OUT, "results.csv")
+    if not os.path.exists(results):  # an interrupted sweep (mpirun may still exit 1)
+        sys.exit(f"uncertainty_study: {results}: no results; the sweep did not finish")
+    rows = list(csv.DictReader(open(results)))
     failed = [r for r in rows if r["status"] == "failed"]
     ok = [r for r in rows if r["status"] != "failed"]
     akey = "material:muscle.arrhenius_A_1_s"
@@ -191,27 +275,9 @@ def main():
     if failed:
         lines += ["", "## Failed draws", ""] + [f"- case {r['case']}: {r['message']}" for r in failed]
 
-    # figure: width against the two strongest inputs, and the margin histogram
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(1, 3, figsize=(12, 3.6))
-    for (a, e, src), mk in zip(ARRHENIUS, "os"):
-        sel = [r for r in ok if float(r[akey]) == float(a)]
-        w = [float(r["lesion_width_mm"]) for r in sel]
-        ax[0].plot([float(r["material:muscle.sigma_S_m"]) for r in sel], w, mk, label=f"A={a}")
-        ax[1].plot([float(r["material:muscle.perfusion_1_s"]) * 1e3 for r in sel], w, mk)
-        ax[2].hist([float(r["ventral_ramus.margin_mm"]) for r in sel], bins=10, alpha=0.6, label=f"A={a}")
-    ax[0].set_xlabel("muscle sigma, S/m"); ax[0].set_ylabel("lesion width, mm"); ax[0].legend(fontsize=7)
-    ax[1].set_xlabel("muscle perfusion, 1e-3 1/s"); ax[1].set_ylabel("lesion width, mm")
-    ax[2].set_xlabel("ventral ramus margin, mm"); ax[2].set_ylabel("draws"); ax[2].legend(fontsize=7)
-    fig.suptitle("Lumbar MB 18G preset: spread from tissue properties", fontsize=10)
-    fig.tight_layout()
-    figpath = os.path.join(ROOT, "docs", "figures", "uncertainty_lumbar.png")
-    tmp = figpath + ".tmp.png"
-    fig.savefig(tmp, dpi=110)
-    os.replace(tmp, figpath)
-    lines += ["", "![width against sigma and perfusion, margin histogram](figures/uncertainty_lumbar.png)", ""]
+    draw_figure(ok, akey, os.path.join(ROOT, "docs", "figures", "uncertainty_lumbar.png"))
+    lines += ["", "![per Arrhenius set: lesion width against muscle sigma and perfusion; ventral ramus "
+              "margin and peak temperature of every draw](figures/uncertainty_lumbar.png)", ""]
     doc = os.path.join(ROOT, "docs", "uncertainty.md")
     with open(doc + ".tmp", "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -12,10 +12,12 @@ also runs RC-1 at growth 1.12 and 0.5 s steps and reports the difference. Usage:
 
     scripts/validation_study.py [--rflesion build/release/cli/rflesion] [--threads 2]
                                 [--reuse] [--out docs/validation.md] [--figures docs/figures]
+                                [--set KEY=VALUE ...]
 
 Results are cached as JSON summaries under build/validation; --reuse reads them instead of
-running again (seconds). Call it with /usr/bin/python3 (Debian python3-numpy and
-python3-matplotlib)."""
+running again (seconds) and so redraws the page and figures without running anything. --set
+adds a setting to every run (after the study's own). Call it with /usr/bin/python3 (Debian
+python3-numpy and python3-matplotlib)."""
 import argparse
 import csv
 import json
@@ -132,22 +134,45 @@ def fmt_range(r, unit):
     return f"{r[0]:g}-{r[1]:g}{unit}"
 
 
-def save_figure(fig, path):
-    """Lay out, write atomically (temporary file, then rename) and close a figure."""
-    fig.tight_layout()
+def save_figure(fig, path, rect=(0, 0, 1, 1)):
+    """Lay out (inside rect, figure fractions), write atomically (temporary file, then rename) and
+    close a figure."""
+    fig.tight_layout(rect=rect)
     tmp = path + ".tmp.png"
     fig.savefig(tmp, dpi=110)
     os.replace(tmp, path)
     plt.close(fig)
 
 
+# Figure labels (the page's tables keep their plain-text names). In every trend figure the colour
+# and marker tell the lesion edge, the line style the tissue's starting temperature.
+EDGE_LABEL = {"lesion": "\u03a9 \u2265 1 edge", "isotherm": "50 \u00b0C isotherm edge"}
+EDGE_STYLE = {"lesion": dict(color="tab:red", marker="o"),
+              "isotherm": dict(color="tab:blue", marker="s", markerfacecolor="white")}
+T0_STYLE = {22.0: "--", 37.0: "-"}
+
+
+def x_shifts(xvals, n):
+    """Small x offsets, one per series, so that series with nearly equal values stay visible."""
+    step = 0.012 * (max(xvals) - min(xvals))
+    return [(i - (n - 1) / 2.0) * step for i in range(n)]
+
+
+def plot_series(ax, xvals, series):
+    """Draw {(tissue start C, edge): values} in the shared trend-figure styles."""
+    for dx, ((T0, edge), ys) in zip(x_shifts(xvals, len(series)), series.items()):
+        ax.plot([x + dx for x in xvals], ys, T0_STYLE[T0], markersize=6, label=f"{EDGE_LABEL[edge]}, tissue at {T0:g} \u00b0C",
+                **EDGE_STYLE[edge])
+
+
 def finish_axes(ax, xlabel, ylabel, title):
-    """The axes decoration every trend figure shares."""
+    """The axes decoration every trend figure shares; the legend sits right of the axes, clear of
+    the data."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7.5, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
 
 
 def main():
@@ -158,12 +183,14 @@ def main():
     ap.add_argument("--cache", default=os.path.join(ROOT, "build", "validation"))
     ap.add_argument("--reuse", action="store_true", help="reuse cached runs instead of running again")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="an extra --set for every run (e.g. solver.error_estimate=no)")
     a = ap.parse_args()
     t_start = time.time()
     R = {}
 
     def go(name, sets, case=RC1):
-        R[name] = run(a.rflesion, name, sets, a.cache, a.reuse, a.threads, case)
+        R[name] = run(a.rflesion, name, sets + a.set, a.cache, a.reuse, a.threads, case)
         return R[name]
 
     # ---- coarsening check: RC-1 with finer grading and step, and with the study's settings ----
@@ -331,17 +358,23 @@ def main():
       "changes lesion size, and the tip length is not stated: the simulated bracket spans it.\n")
 
     # figure: rows
-    fig, ax = plt.subplots(figsize=(8, 3.8))
-    labels = ["Bogduk\ndistal", "Bogduk\nradius", "de Louw\nsize", "Tew\ndistal", "Tew\nradial"]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    labels = ["Bogduk 1987\ndistal beyond tip", "Bogduk 1987\nradius from axis", "de Louw 2001\nlesion size",
+              "Tew 2015\ndistal beyond tip", "Tew 2015\nradius from surface"]
     xs = list(range(len(comps)))
-    ax.bar([x - 0.27 for x in xs], [c[3] for c in comps], 0.27, label="measured", color="0.3")
-    ax.bar(xs, [c[4] for c in comps], 0.27, label="simulated, Omega >= 1", color="tab:red")
-    ax.bar([x + 0.27 for x in xs], [c[5] for c in comps], 0.27, label="simulated, 50 C isotherm", color="tab:orange")
+    bw = 0.27
+    for dx, k, lab, style in [(-bw, 3, "measured (published)", dict(color="0.35")),
+                              (0.0, 4, "model, " + EDGE_LABEL["lesion"], dict(color="tab:red")),
+                              (bw, 5, "model, " + EDGE_LABEL["isotherm"], dict(color="tab:blue", hatch="//",
+                                                                              edgecolor="white"))]:
+        bars = ax.bar([x + dx for x in xs], [c[k] for c in comps], bw, label=lab, **style)
+        ax.bar_label(bars, fmt="%.2f", fontsize=6.5, padding=1)
     ax.set_xticks(xs)
-    ax.set_xticklabels(labels)
-    ax.set_ylabel("mm")
-    ax.set_title("In-scope rows of lesion_sizes.csv: measured vs simulated")
-    ax.legend(fontsize=8)
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.set_ylim(0, 1.12 * max(max(c[3], c[4], c[5]) for c in comps))
+    ax.set_ylabel("distance (mm)")
+    ax.set_title("In-scope rows of lesion_sizes.csv: measured vs simulated", fontsize=10)
+    ax.legend(fontsize=7.5, loc="upper left", frameon=False)
     save_figure(fig, os.path.join(a.figures, "validation_rows.png"))
     w("![measured vs simulated](figures/validation_rows.png)\n")
 
@@ -357,20 +390,23 @@ def main():
     def inside_text(keys):
         return ("yes for " + ", ".join(f"{k[0]:g} C tissue / {dict(EDGES)[k[1]]}" for k in keys)) if keys else "no (see above)"
 
-    def trend_fig(fname, title, xlabel, xvals, getter, ylabel, band=None, band_x=None, norm=False):
-        fig, ax = plt.subplots(figsize=(6.4, 4))
-        styles = {22.0: "--", 37.0: "-"}
+    def trend_fig(fname, title, xlabel, xvals, getter, ylabel, band, band_x, xticks=None, invert=False):
+        """A trend normalised to its first x value, against the published ranges."""
+        fig, ax = plt.subplots(figsize=(8.6, 4))
+        series = {}
         for T0 in BASES:
-            for edge, lab in EDGES:
+            for edge, _ in EDGES:
                 ys = [getter(T0, x, edge) for x in xvals]
-                if norm:
-                    ys = [y / ys[0] for y in ys]
-                ax.plot(xvals, ys, styles[T0], marker="o", color="tab:red" if edge == "lesion" else "tab:orange",
-                        label=f"{lab}, tissue at {T0:g} C")
-        if band is not None:
-            for bx, (lo, hi) in zip(band_x, band):
-                ax.errorbar([bx], [(lo + hi) / 2], yerr=[[(hi - lo) / 2]], fmt="s", color="k", capsize=5,
-                            label="published (Cosman 2014)" if bx == band_x[0] else None)
+                series[(T0, edge)] = [y / ys[0] for y in ys]
+        plot_series(ax, xvals, series)
+        for bx, (lo, hi) in zip(band_x, band):
+            ax.errorbar([bx], [(lo + hi) / 2], yerr=[[(hi - lo) / 2]], fmt="D", color="k", capsize=6, markersize=5,
+                        label="published range (Cosman 2014)" if bx == band_x[0] else None)
+        if xticks:
+            ax.set_xticks(xvals)
+            ax.set_xticklabels(xticks)
+        if invert:
+            ax.invert_xaxis()
         finish_axes(ax, xlabel, ylabel, title)
         save_figure(fig, os.path.join(a.figures, fname))
 
@@ -411,9 +447,10 @@ def main():
       "absolute widths fall in both ranges for " + (", ".join(absok) if absok else "no variant") +
       ": in those variants the model's 16G and 22G lesions are each plausible, only their ratio is "
       "too small.\n")
-    trend_fig("validation_gauge.png", "Width vs gauge at 80 C, 2 min (normalised to 22G)", "gauge (G)",
-              GAUGES, lambda T0, g, e: g_of(T0, g, e)["width_mm"], "width / width at 22G",
-              band=[(1.58, 1.65)], band_x=[16], norm=True)
+    trend_fig("validation_gauge.png", "Width vs gauge, 10 mm tip, 80 \u00b0C, 2 min (relative to 22G)",
+              "needle gauge (larger needle to the right)", GAUGES, lambda T0, g, e: g_of(T0, g, e)["width_mm"],
+              "width / width at 22G", band=[(1.58, 1.65)], band_x=[16], xticks=[f"{g}G" for g in GAUGES],
+              invert=True)
     w("![gauge](figures/validation_gauge.png)\n")
 
     # temperature
@@ -442,9 +479,9 @@ def main():
       "tip lies close to the electrode, and Omega = 1 needs about a minute at 50 C (the validation "
       "notes), so the ratio to the 60 C width is sensitive to the starting temperature and the edge "
       "definition.\n")
-    trend_fig("validation_temperature.png", "Width vs set temperature, 18G, 2 min (normalised to 60 C)",
-              "set temperature (C)", TEMPS, lambda T0, s, e: s_of(T0, s, e)["width_mm"], "width / width at 60 C",
-              band=[(2.08, 2.52)], band_x=[90], norm=True)
+    trend_fig("validation_temperature.png", "Width vs set temperature, 18G, 10 mm tip, 2 min (relative to 60 \u00b0C)",
+              "set temperature (\u00b0C)", TEMPS, lambda T0, s, e: s_of(T0, s, e)["width_mm"],
+              "width / width at 60 \u00b0C", band=[(2.08, 2.52)], band_x=[90])
     w("![temperature](figures/validation_temperature.png)\n")
 
     # duration
@@ -485,9 +522,9 @@ def main():
       + " The Omega edge keeps advancing after the temperature field has nearly settled (it needs "
       "about a minute at 50 C), so it grows more between 1 and 3 min than the isotherm does; "
       "Cosman's photographic temperature inference is closer to the isotherm.\n")
-    trend_fig("validation_duration.png", "Width vs time, 18G, 80 C (normalised to 60 s)", "time (s)", TIMES,
-              lambda T0, t, e: at(R[f"T{T0:g}_base"], t, e)["width_mm"], "width / width at 60 s",
-              band=[(1.11, 1.20), (1.23, 1.32)], band_x=[120, 180], norm=True)
+    trend_fig("validation_duration.png", "Width vs RF time, 18G, 10 mm tip, 80 \u00b0C (relative to 60 s)",
+              "RF time (s)", TIMES, lambda T0, t, e: at(R[f"T{T0:g}_base"], t, e)["width_mm"], "width / width at 60 s",
+              band=[(1.11, 1.20), (1.23, 1.32)], band_x=[120, 180])
     w("![duration](figures/validation_duration.png)\n")
 
     # tip length + Bogduk distal
@@ -522,14 +559,12 @@ def main():
       f"reproduced only qualitatively: the model's distal projection ({min(dist):.1f}-{max(dist):.1f} mm) "
       "is smaller than the radial extent but not zero; a hemispherical tip heats its end, and real "
       "bevelled or flat-ended cannulae and the thermocouple at the tip end reduce it.\n")
-    fig, ax = plt.subplots(figsize=(6.4, 4))
-    for T0 in BASES:
-        for edge, lab in EDGES:
-            ax.plot(TIPS, lres[(T0, edge)][0], "--" if T0 == 22.0 else "-", marker="o",
-                    color="tab:red" if edge == "lesion" else "tab:orange", label=f"{lab}, tissue at {T0:g} C")
-    ax.fill_between(TIPS, [t + 1 for t in TIPS], [t + 5 for t in TIPS], color="0.8", label="tip + 1..5 mm (Cosman 2014, at 10 mm)")
-    ax.plot(TIPS, TIPS, ":", color="k", label="tip length")
-    finish_axes(ax, "active tip length (mm)", "lesion length (mm)", "Length vs tip length, 18G, 80 C, 2 min")
+    fig, ax = plt.subplots(figsize=(8.6, 4))
+    ax.fill_between(TIPS, [t + 1 for t in TIPS], [t + 5 for t in TIPS], color="0.88",
+                    label="tip + 1 to 5 mm (Cosman 2014, stated at 10 mm)")
+    ax.plot(TIPS, TIPS, ":", color="k", label="tip length itself")
+    plot_series(ax, TIPS, {k: v[0] for k, v in lres.items()})
+    finish_axes(ax, "active tip length (mm)", "lesion length (mm)", "Length vs tip length, 18G, 80 \u00b0C, 2 min")
     save_figure(fig, os.path.join(a.figures, "validation_tip_length.png"))
     w("![tip length](figures/validation_tip_length.png)\n")
 
@@ -564,14 +599,21 @@ def main():
       f"perfusion (a sensitivity run, not the in vivo model) the width falls by {-max(lchg):.0f}-{-min(lchg):.0f} %, "
       "approaching the published 24 % for liver. Direction reproduced; the magnitude for spinal RF in "
       "muscle is expected to be small, and no in vivo muscle measurement is in the data to check it.\n")
-    fig, ax = plt.subplots(figsize=(6.4, 4))
-    for res, lab, col in [(exv, "ex vivo", "k"), (inv, "in vivo (muscle perfusion)", "tab:blue"),
-                          (liv, "liver perfusion (sensitivity)", "tab:green")]:
-        for edge, el in EDGES:
-            ax.plot(TIMES, [at(res, t, edge)["width_mm"] for t in TIMES], "-" if edge == "lesion" else "--",
-                    marker="o", color=col, label=f"{lab}, {el}")
-    finish_axes(ax, "time (s)", "width (mm)", "Perfusion: 18G, 80 C, tissue at 37 C")
-    save_figure(fig, os.path.join(a.figures, "validation_perfusion.png"))
+    # one panel per lesion edge; tissue told apart by colour, marker and line style
+    fig, axs = plt.subplots(1, 2, figsize=(9, 4.2), sharey=True)
+    tissues = [(exv, "ex vivo (no perfusion)", dict(color="k", marker="o", linestyle="-")),
+               (inv, "in vivo, muscle perfusion", dict(color="tab:blue", marker="s", markerfacecolor="white",
+                                                       linestyle="--")),
+               (liv, "liver perfusion (sensitivity)", dict(color="tab:green", marker="^", linestyle=":"))]
+    for ax, (edge, _) in zip(axs, EDGES):
+        for dx, (res, lab, style) in zip(x_shifts(TIMES, len(tissues)), tissues):
+            ax.plot([t + dx for t in TIMES], [at(res, t, edge)["width_mm"] for t in TIMES], label=lab, **style)
+        finish_axes(ax, "RF time (s)", "lesion width (mm)" if edge == "lesion" else "",
+                    f"{EDGE_LABEL[edge]}: 18G, 80 \u00b0C, tissue at 37 \u00b0C")
+    for ax in axs:
+        ax.get_legend().remove()
+    fig.legend(*axs[0].get_legend_handles_labels(), fontsize=8, ncol=3, loc="lower center", frameon=False)
+    save_figure(fig, os.path.join(a.figures, "validation_perfusion.png"), rect=(0, 0.07, 1, 1))
     w("![perfusion](figures/validation_perfusion.png)\n")
 
     # summary
