@@ -29,6 +29,10 @@ void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_f
         int axial = i < RFL_ERROR_LESION_FIGURES && (i % 4 == 1 || i % 4 == 2);
         e = fmax(e, (axial ? RFL_ERROR_AXIAL_FLOOR_CELLS : RFL_ERROR_FLOOR_CELLS) * spacing);
         if (e > out->largest_length) out->largest_length = e;
+      } else if (rfl_error_figure_kind(i, nstructures) == RFL_ERROR_OF_VOLUME) {
+        /* the length floor swept over the surface: at least a sphere's area for the volume */
+        const double pi = 3.14159265358979323846, area = cbrt(36.0 * pi * f * f);
+        e = fmax(e, area * RFL_ERROR_FLOOR_CELLS * spacing);
       }
     }
     out->error.value[i] = e;

@@ -12,7 +12,9 @@
  * RFL_ERROR_AXIAL_FLOOR_CELLS for a lesion's length and distal projection, whose ends by
  * the electrode move non-monotonically with the cell size (RC-1's length is 16.67, 16.68,
  * 16.75, 16.66 and 16.64 mm at 0.208, 0.200, 0.192, 0.179 and 0.167 mm cells against
- * 16.748 mm from the reference), which two solutions cannot see. The evidence for the
+ * 16.748 mm from the reference), which two solutions cannot see. A volume's floor is the
+ * general length floor swept over its surface (at least a sphere's area for that volume).
+ * The evidence for the
  * constants, and what is not shown yet, is in docs/error-estimates.md.
  *
  * The figures form one flat list (rfl_error_figures), in the order of rfl_error_index:

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/* The discretisation error of the figures from two solutions (postproc/error_estimate.c):
+ * the Richardson/GCI part Fs |f - f_c| / (r^p - 1), the floors (lengths, lesion lengths and
+ * distal projections, volumes) and figures without a coarse value. */
+#include <math.h>
+#include <string.h>
+
+#include "error_estimate.h"
+#include "test_support.h"
+
+static void richardson_part_and_floors(void **state) {
+  (void)state;
+  rfl_error_figures fine = {.n = 0}, coarse = {.n = 0};
+  const int ns = 1;
+  fine.n = coarse.n = rfl_error_peak_index(ns) + 1;
+  for (int i = 0; i < fine.n; i++) fine.value[i] = coarse.value[i] = 1e-3;
+  const double h = 0.2e-3, gain = RFL_ERROR_SAFETY / (1.5 * 1.5 - 1.0); /* 2.4 */
+  /* a width 0.1 mm apart: 2.4 x 0.1 = 0.24 mm */
+  int width = rfl_error_lesion_index(0, 0, 0), length = rfl_error_lesion_index(0, 0, 1);
+  int volume = rfl_error_lesion_index(0, 0, 3), margin = rfl_error_structure_index(0, 0);
+  int peak = rfl_error_structure_index(0, 2), tissue = rfl_error_peak_index(ns);
+  fine.value[width] = 9.33e-3, coarse.value[width] = 9.23e-3;
+  /* lengths that agree: the floors (0.35 cells for a lesion's length, 0.05 for a margin) */
+  fine.value[length] = coarse.value[length] = 16.7e-3;
+  fine.value[margin] = coarse.value[margin] = 1.4e-3;
+  /* a volume that agrees: the length floor over a sphere's area */
+  fine.value[volume] = coarse.value[volume] = 740e-9;
+  /* temperatures: no floor */
+  fine.value[peak] = 46.8, coarse.value[peak] = 46.7;
+  fine.value[tissue] = 80.5, coarse.value[tissue] = NAN; /* no coarse value */
+  rfl_error_estimate e;
+  memset(&e, 0, sizeof e);
+  rfl_error_estimate_compute(&fine, &coarse, 1.5, h, ns, &e);
+  assert_int_equal(e.estimated, 1);
+  assert_close(e.error.value[width], gain * 0.1e-3, 1e-15);
+  assert_close(e.error.value[length], RFL_ERROR_AXIAL_FLOOR_CELLS * h, 1e-15);
+  assert_close(e.error.value[margin], RFL_ERROR_FLOOR_CELLS * h, 1e-15);
+  const double area = cbrt(36.0 * 3.14159265358979323846 * 740e-9 * 740e-9);
+  assert_close(e.error.value[volume], area * RFL_ERROR_FLOOR_CELLS * h, 1e-18);
+  assert_close(e.error.value[peak], gain * 0.1, 1e-12);
+  assert_true(isnan(e.error.value[tissue]));
+  /* the largest length error is the width's, 0.24 mm, over the 0.07 mm floor */
+  assert_close(e.largest_length, gain * 0.1e-3, 1e-15);
+  assert_close(e.ratio, 1.5, 0.0);
+}
+
+static void kinds_follow_the_list(void **state) {
+  (void)state;
+  assert_int_equal(rfl_error_figure_kind(rfl_error_lesion_index(1, 1, 2), 2), RFL_ERROR_OF_LENGTH);
+  assert_int_equal(rfl_error_figure_kind(rfl_error_lesion_index(1, 0, 3), 2), RFL_ERROR_OF_VOLUME);
+  assert_int_equal(rfl_error_figure_kind(rfl_error_structure_index(1, 1), 2), RFL_ERROR_OF_LENGTH);
+  assert_int_equal(rfl_error_figure_kind(rfl_error_structure_index(1, 2), 2), RFL_ERROR_OF_TEMPERATURE);
+  assert_int_equal(rfl_error_figure_kind(rfl_error_peak_index(2), 2), RFL_ERROR_OF_TEMPERATURE);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(richardson_part_and_floors),
+      cmocka_unit_test(kinds_follow_the_list),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
