@@ -1212,7 +1212,8 @@ typedef struct {
   double margin_mm, isotherm_margin_mm, required_margin_mm, peak_C, peak_time_s, max_omega,
       max_cem43_min, damaged_fraction, threshold_C, threshold_crossed_s;
   uint8_t protected_overlap, protected_within_margin, protected_over_threshold, target_not_covered;
-  char flags[128];
+  uint8_t margin_within_error;
+  char flags[160];
 } structure_rec;
 
 static const column structure_cols[] = {
@@ -1232,6 +1233,7 @@ static const column structure_cols[] = {
     COL(structure_rec, protected_within_margin, COL_U8, "-"),
     COL(structure_rec, protected_over_threshold, COL_U8, "-"),
     COL(structure_rec, target_not_covered, COL_U8, "-"),
+    COL(structure_rec, margin_within_error, COL_U8, "-"),
     COL(structure_rec, flags, COL_STR, "-"),
 };
 
@@ -1357,11 +1359,13 @@ static void fill_structure(structure_rec *r, const rfl_structure_report *sr) {
   r->protected_within_margin = (uint8_t)(sr->flag_within_margin != 0);
   r->protected_over_threshold = (uint8_t)(sr->flag_threshold != 0);
   r->target_not_covered = (uint8_t)(sr->flag_not_covered != 0);
+  r->margin_within_error = (uint8_t)(sr->flag_within_error != 0);
   const char *names[] = {"protected_overlap", "protected_within_margin", "protected_over_threshold",
-                         "target_not_covered"};
-  const int on[] = {sr->flag_overlap, sr->flag_within_margin, sr->flag_threshold, sr->flag_not_covered};
+                         "target_not_covered", "margin_within_error"};
+  const int on[] = {sr->flag_overlap, sr->flag_within_margin, sr->flag_threshold, sr->flag_not_covered,
+                    sr->flag_within_error};
   size_t len = 0;
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 5; ++i)
     if (on[i] && len < sizeof r->flags)
       len += (size_t)snprintf(r->flags + len, sizeof r->flags - len, "%s%s", len ? "," : "", names[i]);
 }

@@ -353,17 +353,20 @@ static void lesion_section(FILE *f, const rfl_result *r) {
 /* ---- a run: the structures -------------------------------------------------------------------- */
 
 static int is_flagged(const rfl_structure_report *sr) {
-  return sr->flag_overlap || sr->flag_within_margin || sr->flag_threshold || sr->flag_not_covered;
+  return sr->flag_overlap || sr->flag_within_margin || sr->flag_threshold || sr->flag_not_covered ||
+         sr->flag_within_error;
 }
 
 static void flag_words(FILE *f, const rfl_structure_report *sr) {
-  static const char *const words[4] = {"the lesion overlaps it", "closer to the lesion than required",
-                                       "over its temperature limit", "target not covered"};
-  static const char *const ids[4] = {"protected_overlap", "protected_within_margin", "protected_over_threshold",
-                                     "target_not_covered"};
-  const int on[4] = {sr->flag_overlap, sr->flag_within_margin, sr->flag_threshold, sr->flag_not_covered};
+  static const char *const words[5] = {"the lesion overlaps it", "closer to the lesion than required",
+                                       "over its temperature limit", "target not covered",
+                                       "too close to its limit to call within the estimated error"};
+  static const char *const ids[5] = {"protected_overlap", "protected_within_margin", "protected_over_threshold",
+                                     "target_not_covered", "margin_within_error"};
+  const int on[5] = {sr->flag_overlap, sr->flag_within_margin, sr->flag_threshold, sr->flag_not_covered,
+                     sr->flag_within_error};
   int n = 0;
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 5; ++i)
     if (on[i]) {
       fprintf(f, "%s<span class=\"flag\" data-flag=\"%s\">", n++ ? "; " : "", ids[i]);
       rfl_html_escape(f, words[i]);

@@ -400,6 +400,12 @@ static void structure_report(rfl_result *r, const double *const col[S_NCOLS], si
   sr->covered = sr->structure->role == RFL_ROLE_TARGET && !sr->flag_not_covered;
 }
 
+/* margin_within_error, a column files before the error estimate do not have (then 0). */
+static void structure_uncertain_flags(rfl_result *r, hid_t d, size_t n, double *buf) {
+  int have = column_f64(d, "margin_within_error", n, buf) == 1;
+  for (size_t k = 0; k < n; ++k) r->summary.structures[k].flag_within_error = have && buf[k] != 0.0;
+}
+
 /* The error bars from /summary/errors (one row per figure: figure, unit, value, error), NaN
  * for figures it does not list (error_estimate = no, or a file without the table). */
 static void read_errors(rfl_result *r, hid_t f) {
@@ -466,6 +472,7 @@ static rfl_status read_structures(rfl_result *r, hid_t f) {
     else
       structure_report(r, col, (size_t)k);
   }
+  if (st == RFL_OK) structure_uncertain_flags(r, d, (size_t)ns, buf);
   if (d >= 0) H5Dclose(d);
   free(buf);
   free(names);

@@ -94,7 +94,9 @@ def structure_checks(html, js):
     check(words in html, f"the ventral ramus in words: {words!r}")
     check(re.search(r'<li class="structure-words flagged" data-structure="ventral_ramus">', html) is not None,
           "the flagged nerve's sentence is highlighted")
-    check(f'{len(js["flags"])} safety flag raised: {js["flags"][0]}' in html, "the verdict names the flag")
+    n = len(js["flags"])
+    verdict = f'{n} safety flag{"" if n == 1 else "s"} raised: {", ".join(js["flags"])}'
+    check(verdict in html, f"the verdict names the flags: {verdict!r}")
 
 
 def case_checks(html, js):
