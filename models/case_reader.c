@@ -1932,10 +1932,12 @@ static rfl_status check_memory(reader *r) {
     entry_rec *acc = find_entry_kind(r, S_SOLVER, "accuracy_mm");
     char found[64];
     snprintf(found, sizeof found, "%s", acc ? acc->text : "0.1");
-    if (fits_mm > 0.0)
+    if (fits_mm > 0.0) {
+      /* in whole micrometres, rounded up: the target typed back must fit */
+      double fits_acc = ceil(rfl_discretisation_accuracy_for_spacing(&r->c, fits_mm * 1e-3) * 1e6) / 1e3;
       snprintf(advice, sizeof advice, "the finest accuracy that fits is %.3g mm (--accuracy %.3g)",
-               ceil(rfl_discretisation_accuracy_for_spacing(&r->c, fits_mm * 1e-3) * 1e6) / 1e3,
-               ceil(rfl_discretisation_accuracy_for_spacing(&r->c, fits_mm * 1e-3) * 1e6) / 1e3);
+               fits_acc, fits_acc);
+    }
     return fail_key(r, S_SOLVER, "accuracy_mm",
                     "expected an accuracy target whose grid fits in memory, found '%s' giving "
                     "%.3g mm cells, %.3g cells and an estimated %s, over the limit of %s (%s); %s",

@@ -26,7 +26,6 @@
 
 #define RFL_ACCURACY_DEFAULT 0.1e-3   /* m: the default [solver] accuracy_mm */
 #define RFL_AUTO_GROWTH 1.25          /* cell-size ratio outside an automatic fine box */
-#define RFL_CELLS_PER_RADIUS 3.0      /* the fewest cells per electrode radius accepted */
 
 /* Cell size (m) for the case's probes at accuracy target `accuracy` (m). */
 double rfl_discretisation_spacing(const rfl_case *c, double accuracy);

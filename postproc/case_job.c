@@ -243,7 +243,8 @@ static int fine_box_holds(const rfl_grid_spec *g, rfl_vec3 lo, rfl_vec3 hi) {
   return 1;
 }
 
-/* Cells and steps r times coarser; an automatic fine box is chosen again for them. */
+/* Cells r times and steps RFL_ERROR_TIME_RATIO times coarser; an automatic fine box is
+ * chosen again for them. */
 static void coarsen(rfl_case *c, double r) {
   c->grid.coarse_solution = 1;
   c->grid.spacing *= r;

@@ -53,15 +53,16 @@ rfl_status rfl_case_job_run(rfl_case_job *job);
 
 /* Create and run with the case's discretisation settled (docs/physics-and-numerics.md,
  * "Automatic discretisation" and "Error estimates"):
- *  1. with error_estimate = yes, a second solution on cells and steps RFL_ERROR_RATIO times
- *     coarser runs first, without outputs; an automatic fine box is then fitted to the
+ *  1. with error_estimate = yes, a second solution on cells RFL_ERROR_RATIO times and steps
+ *     RFL_ERROR_TIME_RATIO times coarser runs first, without outputs; an automatic fine box is then fitted to the
  *     lesion it found (else to the predicted reach);
  *  2. the run itself, with the outputs;
  *  3. if its lesion reaches past an automatic fine box, the box grows and the run repeats
  *     (an explicit box gets a note instead);
- *  4. every figure's error from the two solutions; while the largest error of a length is
- *     over [solver] accuracy_mm and the cell size is automatic, the grid is refined (the
- *     previous run becomes the coarse solution) as far as memory_limit allows.
+ *  4. every figure's error from the two solutions; when the largest error of a length is
+ *     over [solver] accuracy_mm, the cell size is automatic and one round of at most 1.6x
+ *     finer cells can meet it within memory_limit, the grid is refined once (the previous
+ *     run becomes the coarse solution); otherwise the summary's note says why not.
  * kase is updated to the discretisation of the final run. On failure *out is still a job
  * to close (it holds the status). */
 rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, rfl_case_job **out);
