@@ -8,7 +8,8 @@ finer run's own error is smaller by about FINER^2 but not zero, so this is an ap
 check; RC-1 and RC-2 are also compared with the independent reference values). Prints a
 Markdown table and the share of figures whose true error is within the reported one.
 
-usage: scripts/error_battery.py [--rflesion PATH] [--finer 1.5] [--threads 2] [--out FILE]"""
+usage: scripts/error_battery.py [--rflesion PATH] [--finer 1.5] [--threads 2] [--out FILE]
+                               [--only NAME[,NAME...]]"""
 import argparse
 import json
 import os
@@ -72,13 +73,21 @@ def main():
     ap.add_argument("--finer", type=float, default=1.5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--only", default=None, help="comma-separated case names (as in the table)")
     a = ap.parse_args()
+    battery = BATTERY
+    if a.only:
+        wanted = a.only.split(",")
+        unknown = [w for w in wanted if w not in [b[0] for b in BATTERY]]
+        if unknown:
+            sys.exit("--only: expected names from %s, found %s" % ([b[0] for b in BATTERY], unknown))
+        battery = [b for b in BATTERY if b[0] in wanted]
     lines = ["| case | figure | value | reported error | finer value | true error | covered |",
              "|---|---|---|---|---|---|---|"]
     covered = total = 0
     ref_covered = ref_total = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, case, sets in BATTERY:
+        for name, case, sets in battery:
             user = run(a.rflesion, case, sets, os.path.join(tmp, "u.json"), a.threads)
             e = user["errors"]
             h = e["spacing_mm"] / a.finer
