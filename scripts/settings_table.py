@@ -6,8 +6,11 @@ and a few combinations. Prints a Markdown table of exit codes (0 ok, 1 safety fl
 other is a failure) with the lesion width, its estimated error and the cell size.
 
 usage: scripts/settings_table.py [--rflesion PATH] [--check-only] [--cases GLOB] [--out FILE]
+                                 [--set KEY=VALUE ...] [--threads N]
   --check-only   validate each variant (rflesion check) instead of running it: seconds, not
-                 hours"""
+                 hours
+  --set          a setting added before each variant's own (e.g. solver.accuracy_mm=0.3 for a
+                 quicker table on coarser automatic grids)"""
 import argparse
 import glob
 import json
@@ -46,6 +49,8 @@ def main():
     ap.add_argument("--check-only", action="store_true")
     ap.add_argument("--cases", default=os.path.join(here, "..", "cases", "**", "*.ini"))
     ap.add_argument("--out", default=None)
+    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--threads", type=int, default=0)
     a = ap.parse_args()
     cases = sorted(glob.glob(a.cases, recursive=True))
     lines = ["| case | " + " | ".join(v[0] for v in VARIANTS) + " |",
@@ -58,7 +63,9 @@ def main():
                 args = [a.rflesion, "check" if a.check_only else "run", case, "-q"]
                 if not a.check_only:
                     args += ["--no-output", "--json", os.path.join(tmp, "s.json")]
-                for s in sets:
+                    if a.threads:
+                        args += ["--threads", str(a.threads)]
+                for s in a.set + sets:
                     args += ["--set", s]
                 r = subprocess.run(args, capture_output=True, text=True)
                 if r.returncode not in (0, 1):
@@ -73,10 +80,14 @@ def main():
                     e = d["errors"]
                     w = d["lesion"]["width_mm"]
                     err = e["lesion"]["width_mm"] if e["estimated"] else float("nan")
-                    cells.append("%d: %.2f +- %.2f (h %.3f)" % (r.returncode, w, err, e.get("spacing_mm") or 0))
+                    cells.append("%d: %.2f +- %.2f (h %.3f, %.0f s)" % (r.returncode, w, err, e.get("spacing_mm") or 0,
+                                                                      d["wall_s"]))
                 sys.stderr.write(".")
                 sys.stderr.flush()
             lines.append("| %s | %s |" % (os.path.relpath(case, os.path.join(here, "..")), " | ".join(cells)))
+            if a.out:  # the table so far: a stopped run keeps what it measured
+                with open(a.out, "w") as f:
+                    f.write("\n".join(lines) + "\n")
     text = "\n".join(lines) + "\n"
     if a.out:
         with open(a.out, "w") as f:
