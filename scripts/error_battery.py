@@ -12,6 +12,7 @@ usage: scripts/error_battery.py [--rflesion PATH] [--finer 1.5] [--threads 2] [-
                                [--only NAME[,NAME...]]"""
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -53,6 +54,19 @@ def run(rfl, case, sets, out, threads):
         return json.load(f)
 
 
+def tip_length_mm(case, sets):
+    """The first probe's active-tip length as run: a --set, else the case file's key."""
+    for s in sets:
+        if s.startswith("probe.tip_length_mm="):
+            return float(s.split("=", 1)[1])
+    with open(case) as f:
+        for line in f:
+            k, _, v = line.partition("=")
+            if k.strip() == "tip_length_mm":
+                return float(v.split("#")[0].split(";")[0])
+    return None
+
+
 def figures(d):
     """(name, value, error) of the lesion figures at the end of RF (and after a cool-down)."""
     e = d["errors"] if d["errors"]["estimated"] else None
@@ -90,7 +104,13 @@ def main():
         for name, case, sets in battery:
             user = run(a.rflesion, case, sets, os.path.join(tmp, "u.json"), a.threads)
             e = user["errors"]
+            # a whole number of cells along the active tip, as on the automatic grid: the tip's
+            # ends then lie on cell faces on both grids (a junction inside a cell moves the
+            # lesion's proximal end by up to a cell, which is not the error being measured)
+            tip = tip_length_mm(case, sets)
             h = e["spacing_mm"] / a.finer
+            if tip:
+                h = tip / math.ceil(tip / h - 1e-9)
             fine_sets = sets + ["grid.spacing_mm=%.6g" % h, "solver.dt_s=%.6g" % (e["dt_s"] / a.finer),
                                 "solver.error_estimate=no", "solver.accuracy_mm=1"]
             fine = run(a.rflesion, case, fine_sets, os.path.join(tmp, "f.json"), a.threads)
