@@ -8,8 +8,9 @@
 #include "probe.h"
 
 #define AUTO_CELLS_PER_RADIUS 3.175 /* as RC-1's verified 0.2 mm cells on an 18G needle */
-#define H_REF 0.224e-3          /* m: cell size for the 0.1 mm target where the electrode
-                                   does not need finer (error ~ 2 mm^-1 h^2) */
+#define H_REF 0.2e-3            /* m: cell size for the 0.1 mm target where the electrode
+                                   does not need finer: a lesion length's error floor is half
+                                   a cell (postproc/error_estimate.h) */
 #define DT_REF 2.0              /* s: time step for the 0.1 mm target */
 #define DT_MIN_STEPS 40.0       /* at least this many steps over the RF time (a 20 s run
                                    with 1.33 s steps lost 4.5 % of its energy budget) */
@@ -37,9 +38,11 @@ static double smallest_radius(const rfl_case *c) {
 }
 
 double rfl_discretisation_spacing(const rfl_case *c, double accuracy) {
-  /* h^2 scaling with the target; a looser target never gets fewer cells per radius */
+  /* h^2 scaling with the target; a looser target never gets fewer cells per radius, and a
+   * tighter one gets cells on which a lesion length's error floor can meet it */
   const double s = sqrt(accuracy / RFL_ACCURACY_DEFAULT);
   double h = fmin(smallest_radius(c) / AUTO_CELLS_PER_RADIUS * fmin(1.0, s), H_REF * s);
+  h = fmin(h, accuracy / RFL_LENGTH_FLOOR_CELLS);
   /* whole cells along the active tip: its distal and proximal ends then lie on faces */
   double L = c->probes[0].tip_length;
   if (L > h) h = L / ceil(L / h - 1e-9);
@@ -47,8 +50,11 @@ double rfl_discretisation_spacing(const rfl_case *c, double accuracy) {
 }
 
 double rfl_discretisation_accuracy_for_spacing(const rfl_case *c, double h) {
+  /* the loosest target whose automatic cells are no larger than h (the inverse of the
+   * above for targets up to the default) */
   double h0 = fmin(smallest_radius(c) / AUTO_CELLS_PER_RADIUS, H_REF);
-  return h >= h0 ? RFL_ACCURACY_DEFAULT : RFL_ACCURACY_DEFAULT * (h / h0) * (h / h0);
+  if (h >= h0) return RFL_ACCURACY_DEFAULT;
+  return fmin(RFL_ACCURACY_DEFAULT, fmax(RFL_ACCURACY_DEFAULT * (h / h0) * (h / h0), RFL_LENGTH_FLOOR_CELLS * h));
 }
 
 /* The hottest tissue the generator allows, C. */

@@ -25,6 +25,9 @@
 #include "case.h"
 
 #define RFL_ACCURACY_DEFAULT 0.1e-3   /* m: the default [solver] accuracy_mm */
+/* A lesion length's error floor, in cells of the grid a run starts on (its evidence is in
+ * postproc/error_estimate.h): automatic cells are never over 1 / this times the target. */
+#define RFL_LENGTH_FLOOR_CELLS 0.5
 #define RFL_AUTO_GROWTH 1.25          /* cell-size ratio outside an automatic fine box */
 
 /* Cell size (m) for the case's probes at accuracy target `accuracy` (m). */

@@ -329,12 +329,12 @@ static double refined_spacing(const rfl_case *kase, double largest, double limit
 }
 
 static void set_errors(rfl_case_job *job, const rfl_error_figures *coarse, double coarse_h,
-                       double coarse_dt, int refinements, const char *note) {
+                       double coarse_dt, double start_h, int refinements, const char *note) {
   const rfl_case *k = job->kase;
   rfl_error_figures fine;
   rfl_summary_error_figures(&job->summary, &fine);
   rfl_error_estimate *e = &job->summary.errors;
-  rfl_error_estimate_compute(&fine, coarse, coarse_h / k->grid.spacing, k->grid.spacing,
+  rfl_error_estimate_compute(&fine, coarse, coarse_h / k->grid.spacing, k->grid.spacing, start_h,
                              job->summary.nstructures, e);
   e->spacing = k->grid.spacing;
   e->coarse_spacing = coarse_h;
@@ -378,10 +378,11 @@ rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, r
              note[0] ? note : "error_estimate = no");
     return RFL_OK;
   }
-  set_errors(*out, &coarse, coarse_h, coarse_dt, 0, note);
+  const double start_h = kase->grid.spacing;
+  set_errors(*out, &coarse, coarse_h, coarse_dt, start_h, 0, note);
   for (int refinements = 1; refinements <= MAX_REFINEMENTS; refinements++) {
     rfl_error_estimate *e = &(*out)->summary.errors;
-    if (!(e->largest_length > kase->solver.accuracy)) break;
+    if (rfl_error_estimate_met(e)) break;
     double h = refined_spacing(kase, e->largest_length, opt ? opt->memory_limit : 0.0, note, sizeof note);
     if (!(h > 0.0)) {
       snprintf(e->note, sizeof e->note, "%s", note);
@@ -398,10 +399,10 @@ rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, r
     if (kase->grid.auto_fine_box) rfl_discretisation_fine_box(kase, h, have_box ? &lo : NULL, have_box ? &hi : NULL);
     note[0] = '\0';
     RFL_CHECK(run_main(kase, opt, out, note, sizeof note));
-    set_errors(*out, &coarse, coarse_h, coarse_dt, refinements, note);
+    set_errors(*out, &coarse, coarse_h, coarse_dt, start_h, refinements, note);
   }
   rfl_error_estimate *e = &(*out)->summary.errors;
-  if (e->largest_length > kase->solver.accuracy && !e->note[0])
+  if (!rfl_error_estimate_met(e) && !e->note[0])
     snprintf(e->note, sizeof e->note, "not met after %d refinement round(s), the most a run "
              "spends: ask for a looser --accuracy, or give [grid] spacing_mm", e->refinements);
   return RFL_OK;

@@ -12,11 +12,12 @@ rfl_error_quantity rfl_error_figure_kind(int index, int nstructures) {
 }
 
 void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_figures *coarse,
-                                double ratio, double spacing, int nstructures,
+                                double ratio, double spacing, double start_spacing, int nstructures,
                                 rfl_error_estimate *out) {
   const double gain = RFL_ERROR_SAFETY / (pow(ratio, RFL_ERROR_ORDER) - 1.0);
   out->estimated = 1;
   out->ratio = ratio;
+  out->start_spacing = start_spacing;
   out->largest_length = 0.0;
   out->error.n = fine->n;
   for (int i = 0; i < fine->n; i++) {
@@ -26,8 +27,11 @@ void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_f
       e = gain * fabs(f - c);
       if (rfl_error_figure_kind(i, nstructures) == RFL_ERROR_OF_LENGTH) {
         /* metric 1 (length) and 2 (distal) of a lesion run along the electrode */
-        int axial = i < RFL_ERROR_LESION_FIGURES && (i % 4 == 1 || i % 4 == 2);
-        e = fmax(e, (axial ? RFL_ERROR_AXIAL_FLOOR_CELLS : RFL_ERROR_FLOOR_CELLS) * spacing);
+        const int lesion = i < RFL_ERROR_LESION_FIGURES;
+        double floor = RFL_ERROR_FLOOR_CELLS * spacing;
+        if (lesion && i % 4 == 1) floor = RFL_ERROR_LENGTH_FLOOR_CELLS * fmax(spacing, start_spacing);
+        if (lesion && i % 4 == 2) floor = RFL_ERROR_AXIAL_FLOOR_CELLS * spacing;
+        e = fmax(e, floor);
         if (e > out->largest_length) out->largest_length = e;
       } else if (rfl_error_figure_kind(i, nstructures) == RFL_ERROR_OF_VOLUME) {
         /* the length floor swept over the surface: at least a sphere's area for the volume */
@@ -37,4 +41,8 @@ void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_f
     }
     out->error.value[i] = e;
   }
+}
+
+int rfl_error_estimate_met(const rfl_error_estimate *e) {
+  return e->largest_length <= e->accuracy * (1.0 + 1e-9);
 }

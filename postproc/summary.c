@@ -486,7 +486,7 @@ static void print_error_estimate(FILE *f, const rfl_summary *s) {
   fprintf(f, "Discretisation error (+-): from a second solution with %.3g mm cells and %.3g s steps "
              "beside %.3g mm and %.3g s; largest on a length %.3f mm, target %.3g mm %s%s%s\n",
           e->coarse_spacing * 1e3, e->coarse_dt, e->spacing * 1e3, e->dt, e->largest_length * 1e3,
-          e->accuracy * 1e3, e->largest_length <= e->accuracy ? "met" : "NOT met",
+          e->accuracy * 1e3, rfl_error_estimate_met(e) ? "met" : "NOT met",
           e->note[0] ? "; " : "", e->note);
 }
 
@@ -612,8 +612,10 @@ static void json_errors(FILE *f, const rfl_summary *s) {
     return;
   }
   fprintf(f, "    \"method\": \"Richardson/GCI: max(Fs |f - f_coarse| / (r^p - 1), floor), Fs %.2f, p %.0f, "
-             "floor %.2g cells (%.2g for lesion lengths and distal projections)\",\n",
-          RFL_ERROR_SAFETY, RFL_ERROR_ORDER, RFL_ERROR_FLOOR_CELLS, RFL_ERROR_AXIAL_FLOOR_CELLS);
+             "floor %.2g cells (%.2g for distal projections, %.2g of the first grid's cells for "
+             "lesion lengths)\",\n",
+          RFL_ERROR_SAFETY, RFL_ERROR_ORDER, RFL_ERROR_FLOOR_CELLS, RFL_ERROR_AXIAL_FLOOR_CELLS,
+          RFL_ERROR_LENGTH_FLOOR_CELLS);
   json_num(f, 4, "ratio", e->ratio, 0);
   json_num(f, 4, "spacing_mm", 1e3 * e->spacing, 0);
   json_num(f, 4, "coarse_spacing_mm", 1e3 * e->coarse_spacing, 0);
@@ -621,7 +623,7 @@ static void json_errors(FILE *f, const rfl_summary *s) {
   json_num(f, 4, "coarse_dt_s", e->coarse_dt, 0);
   json_num(f, 4, "refinements", e->refinements, 0);
   json_num(f, 4, "largest_length_mm", 1e3 * e->largest_length, 0);
-  fprintf(f, "    \"met\": %s,\n", e->largest_length <= e->accuracy ? "true" : "false");
+  fprintf(f, "    \"met\": %s,\n", rfl_error_estimate_met(e) ? "true" : "false");
   json_error_lesion(f, 4, "lesion", e, 0, 0, 0);
   json_error_lesion(f, 4, "isotherm", e, 0, 1, 0);
   fprintf(f, "    \"after_cooldown\": {\n");

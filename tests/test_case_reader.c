@@ -138,12 +138,17 @@ static void test_minimal(void **state) {
   /* the fine box's faces lie a whole number of cells from the tip point (axis on faces) */
   double w = (kase.probes[0].tip.x - kase.grid.fine_min.x) / kase.grid.spacing;
   assert_close(w, floor(w + 0.5), 1e-9);
-  /* a tighter target: finer cells (sqrt scaling, whole cells along the tip), shorter steps */
+  /* a tighter target: finer cells (sqrt scaling, whole cells along the tip, and at most
+   * twice the target: a lesion length's error floor is half a cell), shorter steps */
   const char *tight[] = {"solver.accuracy_mm=0.025"};
   rfl_case_read_options o = {.sets = tight, .nsets = 1};
   assert_int_equal(read_text_opt(MIN_PROBE, &o), RFL_OK);
-  assert_close(kase.grid.spacing, 10e-3 / 100.0, 1e-12); /* 0.2 x 0.5 = 0.1 mm */
+  assert_close(kase.grid.spacing, 10e-3 / 200.0, 1e-12); /* 2 x 0.025 mm, under 0.2 x 0.5 */
   assert_close(kase.solver.dt_s, 1.0, 1e-12);
+  const char *looser[] = {"solver.accuracy_mm=0.064"};
+  o.sets = looser;
+  assert_int_equal(read_text_opt(MIN_PROBE, &o), RFL_OK);
+  assert_close(kase.grid.spacing, 10e-3 / 79.0, 1e-12); /* 2 x 0.064 = 0.128: 78.1 -> 79 cells */
   /* an explicit uniform grid stays uniform */
   read_ok(MIN_PROBE "[grid]\nspacing_mm = 0.2\ngrowth = 1\n");
   assert_false(kase.grid.auto_fine_box);

@@ -17,11 +17,14 @@ static void richardson_part_and_floors(void **state) {
   const double h = 0.2e-3, gain = RFL_ERROR_SAFETY / (1.5 * 1.5 - 1.0); /* 2.4 */
   /* a width 0.1 mm apart: 2.4 x 0.1 = 0.24 mm */
   int width = rfl_error_lesion_index(0, 0, 0), length = rfl_error_lesion_index(0, 0, 1);
+  int distal = rfl_error_lesion_index(0, 0, 2);
   int volume = rfl_error_lesion_index(0, 0, 3), margin = rfl_error_structure_index(0, 0);
   int peak = rfl_error_structure_index(0, 2), tissue = rfl_error_peak_index(ns);
   fine.value[width] = 9.33e-3, coarse.value[width] = 9.23e-3;
-  /* lengths that agree: the floors (0.35 cells for a lesion's length, 0.05 for a margin) */
+  /* lengths that agree: the floors (half a cell for a lesion's length, 0.35 cells for its
+   * distal projection, 0.05 for a margin) */
   fine.value[length] = coarse.value[length] = 16.7e-3;
+  fine.value[distal] = coarse.value[distal] = 2.7e-3;
   fine.value[margin] = coarse.value[margin] = 1.4e-3;
   /* a volume that agrees: the length floor over a sphere's area */
   fine.value[volume] = coarse.value[volume] = 740e-9;
@@ -30,18 +33,38 @@ static void richardson_part_and_floors(void **state) {
   fine.value[tissue] = 80.5, coarse.value[tissue] = NAN; /* no coarse value */
   rfl_error_estimate e;
   memset(&e, 0, sizeof e);
-  rfl_error_estimate_compute(&fine, &coarse, 1.5, h, ns, &e);
+  rfl_error_estimate_compute(&fine, &coarse, 1.5, h, h, ns, &e);
   assert_int_equal(e.estimated, 1);
   assert_close(e.error.value[width], gain * 0.1e-3, 1e-15);
-  assert_close(e.error.value[length], RFL_ERROR_AXIAL_FLOOR_CELLS * h, 1e-15);
+  assert_close(e.error.value[length], 0.5 * h, 1e-15);
+  assert_close(e.error.value[distal], 0.35 * h, 1e-15);
   assert_close(e.error.value[margin], RFL_ERROR_FLOOR_CELLS * h, 1e-15);
   const double area = cbrt(36.0 * 3.14159265358979323846 * 740e-9 * 740e-9);
   assert_close(e.error.value[volume], area * RFL_ERROR_FLOOR_CELLS * h, 1e-18);
   assert_close(e.error.value[peak], gain * 0.1, 1e-12);
   assert_true(isnan(e.error.value[tissue]));
-  /* the largest length error is the width's, 0.24 mm, over the 0.07 mm floor */
+  /* the largest length error is the width's, 0.24 mm, over the 0.1 mm floor */
   assert_close(e.largest_length, gain * 0.1e-3, 1e-15);
   assert_close(e.ratio, 1.5, 0.0);
+  e.accuracy = 0.1e-3;
+  assert_false(rfl_error_estimate_met(&e));
+
+  /* a run refined from 0.2 to 0.16 mm cells keeps the length floor of its first grid (a
+   * refinement round does not shrink the proximal end's scatter), the other floors follow
+   * the cells it ends on */
+  fine.value[width] = coarse.value[width];
+  const double h1 = 0.16e-3;
+  rfl_error_estimate_compute(&fine, &coarse, 1.25, h1, h, ns, &e);
+  assert_close(e.error.value[length], 0.5 * h, 1e-15);
+  assert_close(e.error.value[distal], 0.35 * h1, 1e-15);
+  assert_close(e.error.value[margin], 0.05 * h1, 1e-15);
+  assert_close(e.start_spacing, h, 0.0);
+  /* half a 0.2 mm cell meets a 0.1 mm target, to rounding */
+  e.accuracy = 0.1 * 1e-3;
+  assert_close(e.largest_length, 0.5 * 0.2e-3, 1e-15);
+  assert_true(rfl_error_estimate_met(&e));
+  e.accuracy = 0.0999e-3;
+  assert_false(rfl_error_estimate_met(&e));
 }
 
 static void kinds_follow_the_list(void **state) {
