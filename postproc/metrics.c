@@ -64,6 +64,11 @@ static const char *generator_mode(const rfl_metric_source *src) {
   return src->summary->kase ? rfl_generator_mode_name(src->summary->kase->generator.mode) : "";
 }
 
+static double set_temperature(const rfl_metric_source *src) {
+  const rfl_case *c = src->summary->kase;
+  return c && c->generator.mode == RFL_GEN_TEMPERATURE ? c->generator.set_temperature_C : NAN;
+}
+
 static double snapshot_time(const rfl_metric_source *src) { return src->snapshot->t; }
 static double lesion_found(const rfl_metric_source *src) { return src->snapshot->lesion.found != 0; }
 static double isotherm_found(const rfl_metric_source *src) { return src->snapshot->isotherm.found != 0; }
@@ -146,6 +151,9 @@ static const rfl_metric table[] = {
     {"generator.thermocouple_max_C", "thermocouple_max_C", NULL, "C",
      "highest thermocouple reading of the run (pulsed RF: compare with `peak_tissue_C.run`)", RFL_METRIC_RUN, REAL,
      thermocouple_max, NULL, -1, TERM(RFL_TERM_GENERATOR, " (highest ", "%.2f", " C)", 1.0)},
+    {"generator.set_temperature_C", "set_temperature_C", NULL, "C",
+     "the thermocouple's set temperature as run (after every `--set`); null unless the mode is `temperature`",
+     RFL_METRIC_RUN, REAL, set_temperature, NULL, -1, RFL_TERM_GENERATOR, ", set ", "%.1f", " C", 1.0, "", NULL},
     {"peak_tissue_C.end", "peak_tissue_end_C", NULL, "C",
      "hottest tissue (the active electrode's surface included) at the end of RF", RFL_METRIC_RUN, REAL, peak_end,
      NULL, 0, TERM(RFL_TERM_PEAK, "", "%.2f", " C at the end of RF", 1.0)},
