@@ -69,6 +69,11 @@ static double set_temperature(const rfl_metric_source *src) {
   return c && c->generator.mode == RFL_GEN_TEMPERATURE ? c->generator.set_temperature_C : NAN;
 }
 
+static double set_power(const rfl_metric_source *src) {
+  const rfl_case *c = src->summary->kase;
+  return c && c->generator.mode == RFL_GEN_POWER ? c->generator.power_W : NAN;
+}
+
 static double snapshot_time(const rfl_metric_source *src) { return src->snapshot->t; }
 static double lesion_found(const rfl_metric_source *src) { return src->snapshot->lesion.found != 0; }
 static double isotherm_found(const rfl_metric_source *src) { return src->snapshot->isotherm.found != 0; }
@@ -154,6 +159,9 @@ static const rfl_metric table[] = {
     {"generator.set_temperature_C", "set_temperature_C", NULL, "C",
      "the thermocouple's set temperature as run (after every `--set`); null unless the mode is `temperature`",
      RFL_METRIC_RUN, REAL, set_temperature, NULL, -1, RFL_TERM_GENERATOR, ", set ", "%.1f", " C", 1.0, "", NULL},
+    {"generator.set_power_W", "set_power_W", NULL, "W",
+     "the power set as run (after every `--set`); null unless the mode is `power`", RFL_METRIC_RUN, REAL,
+     set_power, NULL, -1, RFL_TERM_GENERATOR, ", set ", "%.2f", " W", 1.0, "", NULL},
     {"peak_tissue_C.end", "peak_tissue_end_C", NULL, "C",
      "hottest tissue (the active electrode's surface included) at the end of RF", RFL_METRIC_RUN, REAL, peak_end,
      NULL, 0, TERM(RFL_TERM_PEAK, "", "%.2f", " C at the end of RF", 1.0)},

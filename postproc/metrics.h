@@ -156,7 +156,7 @@ void rfl_metrics_write_markdown(FILE *f);
 
 /* One line per metric, tab-separated, for tests: scope, json, column, sweep column ("" when
  * not in the sweep), unit, type, terminal line (0: not printed), the terminal phrase's
- * before, format and after, its scale, and its nan_text. */
+ * before, format and after, its scale, and "=" and its nan_text when it has one. */
 void rfl_metrics_write_tsv(FILE *f);
 
 #endif

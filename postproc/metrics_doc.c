@@ -48,8 +48,8 @@ void rfl_metrics_write_tsv(FILE *f) {
     const rfl_metric *m = &t[i];
     char sweep[RFL_NAME_MAX + 64];
     rfl_metric_sweep_name(m, "", NULL, sweep, sizeof sweep);
-    fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.17g\t%s\n", scope_names[m->scope], m->json, m->column, sweep,
+    fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.17g\t%s%s\n", scope_names[m->scope], m->json, m->column, sweep,
             m->unit, type_names[m->type], (int)m->line, m->line ? m->before : "", m->line ? m->format : "",
-            m->line ? m->after : "", m->scale, m->nan_text ? m->nan_text : "");
+            m->line ? m->after : "", m->scale, m->nan_text ? "=" : "", m->nan_text ? m->nan_text : "");
   }
 }

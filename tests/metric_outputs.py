@@ -94,8 +94,10 @@ def terminal(m, value, line, where):
     if line is None:
         fail("%s %s: no terminal line (%s)" % (m["scope"], m["json"], where))
         return
+    if value is None and m["nan_text"] == "=":  # printed as nothing
+        return
     if value is None and m["nan_text"]:
-        text = re.escape(m["nan_text"])
+        text = re.escape(m["nan_text"][1:])
     else:
         text = re.escape(m["before"] + m["format"] % (m["scale"] * value)) + r"( \+- [0-9.e+-]+)?" + \
             re.escape(m["after"])
