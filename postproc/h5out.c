@@ -89,7 +89,48 @@ static rfl_status write_provenance(const rfl_h5out *o, hid_t root) {
   return h5o_attr_str(o, root, "/", "hdf5_version", p.hdf5);
 }
 
-rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5out **out) {
+/* Root attributes: the program, what built it and the layout. */
+static rfl_status write_root(const rfl_h5out *o) {
+  hid_t root = H5Gopen2(o->file, "/", H5P_DEFAULT);
+  if (root < 0) return H5O_FAIL(o, "open the root group");
+  rfl_status st = h5o_attr_str(o, root, "/", "program", "rflesion");
+  if (st == RFL_OK) st = write_provenance(o, root);
+  if (st == RFL_OK) st = h5o_attr_str(o, root, "/", "format", "rflesion-h5");
+  if (st == RFL_OK) st = h5o_attr_i32(o, root, "/", "format_version", RFL_H5OUT_FORMAT_VERSION);
+  if (st == RFL_OK)
+    st = h5o_attr_str(o, root, "/", "layout",
+                      "fields (nz, ny, nx), x fastest, cell-centred; coordinates in mm; every "
+                      "dataset has a units attribute");
+  H5E_BEGIN_TRY { H5Gclose(root); }
+  H5E_END_TRY;
+  return st;
+}
+
+/* The temporary file, created by open(2) first so that a bad directory gives the system's
+ * reason; *created tells whether it exists. */
+static rfl_status create_file(rfl_h5out *o, int *created) {
+  int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  *created = fd >= 0;
+  if (fd < 0)
+    return RFL_ERROR(RFL_EIO, "%s: cannot create the temporary file %s: %s", o->path, o->tmp, strerror(errno));
+  close(fd);
+  rfl_status st = RFL_OK;
+  hid_t fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID;
+  if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
+      H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0 ||
+      (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
+      (o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl)) < 0)
+    st = H5O_FAIL(o, "create the HDF5 file %s", o->tmp);
+  H5E_BEGIN_TRY {
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (fapl >= 0) H5Pclose(fapl);
+  }
+  H5E_END_TRY;
+  return st;
+}
+
+/* The writer with its paths and options checked, nothing created yet. */
+static rfl_status new_writer(const char *path, const rfl_h5out_options *opt, rfl_h5out **out) {
   *out = NULL;
   if (!path || !path[0]) return RFL_ERROR(RFL_EUSAGE, "HDF5 output: empty file name");
   if (strlen(path) >= RFL_PATH_MAX)
@@ -105,62 +146,39 @@ rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5
   if (st == RFL_OK &&
       (st = rfl_atomic_temp(o->xmf, o->xmf_target, sizeof o->xmf_target, o->xmf_tmp, sizeof o->xmf_tmp)) != RFL_OK)
     rfl_atomic_discard(o->tmp);
-  if (st != RFL_OK) {
-    free_writer(o);
-    return st;
-  }
   int level = o->opt.deflate_level;
-  if (level < -1 || level > 9) {
+  if (st == RFL_OK && (level < -1 || level > 9)) {
     st = RFL_ERROR(RFL_EUSAGE, "%s: deflate level must be -1 (none) or 0..9, found %d", path, level);
+    rfl_atomic_discard(o->tmp);
+    rfl_atomic_discard(o->xmf_tmp);
+  }
+  if (st != RFL_OK) {
     free_writer(o);
     return st;
   }
   o->deflate = level == 0 ? DEFAULT_DEFLATE : level;
+  *out = o;
+  return RFL_OK;
+}
 
+rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5out **out) {
+  rfl_h5out *o;
+  RFL_CHECK(new_writer(path, opt, &o));
   h5o_quiet_state q;
   h5o_quiet_begin(&q);
-  hid_t fapl = H5I_INVALID_HID, fcpl = H5I_INVALID_HID, root = H5I_INVALID_HID;
   if (o->deflate >= 0 && (H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0 ||
                           H5Zfilter_avail(H5Z_FILTER_SHUFFLE) <= 0))
     o->deflate = -1; /* an HDF5 built without zlib: chunked, uncompressed */
-  /* Create the file ourselves first so that a bad directory gives the system's reason. */
-  int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    st = RFL_ERROR(RFL_EIO, "%s: cannot create the temporary file %s: %s", path, o->tmp,
-                   strerror(errno));
-    goto cleanup;
+  int created = 0;
+  rfl_status st = create_file(o, &created);
+  if (st == RFL_OK) st = write_root(o);
+  if (st != RFL_OK && o->file >= 0) {
+    H5E_BEGIN_TRY { H5Fclose(o->file); }
+    H5E_END_TRY;
   }
-  close(fd);
-  if ((fapl = H5Pcreate(H5P_FILE_ACCESS)) < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0 ||
-      H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0 ||
-      (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
-      (o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl)) < 0) {
-    st = H5O_FAIL(o, "create the HDF5 file %s", o->tmp);
-    goto cleanup;
-  }
-  if ((root = H5Gopen2(o->file, "/", H5P_DEFAULT)) < 0) {
-    st = H5O_FAIL(o, "open the root group");
-    goto cleanup;
-  }
-  if ((st = h5o_attr_str(o, root, "/", "program", "rflesion")) != RFL_OK ||
-      (st = write_provenance(o, root)) != RFL_OK ||
-      (st = h5o_attr_str(o, root, "/", "format", "rflesion-h5")) != RFL_OK ||
-      (st = h5o_attr_i32(o, root, "/", "format_version", RFL_H5OUT_FORMAT_VERSION)) != RFL_OK ||
-      (st = h5o_attr_str(o, root, "/", "layout",
-                     "fields (nz, ny, nx), x fastest, cell-centred; coordinates in mm; every "
-                     "dataset has a units attribute")) != RFL_OK)
-    goto cleanup;
-cleanup:
-  H5E_BEGIN_TRY {
-    if (root >= 0) H5Gclose(root);
-    if (fcpl >= 0) H5Pclose(fcpl);
-    if (fapl >= 0) H5Pclose(fapl);
-    if (st != RFL_OK && o->file >= 0) H5Fclose(o->file);
-  }
-  H5E_END_TRY;
   h5o_quiet_end(&q);
   if (st != RFL_OK) {
-    if (fd >= 0) remove(o->tmp);
+    if (created) remove(o->tmp);
     rfl_atomic_discard(o->tmp);
     rfl_atomic_discard(o->xmf_tmp);
     free_writer(o);
