@@ -214,7 +214,8 @@ static const rfl_metric table[] = {
     {"wall_s", "wall_s", "", "s",
      "wall time of the time loop and measurements, set-up excluded (the sweep's `wall_s` is the whole case's)",
      RFL_METRIC_RUN, REAL, wall, NULL, -1, TERM(RFL_TERM_COST, ", ", "%.2f", " s wall", 1.0)},
-    {"setup_s", "setup_s", NULL, "s", "wall time of the set-up", RFL_METRIC_RUN, REAL, setup, NULL, -1,
+    {"setup_s", "setup_s", "", "s",
+     "wall time of the set-up (a timing: not in the sweep, whose rows must not depend on it)", RFL_METRIC_RUN, REAL, setup, NULL, -1,
      TERM(RFL_TERM_COST, " (set-up ", "%.2f", " s)", 1.0)},
 
     /* each structure */
