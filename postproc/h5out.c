@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The per-case HDF5 result file and its XDMF sidecar (h5out.h; layout in
- * docs/output-format.md), written with the serial HDF5 C API.
+ * docs/output-format.md), written with the serial HDF5 C API. This file holds the paths,
+ * opening and closing; each part of the file has its own (listed in h5out_internal.h).
  *
  * Atomicity: everything goes to PATH.tmp.PID; on commit the file is closed, fsync'ed and
  * renamed onto PATH (rename is atomic within a directory), then the sidecar is written to
  * its own temporary name and renamed the same way. A crash leaves the previous PATH (if
  * any) untouched. Handle hygiene: every hid_t starts at H5I_INVALID_HID, every call is
- * checked, and each function has one cleanup label that closes what it opened inside
- * H5E_BEGIN_TRY / H5E_END_TRY. HDF5's automatic error printing is switched off while a
+ * checked, and each function closes what it opened inside H5E_BEGIN_TRY / H5E_END_TRY. HDF5's automatic error printing is switched off while a
  * public function runs; the innermost entry of HDF5's error stack is appended to our
  * message instead. Object modification times are not recorded, so the same run writes the
  * same bytes. Fields are converted to float32 here (clamped to the float range) rather
- * than by HDF5, whose overflow behaviour depends on its conversion path. This file does
+ * than by HDF5, whose overflow behaviour depends on its conversion path. The writer does
  * not read results back and knows nothing of MPI (one writer per case). */
 #include "h5out.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* /case: the resolved case as INI text, one attribute per key (the reader's key table
  * drives the names) and the tables of materials, probes and structures. */
-#include <errno.h>
-#include <fcntl.h>
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "h5out_internal.h"
 #include "case_hash.h"

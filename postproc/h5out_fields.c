@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* /fields: the field snapshots and the lesion mask. */
-#include <errno.h>
-#include <fcntl.h>
 #include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "h5out_internal.h"
 

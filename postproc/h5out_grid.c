@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* /grid: coordinates and the labels of every cell. */
-#include <errno.h>
-#include <fcntl.h>
-#include <float.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "h5out_internal.h"
 

@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* /series: the generator and thermal time series. */
-#include <errno.h>
-#include <fcntl.h>
-#include <float.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "h5out_internal.h"
 

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The XDMF sidecar that ParaView and VisIt open. */
 #include <errno.h>
-#include <fcntl.h>
-#include <float.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
