@@ -25,8 +25,8 @@
 #include "summary.h"
 
 /* Version of the JSON summary's layout (the JSON key "schema_version"): raised when a key
- * is renamed or removed, not when one is added. */
-#define RFL_JSON_SCHEMA_VERSION 2
+ * is renamed or removed or changes its meaning, not when one is added. */
+#define RFL_JSON_SCHEMA_VERSION 1
 
 typedef enum { RFL_METRIC_RUN, RFL_METRIC_SNAPSHOT, RFL_METRIC_STRUCTURE } rfl_metric_scope;
 

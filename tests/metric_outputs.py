@@ -208,6 +208,8 @@ def main():
     lines = run(exe, case, work)
     with open(work + "/run.json") as f:
         js = json.load(f)
+    if js.get("schema_version") != 1:  # raised only when a key is renamed or removed
+        fail("JSON schema_version: %r, expected 1" % js.get("schema_version"))
     with open(work + "/sweep/results.csv") as f:
         row = list(csv.DictReader(f))[0]
     with h5py.File(work + "/sweep/results.h5", "r") as t:
