@@ -18,6 +18,7 @@
 #include "geometry.h"
 #include "grid.h"
 #include "memory_estimate.h"
+#include "metrics.h"
 #include "summary.h"
 
 static void check_usage(FILE *f) {
@@ -32,6 +33,8 @@ static void check_usage(FILE *f) {
         "                    solver.accuracy_mm=MM): the automatic grid is sized for it\n", f);
   fputs("  -q, --quiet       print nothing on success (errors still go to stderr)\n"
         "  --keys-markdown   print the key tables of docs/case-format.md (no CASE)\n"
+        "  --metrics-markdown print the metric tables of docs/json-summary.md (no CASE)\n"
+        "  --metrics-tsv     print the metric table, one tab-separated line per metric (no CASE)\n"
         "  -h, --help        this help\n"
         "\n",
         f);
@@ -96,16 +99,37 @@ static int report_electrode(FILE *f, const rfl_case *c, const rfl_geometry *geo,
   return 0;
 }
 
+/* The tables the documentation is generated from: the case keys (--keys-markdown, 'k') and
+ * the metrics (--metrics-markdown 'm', --metrics-tsv 't'). */
+static int print_table(int which, int nargs) {
+  const char *name = which == 'k' ? "keys-markdown" : which == 'm' ? "metrics-markdown" : "metrics-tsv";
+  if (nargs != 0) {
+    fprintf(stderr, "rflesion check: --%s: expected no case file, found %d arguments\n", name, nargs);
+    return 2;
+  }
+  rfl_status st = RFL_OK;
+  if (which == 'k')
+    st = rfl_case_keys_markdown(stdout);
+  else if (which == 'm')
+    rfl_metrics_write_markdown(stdout);
+  else
+    rfl_metrics_write_tsv(stdout);
+  if (st == RFL_OK && fflush(stdout) != 0) st = RFL_ERROR(RFL_EIO, "writing to standard output failed");
+  return st == RFL_OK ? 0 : rfl_cli_fail(st);
+}
+
 int rfl_cmd_check(int argc, char **argv) {
   static const struct option longopts[] = {RFL_CLI_SET_OPTION,
                                            {"accuracy", required_argument, NULL, 'A'},
                                            {"quiet", no_argument, NULL, 'q'},
                                            {"keys-markdown", no_argument, NULL, 'k'},
+                                           {"metrics-markdown", no_argument, NULL, 'm'},
+                                           {"metrics-tsv", no_argument, NULL, 't'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
   static rfl_cli_sets sets;
   sets.n = 0;
-  int quiet = 0, keys_markdown = 0, opt;
+  int quiet = 0, table = 0, opt;
   optind = 0;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, "s:qh", longopts, NULL)) != -1) {
@@ -123,7 +147,9 @@ int rfl_cmd_check(int argc, char **argv) {
         quiet = 1;
         break;
       case 'k':
-        keys_markdown = 1;
+      case 'm':
+      case 't':
+        table = opt;
         break;
       case 'h':
         check_usage(stdout);
@@ -135,16 +161,7 @@ int rfl_cmd_check(int argc, char **argv) {
         return 2;
     }
   }
-  if (keys_markdown && optind != argc) {
-    fprintf(stderr, "rflesion check: --keys-markdown: expected no case file, found %d arguments\n",
-            argc - optind);
-    return 2;
-  }
-  if (keys_markdown) {
-    rfl_status st = rfl_case_keys_markdown(stdout);
-    if (st == RFL_OK && fflush(stdout) != 0) st = RFL_ERROR(RFL_EIO, "writing to standard output failed");
-    return st == RFL_OK ? 0 : rfl_cli_fail(st);
-  }
+  if (table) return print_table(table, argc - optind);
   if (optind != argc - 1) {
     fprintf(stderr, "rflesion check: expected one case file, found %d arguments\n\n",
             argc - optind);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "metrics.h"
 #include "provenance.h"
 
 void rfl_results_row_init(rfl_results_row *row, long long index) {
@@ -88,63 +89,52 @@ const rfl_results_cell *rfl_results_row_find(const rfl_results_row *row, const c
 
 /* ---- the figures of a run --------------------------------------------------------------- */
 
-static rfl_status add_lesion(rfl_results_row *row, const char *prefix, const rfl_lesion_metrics *l) {
+/* One metric's cell (metrics.h): NAN, 0 or "" without a summary (a failed case). */
+static rfl_status add_metric(rfl_results_row *row, const rfl_metric *m, const rfl_metric_source *src,
+                             const char *prefix, const char *structure) {
   char name[RFL_RESULTS_NAME_MAX];
-  int have = l != NULL, found = have && l->found;
-  static const char *const what[] = {"width_mm", "length_mm", "distal_mm", "volume_mm3"};
-  double v[4] = {NAN, NAN, NAN, NAN};
-  if (have) { /* as the JSON summary: no lesion has size 0 and no distal projection */
-    v[0] = found ? 1e3 * l->width : 0.0;
-    v[1] = found ? 1e3 * l->length : 0.0;
-    v[2] = found ? 1e3 * l->distal : NAN;
-    v[3] = found ? 1e9 * l->volume : 0.0;
-  }
-  for (int i = 0; i < 4; i++) {
-    snprintf(name, sizeof name, "%s_%s", prefix, what[i]);
-    RFL_CHECK(rfl_results_row_add_real(row, name, v[i]));
-  }
+  rfl_metric_sweep_name(m, prefix, structure, name, sizeof name);
+  if (!name[0]) return RFL_OK;
+  if (m->type == RFL_METRIC_TEXT) return rfl_results_row_add_text(row, name, rfl_metric_text(m, src));
+  double v = rfl_metric_value(m, src);
+  if (m->type == RFL_METRIC_REAL) return rfl_results_row_add_real(row, name, v);
+  return rfl_results_row_add_int(row, name, isfinite(v) ? (long long)v : 0);
+}
+
+static rfl_status add_scope(rfl_results_row *row, rfl_metric_scope scope, const rfl_metric_source *src,
+                            const char *prefix, const char *structure) {
+  int n;
+  const rfl_metric *t = rfl_metrics(&n);
+  for (int i = 0; i < n; i++)
+    if (t[i].scope == scope) RFL_CHECK(add_metric(row, &t[i], src, prefix, structure));
   return RFL_OK;
 }
 
+/* "KIND:structure; KIND:structure" */
+static rfl_status add_flag_text(rfl_results_row *row, const char *name, const char (*ids)[96], int n) {
+  char text[RFL_MAX_FLAGS * 98] = "";
+  for (int i = 0; i < n; i++) {
+    size_t len = strlen(text);
+    snprintf(text + len, sizeof text - len, "%s%s", i ? "; " : "", ids[i]);
+  }
+  return rfl_results_row_add_text(row, name, text);
+}
+
 rfl_status rfl_results_row_add_summary(rfl_results_row *row, const rfl_summary *s, const rfl_case *kase) {
-  RFL_CHECK(add_lesion(row, "lesion", s ? &s->end_of_rf.lesion : NULL));
-  RFL_CHECK(add_lesion(row, "isotherm", s ? &s->end_of_rf.isotherm : NULL));
-  RFL_CHECK(add_lesion(row, "final_lesion", s ? &s->final.lesion : NULL));
-  const rfl_sample *g = s ? &s->generator_end : NULL;
-  RFL_CHECK(rfl_results_row_add_real(row, "voltage_V", g ? g->voltage : NAN));
-  RFL_CHECK(rfl_results_row_add_real(row, "power_W", g ? g->power : NAN));
-  RFL_CHECK(rfl_results_row_add_real(row, "impedance_ohm", g ? g->impedance : NAN));
-  RFL_CHECK(rfl_results_row_add_real(row, "energy_J", s ? s->energy.electrical : NAN));
-  RFL_CHECK(rfl_results_row_add_real(row, "thermocouple_C", g ? g->thermocouple_C : NAN));
-  RFL_CHECK(rfl_results_row_add_real(row, "peak_tissue_C", s ? s->peak_tissue_run_C : NAN));
+  for (int place = 0; place < 2; place++) {
+    rfl_metric_source src = rfl_metric_snapshot(s, s ? rfl_snapshot_at(s, place) : NULL, place);
+    RFL_CHECK(add_scope(row, RFL_METRIC_SNAPSHOT, &src, rfl_snapshot_places[place].column_prefix, NULL));
+  }
+  rfl_metric_source run = rfl_metric_run(s);
+  RFL_CHECK(add_scope(row, RFL_METRIC_RUN, &run, "", NULL));
   int ns = s ? s->nstructures : kase ? kase->nstructures : 0;
   for (int k = 0; k < ns; k++) {
-    const rfl_structure_report *r = s ? &s->structures[k] : NULL;
-    const char *sname = r ? r->structure->name : kase->structures[k].name;
-    char name[RFL_RESULTS_NAME_MAX];
-    snprintf(name, sizeof name, "%s.margin_mm", sname);
-    RFL_CHECK(rfl_results_row_add_real(row, name, r ? 1e3 * r->margin : NAN));
-    snprintf(name, sizeof name, "%s.isotherm_margin_mm", sname);
-    RFL_CHECK(rfl_results_row_add_real(row, name, r ? 1e3 * r->isotherm_margin : NAN));
-    snprintf(name, sizeof name, "%s.peak_C", sname);
-    RFL_CHECK(rfl_results_row_add_real(row, name, r ? r->peak_C : NAN));
+    rfl_metric_source src = rfl_metric_structure(s, k);
+    RFL_CHECK(add_scope(row, RFL_METRIC_STRUCTURE, &src, "", s ? s->structures[k].structure->name
+                                                               : kase->structures[k].name));
   }
-  char flags[RFL_MAX_FLAGS * 98] = "";
-  for (int i = 0; s && i < s->nflags; i++) {
-    size_t n = strlen(flags);
-    snprintf(flags + n, sizeof flags - n, "%s%s", i ? "; " : "", s->flags[i]);
-  }
-  RFL_CHECK(rfl_results_row_add_int(row, "nflags", s ? s->nflags : 0));
-  RFL_CHECK(rfl_results_row_add_text(row, "flags", flags));
-  char findings[RFL_MAX_FLAGS * 98] = "";
-  for (int i = 0; s && i < s->nfindings; i++) {
-    size_t n = strlen(findings);
-    snprintf(findings + n, sizeof findings - n, "%s%s", i ? "; " : "", s->findings[i]);
-  }
-  RFL_CHECK(rfl_results_row_add_text(row, "findings", findings));
-  RFL_CHECK(rfl_results_row_add_int(row, "cells", s ? (long long)s->cells : 0));
-  RFL_CHECK(rfl_results_row_add_int(row, "steps", s ? (long long)s->steps : 0));
-  return rfl_results_row_add_int(row, "threads", s ? s->threads : 0);
+  RFL_CHECK(add_flag_text(row, "flags", s ? s->flags : NULL, s ? s->nflags : 0));
+  return add_flag_text(row, "findings", s ? s->findings : NULL, s ? s->nfindings : 0);
 }
 
 /* ---- row records -------------------------------------------------------------------------- */
@@ -405,54 +395,59 @@ rfl_status rfl_results_table_write_csv(const rfl_results_table *t, const char *p
 
 /* ---- HDF5 ------------------------------------------------------------------------------------- */
 
-rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *path, const char *note) {
-  char tmp[RFL_ATOMIC_TMP_MAX], target[RFL_PATH_MAX];
-  RFL_CHECK(rfl_atomic_temp(path, target, sizeof target, tmp, sizeof tmp));
-  size_t *offset = calloc((size_t)t->ncolumns + 1, sizeof *offset);
-  size_t *width = calloc((size_t)t->ncolumns + 1, sizeof *width);
-  hid_t *strtype = calloc((size_t)t->ncolumns + 1, sizeof *strtype);
-  unsigned char *buf = NULL;
-  hid_t file = H5I_INVALID_HID, type = H5I_INVALID_HID, space = H5I_INVALID_HID, dset = H5I_INVALID_HID;
-  hid_t ascalar = H5I_INVALID_HID, atype = H5I_INVALID_HID, attr = H5I_INVALID_HID;
-  rfl_status st = RFL_OK;
-  H5E_auto2_t old_func;
-  void *old_data;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  if (!offset || !width || !strtype) {
-    st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table", path);
-    goto done;
+/* The compound record: int64 and double members of 8 bytes, strings as long as the
+ * column's longest value (NUL included), in column order. */
+typedef struct {
+  size_t *offset, *width;
+  hid_t *strtype;
+  size_t rowsize;
+} h5_layout;
+
+static void layout_free(h5_layout *l, int ncolumns) {
+  H5E_BEGIN_TRY {
+    for (int c = 0; l->strtype && c < ncolumns; c++)
+      if (l->strtype[c] > 0) H5Tclose(l->strtype[c]);
   }
-  /* member sizes: strings as long as the longest value (NUL included) */
-  size_t rowsize = 0;
+  H5E_END_TRY;
+  free(l->offset);
+  free(l->width);
+  free(l->strtype);
+}
+
+static rfl_status layout_make(const rfl_results_table *t, const char *path, h5_layout *l) {
+  l->offset = calloc((size_t)t->ncolumns + 1, sizeof *l->offset);
+  l->width = calloc((size_t)t->ncolumns + 1, sizeof *l->width);
+  l->strtype = calloc((size_t)t->ncolumns + 1, sizeof *l->strtype);
+  l->rowsize = 0;
+  if (!l->offset || !l->width || !l->strtype) return RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table", path);
   char nb[64];
   for (int c = 0; c < t->ncolumns; c++) {
-    strtype[c] = H5I_INVALID_HID;
+    l->strtype[c] = H5I_INVALID_HID;
+    l->width[c] = 8;
     if (t->columns[c].type == RFL_RESULTS_TEXT) {
-      size_t w = 2;
+      l->width[c] = 2;
       for (size_t r = 0; r < t->nrows; r++) {
         size_t n = strlen(rfl_results_table_text(t, r, c, nb, sizeof nb)) + 1;
-        if (n > w) w = n;
+        if (n > l->width[c]) l->width[c] = n;
       }
-      width[c] = w;
-    } else {
-      width[c] = 8;
     }
-    offset[c] = rowsize;
-    rowsize += width[c];
+    l->offset[c] = l->rowsize;
+    l->rowsize += l->width[c];
   }
-  if (rowsize == 0) rowsize = 1;
-  buf = calloc(t->nrows ? t->nrows : 1, rowsize);
-  if (!buf) {
-    st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table (%zu rows)", path, t->nrows);
-    goto done;
-  }
+  if (l->rowsize == 0) l->rowsize = 1;
+  return RFL_OK;
+}
+
+/* The rows in the record layout (missing integers -1, missing reals NaN, texts ""). */
+static void layout_fill(const rfl_results_table *t, const h5_layout *l, unsigned char *buf) {
+  char nb[64];
   for (size_t r = 0; r < t->nrows; r++)
     for (int c = 0; c < t->ncolumns; c++) {
-      unsigned char *p = buf + r * rowsize + offset[c];
+      unsigned char *p = buf + r * l->rowsize + l->offset[c];
       const rfl_results_cell *cell = rfl_results_row_find(&t->rows[r], t->columns[c].name);
       if (t->columns[c].type == RFL_RESULTS_TEXT) {
-        memcpy(p, rfl_results_table_text(t, r, c, nb, sizeof nb), strlen(rfl_results_table_text(t, r, c, nb, sizeof nb)));
+        const char *text = rfl_results_table_text(t, r, c, nb, sizeof nb);
+        memcpy(p, text, strlen(text));
       } else if (t->columns[c].type == RFL_RESULTS_INT) {
         int64_t v = cell ? (int64_t)cell->num : -1;
         memcpy(p, &v, 8);
@@ -461,69 +456,91 @@ rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *pa
         memcpy(p, &v, 8);
       }
     }
-  file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0) {
-    st = RFL_ERROR(RFL_EIO, "%s: cannot create the HDF5 table (temporary file %s)", path, tmp);
-    goto done;
-  }
-  type = H5Tcreate(H5T_COMPOUND, rowsize);
-  if (type < 0) goto h5fail;
-  for (int c = 0; c < t->ncolumns; c++) {
+}
+
+static hid_t layout_type(const rfl_results_table *t, h5_layout *l) {
+  hid_t type = H5Tcreate(H5T_COMPOUND, l->rowsize);
+  for (int c = 0; type >= 0 && c < t->ncolumns; c++) {
     hid_t member = t->columns[c].type == RFL_RESULTS_INT ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
     if (t->columns[c].type == RFL_RESULTS_TEXT) {
-      strtype[c] = H5Tcopy(H5T_C_S1);
-      if (strtype[c] < 0 || H5Tset_size(strtype[c], width[c]) < 0 || H5Tset_strpad(strtype[c], H5T_STR_NULLTERM) < 0)
-        goto h5fail;
-      member = strtype[c];
+      member = l->strtype[c] = H5Tcopy(H5T_C_S1);
+      if (member < 0 || H5Tset_size(member, l->width[c]) < 0 || H5Tset_strpad(member, H5T_STR_NULLTERM) < 0)
+        member = H5I_INVALID_HID;
     }
-    if (H5Tinsert(type, t->columns[c].name, offset[c], member) < 0) goto h5fail;
+    if (member < 0 || H5Tinsert(type, t->columns[c].name, l->offset[c], member) < 0) {
+      H5Tclose(type);
+      type = H5I_INVALID_HID;
+    }
   }
-  hsize_t dims[1] = {t->nrows};
-  space = H5Screate_simple(1, dims, NULL);
-  if (space < 0) goto h5fail;
-  dset = H5Dcreate2(file, "results", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (dset < 0) goto h5fail;
-  if (t->nrows && H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) goto h5fail;
+  return type;
+}
+
+/* The note and the provenance as string attributes of the dataset; -1 on failure. */
+static int write_table_attrs(hid_t dset, const char *note) {
   rfl_provenance p;
   rfl_provenance_get(&p);
   const char *attrs[][2] = {{"sweep", note}, {"rflesion_version", p.version_full}, {"commit", p.commit},
                             {"build_type", p.build_type}, {"hdf5_version", p.hdf5}};
-  for (size_t a = 0; a < sizeof attrs / sizeof attrs[0]; a++) {
+  int rc = 0;
+  for (size_t a = 0; a < sizeof attrs / sizeof attrs[0] && rc == 0; a++) {
     if (!attrs[a][1]) continue;
-    ascalar = H5Screate(H5S_SCALAR);
-    atype = H5Tcopy(H5T_C_S1);
-    if (ascalar < 0 || atype < 0 || H5Tset_size(atype, strlen(attrs[a][1]) + 1) < 0) goto h5fail;
-    attr = H5Acreate2(dset, attrs[a][0], atype, ascalar, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr < 0 || H5Awrite(attr, atype, attrs[a][1]) < 0) goto h5fail;
-    H5Aclose(attr);
-    H5Tclose(atype);
-    H5Sclose(ascalar);
-    attr = atype = ascalar = H5I_INVALID_HID;
-  }
-  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) goto h5fail;
-  goto done;
-h5fail:
-  st = RFL_ERROR(RFL_EIO, "%s: HDF5 failed writing the results table", path);
-done:
-  H5E_BEGIN_TRY {
+    hid_t space = H5Screate(H5S_SCALAR), type = H5Tcopy(H5T_C_S1), attr = H5I_INVALID_HID;
+    if (space < 0 || type < 0 || H5Tset_size(type, strlen(attrs[a][1]) + 1) < 0 ||
+        (attr = H5Acreate2(dset, attrs[a][0], type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        H5Awrite(attr, type, attrs[a][1]) < 0)
+      rc = -1;
     if (attr >= 0) H5Aclose(attr);
-    if (atype >= 0) H5Tclose(atype);
-    if (ascalar >= 0) H5Sclose(ascalar);
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+  }
+  return rc;
+}
+
+/* The file tmp with the dataset /results, flushed and closed. */
+static rfl_status write_table_file(const rfl_results_table *t, const char *path, const char *tmp, h5_layout *l,
+                                   const void *buf, const char *note) {
+  hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0) return RFL_ERROR(RFL_EIO, "%s: cannot create the HDF5 table (temporary file %s)", path, tmp);
+  hsize_t dims[1] = {t->nrows};
+  hid_t type = layout_type(t, l), space = H5Screate_simple(1, dims, NULL), dset = H5I_INVALID_HID;
+  int ok = type >= 0 && space >= 0 &&
+           (dset = H5Dcreate2(file, "results", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+           (!t->nrows || H5Dwrite(dset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0) &&
+           write_table_attrs(dset, note) == 0 && H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0;
+  rfl_status st = ok ? RFL_OK : RFL_ERROR(RFL_EIO, "%s: HDF5 failed writing the results table", path);
+  H5E_BEGIN_TRY {
     if (dset >= 0) H5Dclose(dset);
     if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
-    for (int c = 0; strtype && c < t->ncolumns; c++)
-      if (strtype[c] > 0) H5Tclose(strtype[c]);
-    if (file >= 0 && H5Fclose(file) < 0 && st == RFL_OK) st = RFL_ERROR(RFL_EIO, "%s: closing the HDF5 table failed", path);
+    if (H5Fclose(file) < 0 && st == RFL_OK) st = RFL_ERROR(RFL_EIO, "%s: closing the HDF5 table failed", path);
   }
   H5E_END_TRY;
+  return st;
+}
+
+rfl_status rfl_results_table_write_h5(const rfl_results_table *t, const char *path, const char *note) {
+  char tmp[RFL_ATOMIC_TMP_MAX], target[RFL_PATH_MAX];
+  RFL_CHECK(rfl_atomic_temp(path, target, sizeof target, tmp, sizeof tmp));
+  H5E_auto2_t old_func;
+  void *old_data;
+  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  h5_layout l = {0};
+  unsigned char *buf = NULL;
+  rfl_status st = layout_make(t, path, &l);
+  if (st == RFL_OK && !(buf = calloc(t->nrows ? t->nrows : 1, l.rowsize)))
+    st = RFL_ERROR(RFL_ENOMEM, "%s: out of memory for the table (%zu rows)", path, t->nrows);
+  if (st == RFL_OK) {
+    layout_fill(t, &l, buf);
+    st = write_table_file(t, path, tmp, &l, buf, note);
+  }
+  layout_free(&l, t->ncolumns);
   H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-  if (st == RFL_OK) st = rfl_atomic_publish(tmp, target, path);
-  else rfl_atomic_discard(tmp);
+  if (st == RFL_OK)
+    st = rfl_atomic_publish(tmp, target, path);
+  else
+    rfl_atomic_discard(tmp);
   free(buf);
-  free(offset);
-  free(width);
-  free(strtype);
   return st;
 }
 

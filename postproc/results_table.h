@@ -47,13 +47,12 @@ rfl_status rfl_results_row_add_real(rfl_results_row *row, const char *name, doub
 rfl_status rfl_results_row_add_text(rfl_results_row *row, const char *name, const char *v);
 const rfl_results_cell *rfl_results_row_find(const rfl_results_row *row, const char *name);
 
-/* The figures of a run, in the table's units (mm, mm^3, V, W, ohm, J, C): lesion (Omega >= 1)
- * and isotherm lesion at the end of RF, the Omega lesion after the cool-down, generator at
- * the end of RF, peak tissue temperature, per structure NAME.margin_mm,
- * NAME.isotherm_margin_mm and NAME.peak_C, nflags and flags (the safety flags), findings
- * (the effectiveness findings, which leave the status ok), cells, steps, threads. With
- * summary NULL (a failed case) the same columns are added empty (NaN), the structures
- * taken from kase (may be NULL too). */
+/* The figures of a run: one cell per metric of the metric table (metrics.h) under its
+ * sweep column (the end of RF's snapshot, the cool-down's prefixed "final_", the run's, and
+ * per structure NAME.COLUMN), then flags (the safety flags) and findings (the
+ * effectiveness findings, which leave the status ok), `; `-separated. With summary NULL (a
+ * failed case) the same columns are added empty (NaN, 0 or ""), the structures taken from
+ * kase (may be NULL too). */
 rfl_status rfl_results_row_add_summary(rfl_results_row *row, const rfl_summary *summary, const rfl_case *kase);
 
 /* Row records: text form (malloc'ed, NUL-terminated), parsing, atomic file write

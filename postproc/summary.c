@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The step observer that turns fields into the figures a user reads (lesion size,
- * generator, structures and safety flags), and the two ways of reporting them: a human
- * summary and a JSON file (docs/json-summary.md). Measurements use postproc/lesion.c; this
- * file only decides when to measure and what the figures mean.
+ * generator, structures and safety flags). The figures are reported through the metric
+ * table (metrics.h): the human summary in summary_print.c, the JSON file in summary_json.c
+ * (docs/json-summary.md). Measurements use postproc/lesion.c; this file only decides when
+ * to measure and what the figures mean.
  *
  * Safety flags (each names its structure):
  *   protected_overlap       the Omega >= 1 lesion reaches into a protected structure;
@@ -14,17 +15,13 @@
  *                           part of its fibres conducting). */
 #include "summary.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
-#include "case_hash.h"
 #include "generator.h"
+#include "metrics.h"
 #include "mirror.h"
-#include "provenance.h"
-#include "rfl_version.h"
 
 struct rfl_monitor {
   const rfl_case *kase;
@@ -362,22 +359,22 @@ void rfl_summary_set_flags(rfl_summary *s) {
       r->flag_threshold = !isnan(r->threshold_crossed_s);
       if (r->flag_overlap) {
         snprintf(text, sizeof text, "the lesion (Omega >= 1) reaches %.2f mm into %s", -1e3 * r->margin, name);
-        add_flag(s, k, "protected_overlap", text);
+        add_flag(s, k, rfl_flag_name(RFL_FLAG_OVERLAP), text);
       }
       if (r->flag_within_margin) {
         snprintf(text, sizeof text, "%s is %.2f mm from the lesion (Omega >= 1), inside its required margin of %g mm",
                  name, 1e3 * r->margin, 1e3 * st->margin);
-        add_flag(s, k, "protected_within_margin", text);
+        add_flag(s, k, rfl_flag_name(RFL_FLAG_WITHIN_MARGIN), text);
       }
       if (r->flag_threshold) {
         threshold_text(s, r, name, text, sizeof text);
-        add_flag(s, k, "protected_over_threshold", text);
+        add_flag(s, k, rfl_flag_name(RFL_FLAG_OVER_THRESHOLD), text);
       }
     } else if (st->role == RFL_ROLE_TARGET) {
       r->flag_not_covered = !r->covered;
       if (r->flag_not_covered) {
         not_covered_text(r, name, text, sizeof text);
-        add_finding(s, k, "target_not_covered", text);
+        add_finding(s, k, rfl_flag_name(RFL_FLAG_NOT_COVERED), text);
       }
     }
   }
@@ -444,323 +441,6 @@ void rfl_summary_apply_errors(rfl_summary *s) {
       snprintf(text, sizeof text, "%s peaks at %.2f C (limit %g C), closer to the limit than the estimated "
                "error of +-%.2f C: too close to call on this grid (refine with --accuracy)",
                name, r->peak_C, st->threshold_C, ep);
-    add_flag(s, k, "margin_within_error", text);
+    add_flag(s, k, rfl_flag_name(RFL_FLAG_WITHIN_ERROR), text);
   }
-}
-
-/* ---- human summary ---------------------------------------------------------------------- */
-
-/* " +- 0.04" after a figure when its error is estimated (scale: SI to the printed unit). */
-static const char *pm(const rfl_summary *s, int index, double scale, const char *fmt, char *buf, size_t size) {
-  buf[0] = '\0';
-  double e = s->errors.estimated && index < s->errors.error.n ? s->errors.error.value[index] : NAN;
-  if (isfinite(e)) {
-    char num[24];
-    snprintf(num, sizeof num, fmt, scale * e);
-    snprintf(buf, size, " +- %s", num);
-  }
-  return buf;
-}
-
-static void print_lesion(FILE *f, const char *label, const rfl_summary *s, int snapshot, int which) {
-  const rfl_lesion_snapshot *snap = snapshot == 0 ? &s->end_of_rf : &s->final;
-  const rfl_lesion_metrics *l = which == 0 ? &snap->lesion : &snap->isotherm;
-  if (!l->found) {
-    fprintf(f, "  %-22s none\n", label);
-    return;
-  }
-  char e[4][32];
-  for (int k = 0; k < 4; k++)
-    pm(s, rfl_error_lesion_index(snapshot, which, k), k == 3 ? 1e9 : 1e3, k == 3 ? "%.1f" : "%.2f", e[k], sizeof e[k]);
-  fprintf(f, "  %-22s width %.2f%s mm, length %.2f%s mm, distal %.2f%s mm, volume %.1f%s mm3\n", label,
-          1e3 * l->width, e[0], 1e3 * l->length, e[1], 1e3 * l->distal, e[2], 1e9 * l->volume, e[3]);
-}
-
-/* The error estimate in one line: how it was made and whether the target was met. */
-static void print_error_estimate(FILE *f, const rfl_summary *s) {
-  const rfl_error_estimate *e = &s->errors;
-  if (!e->estimated) {
-    if (e->note[0]) fprintf(f, "Discretisation error: not estimated (%s)\n", e->note);
-    return;
-  }
-  fprintf(f, "Discretisation error (+-): from a second solution with %.3g mm cells and %.3g s steps "
-             "beside %.3g mm and %.3g s; largest on a length %.3f mm, target %.3g mm %s%s%s\n",
-          e->coarse_spacing * 1e3, e->coarse_dt, e->spacing * 1e3, e->dt, e->largest_length * 1e3,
-          e->accuracy * 1e3, rfl_error_estimate_met(e) ? "met" : "NOT met",
-          e->note[0] ? "; " : "", e->note);
-}
-
-void rfl_summary_print(FILE *f, const rfl_summary *s) {
-  const rfl_case *c = s->kase;
-  char iso[64];
-  snprintf(iso, sizeof iso, "%.0f C isotherm:", c->damage.isotherm_C);
-  fprintf(f, "Lesion at the end of RF (t = %.1f s):\n", s->end_of_rf.t);
-  print_lesion(f, "Omega >= 1:", s, 0, 0);
-  print_lesion(f, iso, s, 0, 1);
-  if (c->generator.cooldown_s > 0.0) {
-    fprintf(f, "After the cool-down (t = %.1f s):\n", s->final.t);
-    print_lesion(f, "Omega >= 1:", s, 1, 0);
-    print_lesion(f, iso, s, 1, 1);
-  }
-  const rfl_sample *g = &s->generator_end;
-  fprintf(f, "Generator at the end of RF: %.2f V, %.1f mA, %.2f W, %.1f ohm, thermocouple %.2f C\n",
-          g->voltage, 1e3 * g->current, g->power, g->impedance, g->thermocouple_C);
-  fprintf(f, "Peak tissue temperature: %.2f C at the end of RF, %.2f C over the run (t = %.1f s)\n",
-          s->peak_tissue_end_C, s->peak_tissue_run_C, s->peak_tissue_run_time_s);
-  if (c->generator.mode == RFL_GEN_PULSED)
-    fprintf(f, "Pulsed RF: highest thermocouple reading %.2f C, hottest tissue %.2f C\n",
-            s->thermocouple_max_C, s->peak_tissue_run_C);
-  for (int k = 0; k < s->nstructures; ++k) {
-    const rfl_structure_report *r = &s->structures[k];
-    const rfl_structure *st = r->structure;
-    const char *role = st->role == RFL_ROLE_PROTECTED ? "protected" : st->role == RFL_ROLE_TARGET ? "target" : "region";
-    char em[32], ei[32], ep[32];
-    pm(s, rfl_error_structure_index(k, 0), 1e3, "%.2f", em, sizeof em);
-    pm(s, rfl_error_structure_index(k, 1), 1e3, "%.2f", ei, sizeof ei);
-    pm(s, rfl_error_structure_index(k, 2), 1.0, "%.2f", ep, sizeof ep);
-    fprintf(f, "Structure '%s' (%s): lesion margin %+.2f%s mm (isotherm %+.2f%s mm), peak %.2f%s C at %.1f s",
-            st->name, role, 1e3 * r->margin, em, 1e3 * r->isotherm_margin, ei, r->peak_C, ep, r->peak_time_s);
-    if (isnan(r->threshold_crossed_s))
-      fprintf(f, ", never reached %.1f C", st->threshold_C);
-    else
-      fprintf(f, ", reached %.1f C at %.1f s", st->threshold_C, r->threshold_crossed_s);
-    fprintf(f, ", max Omega %.3g, CEM43 %.3g min, %.2f %% coagulated%s\n", r->max_omega,
-            r->max_cem43_min, 100.0 * r->damaged_fraction,
-            st->role != RFL_ROLE_TARGET ? "" : r->covered ? ", covered through its thickness"
-                                                          : ", not covered through its thickness");
-  }
-  rfl_summary_print_flags(f, s);
-  print_error_estimate(f, s);
-  fprintf(f, "Grid %zu cells, %zu steps, %d thread(s), %.2f s wall (set-up %.2f s)\n", s->cells,
-          s->steps, s->threads, s->wall_s, s->setup_s);
-  if (s->unconverged_steps > 0)
-    fprintf(f, "Note: %zu step(s) kept with conductivity or boiling passes unconverged (energy is "
-               "conserved; a smaller [solver] dt_s resolves them)\n", s->unconverged_steps);
-}
-
-void rfl_summary_print_flags(FILE *f, const rfl_summary *s) {
-  if (s->nflags == 0) fprintf(f, "Safety flags: none\n");
-  for (int i = 0; i < s->nflags; ++i) fprintf(f, "SAFETY FLAG: %s [%s]\n", s->flag_text[i], s->flags[i]);
-  for (int i = 0; i < s->nfindings; ++i)
-    fprintf(f, "Finding (effectiveness, not a safety flag): %s [%s]\n", s->finding_text[i], s->findings[i]);
-}
-
-/* ---- JSON ------------------------------------------------------------------------------- */
-
-static void json_num(FILE *f, int indent, const char *key, double v, int last) {
-  if (isfinite(v))
-    fprintf(f, "%*s\"%s\": %.10g%s\n", indent, "", key, v, last ? "" : ",");
-  else
-    fprintf(f, "%*s\"%s\": null%s\n", indent, "", key, last ? "" : ",");
-}
-
-static void json_string_value(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; ++p) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
-static void json_lesion(FILE *f, int indent, const char *key, const rfl_lesion_metrics *l,
-                        double threshold, int last) {
-  fprintf(f, "%*s\"%s\": {\n", indent, "", key);
-  if (threshold == threshold) json_num(f, indent + 2, "threshold_C", threshold, 0);
-  json_num(f, indent + 2, "width_mm", l->found ? 1e3 * l->width : 0.0, 0);
-  json_num(f, indent + 2, "length_mm", l->found ? 1e3 * l->length : 0.0, 0);
-  json_num(f, indent + 2, "distal_mm", l->found ? 1e3 * l->distal : NAN, 0);
-  json_num(f, indent + 2, "volume_mm3", l->found ? 1e9 * l->volume : 0.0, 1);
-  fprintf(f, "%*s}%s\n", indent, "", last ? "" : ",");
-}
-
-/* "provenance": what produced these figures (the same fields as the HDF5 root attributes). */
-static void json_provenance(FILE *f, const rfl_case *c) {
-  rfl_provenance p;
-  rfl_provenance_get(&p);
-  uint64_t h = 0;
-  char hash[17] = "unknown";
-  if (rfl_case_hash(c, &h) == RFL_OK) rfl_case_hash_text(h, hash);
-  fprintf(f, "  \"provenance\": {\n    \"version\": \"%s\",\n    \"commit\": \"%s\",\n    \"build_type\": \"%s\",\n"
-             "    \"mpi\": %s,\n    \"openmp\": %s,\n    \"hdf5\": \"%s\",\n    \"case_hash\": \"%s\"\n  },\n",
-          p.version_full, p.commit, p.build_type, p.mpi ? "true" : "false", p.openmp ? "true" : "false", p.hdf5, hash);
-}
-
-/* "errors": the discretisation error of each figure, in the figure's unit (null where not
- * estimated), and how it was estimated. */
-static void json_error_lesion(FILE *f, int indent, const char *key, const rfl_error_estimate *e,
-                              int snapshot, int which, int last) {
-  static const char *const names[4] = {"width_mm", "length_mm", "distal_mm", "volume_mm3"};
-  fprintf(f, "%*s\"%s\": {\n", indent, "", key);
-  for (int k = 0; k < 4; k++)
-    json_num(f, indent + 2, names[k], (k == 3 ? 1e9 : 1e3) * e->error.value[rfl_error_lesion_index(snapshot, which, k)], k == 3);
-  fprintf(f, "%*s}%s\n", indent, "", last ? "" : ",");
-}
-
-static void json_errors(FILE *f, const rfl_summary *s) {
-  const rfl_error_estimate *e = &s->errors;
-  fprintf(f, "  \"errors\": {\n    \"estimated\": %s,\n    \"note\": ", e->estimated ? "true" : "false");
-  json_string_value(f, e->note);
-  fprintf(f, ",\n");
-  json_num(f, 4, "accuracy_mm", 1e3 * e->accuracy, 0);
-  if (!e->estimated) {
-    fprintf(f, "    \"method\": null\n  },\n");
-    return;
-  }
-  fprintf(f, "    \"method\": \"Richardson/GCI: max(Fs |f - f_coarse| / (r^p - 1), floor), Fs %.2f, p %.0f, "
-             "floor %.2g cells (%.2g for distal projections, %.2g of the first grid's cells for "
-             "lesion lengths)\",\n",
-          RFL_ERROR_SAFETY, RFL_ERROR_ORDER, RFL_ERROR_FLOOR_CELLS, RFL_ERROR_AXIAL_FLOOR_CELLS,
-          RFL_ERROR_LENGTH_FLOOR_CELLS);
-  json_num(f, 4, "ratio", e->ratio, 0);
-  json_num(f, 4, "spacing_mm", 1e3 * e->spacing, 0);
-  json_num(f, 4, "coarse_spacing_mm", 1e3 * e->coarse_spacing, 0);
-  json_num(f, 4, "dt_s", e->dt, 0);
-  json_num(f, 4, "coarse_dt_s", e->coarse_dt, 0);
-  json_num(f, 4, "refinements", e->refinements, 0);
-  json_num(f, 4, "largest_length_mm", 1e3 * e->largest_length, 0);
-  fprintf(f, "    \"met\": %s,\n", rfl_error_estimate_met(e) ? "true" : "false");
-  json_error_lesion(f, 4, "lesion", e, 0, 0, 0);
-  json_error_lesion(f, 4, "isotherm", e, 0, 1, 0);
-  fprintf(f, "    \"after_cooldown\": {\n");
-  json_error_lesion(f, 6, "lesion", e, 1, 0, 0);
-  json_error_lesion(f, 6, "isotherm", e, 1, 1, 1);
-  fprintf(f, "    },\n");
-  json_num(f, 4, "peak_tissue_end_C", e->error.value[rfl_error_peak_index(s->nstructures)], 0);
-  fprintf(f, "    \"structures\": [\n");
-  for (int k = 0; k < s->nstructures; ++k) {
-    fprintf(f, "      {\n        \"name\": ");
-    json_string_value(f, s->structures[k].structure->name);
-    fprintf(f, ",\n");
-    json_num(f, 8, "margin_mm", 1e3 * e->error.value[rfl_error_structure_index(k, 0)], 0);
-    json_num(f, 8, "isotherm_margin_mm", 1e3 * e->error.value[rfl_error_structure_index(k, 1)], 0);
-    json_num(f, 8, "peak_C", e->error.value[rfl_error_structure_index(k, 2)], 1);
-    fprintf(f, "      }%s\n", k + 1 < s->nstructures ? "," : "");
-  }
-  fprintf(f, "    ]\n  },\n");
-}
-
-/* "KEY": [{"id": "KIND:structure", "structure": "NAME", "text": "..."}, ...], */
-static void json_flag_list(FILE *f, const char *key, const rfl_summary *s, const char (*ids)[96], const int *structure,
-                           const char (*texts)[RFL_FLAG_TEXT_MAX], int n) {
-  fprintf(f, "  \"%s\": [", key);
-  for (int i = 0; i < n; ++i) {
-    fprintf(f, "%s\n    {\"id\": ", i ? "," : "");
-    json_string_value(f, ids[i]);
-    fprintf(f, ", \"structure\": ");
-    json_string_value(f, s->structures[structure[i]].structure->name);
-    fprintf(f, ", \"text\": ");
-    json_string_value(f, texts[i]);
-    fprintf(f, "}");
-  }
-  fprintf(f, "%s],\n", n ? "\n  " : "");
-}
-
-static void json_body(FILE *f, const rfl_summary *s) {
-  const rfl_case *c = s->kase;
-  fprintf(f, "{\n  \"version\": \"%s\",\n", RFL_VERSION);
-  json_provenance(f, c);
-  fprintf(f, "  \"case\": ");
-  json_string_value(f, c->path);
-  char title[RFL_CASE_TITLE_MAX];
-  rfl_case_display_title(c, title, sizeof title);
-  fprintf(f, ",\n  \"title\": ");
-  json_string_value(f, title);
-  fprintf(f, ",\n  \"name\": ");
-  json_string_value(f, c->title);
-  fprintf(f, ",\n");
-  json_num(f, 2, "time_s", s->end_of_rf.t, 0);
-  json_lesion(f, 2, "lesion", &s->end_of_rf.lesion, NAN, 0);
-  json_lesion(f, 2, "isotherm", &s->end_of_rf.isotherm, c->damage.isotherm_C, 0);
-  fprintf(f, "  \"after_cooldown\": {\n");
-  json_num(f, 4, "time_s", s->final.t, 0);
-  json_lesion(f, 4, "lesion", &s->final.lesion, NAN, 0);
-  json_lesion(f, 4, "isotherm", &s->final.isotherm, c->damage.isotherm_C, 1);
-  fprintf(f, "  },\n  \"generator\": {\n    \"mode\": \"%s\",\n", rfl_generator_mode_name(c->generator.mode));
-  const rfl_sample *g = &s->generator_end;
-  json_num(f, 4, "voltage_V", g->voltage, 0);
-  json_num(f, 4, "current_A", g->current, 0);
-  json_num(f, 4, "power_W", g->power, 0);
-  json_num(f, 4, "impedance_ohm", g->impedance, 0);
-  json_num(f, 4, "thermocouple_C", g->thermocouple_C, 0);
-  json_num(f, 4, "thermocouple_max_C", s->thermocouple_max_C, 1);
-  fprintf(f, "  },\n  \"peak_tissue_C\": {\n");
-  json_num(f, 4, "end", s->peak_tissue_end_C, 0);
-  json_num(f, 4, "run", s->peak_tissue_run_C, 0);
-  json_num(f, 4, "run_time_s", s->peak_tissue_run_time_s, 1);
-  fprintf(f, "  },\n  \"growth\": [\n");
-  for (int i = 0; i < s->ngrowth; ++i) {
-    fprintf(f, "    {\n");
-    json_num(f, 6, "time_s", s->growth[i].t, 0);
-    json_lesion(f, 6, "lesion", &s->growth[i].lesion, NAN, 0);
-    json_lesion(f, 6, "isotherm", &s->growth[i].isotherm, c->damage.isotherm_C, 1);
-    fprintf(f, "    }%s\n", i + 1 < s->ngrowth ? "," : "");
-  }
-  fprintf(f, "  ],\n  \"structures\": [\n");
-  for (int k = 0; k < s->nstructures; ++k) {
-    const rfl_structure_report *r = &s->structures[k];
-    const rfl_structure *st = r->structure;
-    fprintf(f, "    {\n      \"name\": ");
-    json_string_value(f, st->name);
-    fprintf(f, ",\n      \"role\": \"%s\",\n",
-            st->role == RFL_ROLE_PROTECTED ? "protected" : st->role == RFL_ROLE_TARGET ? "target" : "none");
-    json_num(f, 6, "margin_mm", 1e3 * r->margin, 0);
-    json_num(f, 6, "isotherm_margin_mm", 1e3 * r->isotherm_margin, 0);
-    json_num(f, 6, "required_margin_mm", 1e3 * st->margin, 0);
-    json_num(f, 6, "peak_C", r->peak_C, 0);
-    json_num(f, 6, "peak_time_s", r->peak_time_s, 0);
-    json_num(f, 6, "max_omega", r->max_omega, 0);
-    json_num(f, 6, "max_cem43_min", r->max_cem43_min, 0);
-    json_num(f, 6, "damaged_fraction", r->damaged_fraction, 0);
-    json_num(f, 6, "threshold_C", st->threshold_C, 0);
-    json_num(f, 6, "threshold_crossed_s", r->threshold_crossed_s, 0);
-    fprintf(f, "      \"flags\": [");
-    const char *names[] = {"protected_overlap", "protected_within_margin", "protected_over_threshold",
-                           "target_not_covered", "margin_within_error"};
-    const int on[] = {r->flag_overlap, r->flag_within_margin, r->flag_threshold, r->flag_not_covered,
-                      r->flag_within_error};
-    int first = 1;
-    for (int i = 0; i < 5; ++i)
-      if (on[i]) {
-        fprintf(f, "%s\"%s\"", first ? "" : ", ", names[i]);
-        first = 0;
-      }
-    fprintf(f, "]\n    }%s\n", k + 1 < s->nstructures ? "," : "");
-  }
-  fprintf(f, "  ],\n  \"flags\": [");
-  for (int i = 0; i < s->nflags; ++i) {
-    fprintf(f, "%s", i ? ", " : "");
-    json_string_value(f, s->flags[i]);
-  }
-  fprintf(f, "],\n");
-  json_flag_list(f, "safety_flags", s, s->flags, s->flag_structure, s->flag_text, s->nflags);
-  json_flag_list(f, "findings", s, s->findings, s->finding_structure, s->finding_text, s->nfindings);
-  json_errors(f, s);
-  fprintf(f, "  \"energy_J\": {\n");
-  json_num(f, 4, "electrical", s->energy.electrical, 0);
-  json_num(f, 4, "metabolic", s->energy.metabolic, 0);
-  json_num(f, 4, "stored", s->energy.stored, 0);
-  json_num(f, 4, "boundary", s->energy.boundary, 0);
-  json_num(f, 4, "perfusion", s->energy.perfusion, 0);
-  json_num(f, 4, "cooling", s->energy.cooling, 1);
-  fprintf(f, "  },\n  \"grid\": {\n");
-  json_num(f, 4, "cells", (double)s->cells, 1);
-  fprintf(f, "  },\n");
-  json_num(f, 2, "steps", (double)s->steps, 0);
-  json_num(f, 2, "unconverged_steps", (double)s->unconverged_steps, 0);
-  json_num(f, 2, "threads", s->threads, 0);
-  json_num(f, 2, "setup_s", s->setup_s, 0);
-  json_num(f, 2, "wall_s", s->wall_s, 1);
-  fprintf(f, "}\n");
-}
-
-rfl_status rfl_summary_write_json(const char *path, const rfl_summary *s) {
-  rfl_atomic_file out;
-  RFL_CHECK(rfl_atomic_open(&out, path));
-  json_body(out.f, s);
-  return rfl_atomic_commit(&out);
 }

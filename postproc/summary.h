@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* What a run found, in one plain struct, and how it is reported: the human summary on a
- * terminal and the JSON summary for scripts (schema: docs/json-summary.md).
+ * terminal (summary_print.c) and the JSON summary for scripts (summary_json.c; schema:
+ * docs/json-summary.md), both written from the metric table (metrics.h).
  *
  * rfl_monitor is the simulation's step observer that fills it: it tracks every structure's
  * peak temperature and the first time it reaches its injury threshold (interpolated

@@ -21,11 +21,11 @@ import tempfile
 MARKER = re.compile(r"^<!-- keys: (\w+) -->$")
 
 
-def tables(lines):
+def tables(lines, marker=MARKER):
     """{section: table lines} after each marker; the table ends at the first non-'|' line."""
     out, current = {}, None
     for line in lines:
-        m = MARKER.match(line)
+        m = marker.match(line)
         if m:
             current = m.group(1)
             out[current] = []
@@ -36,11 +36,11 @@ def tables(lines):
     return out
 
 
-def splice(doc_lines, generated):
+def splice(doc_lines, generated, marker=MARKER):
     """The document with every marked table replaced by the generated one."""
     out, skipping = [], False
     for line in doc_lines:
-        m = MARKER.match(line)
+        m = marker.match(line)
         if m:
             out.append(line)
             out.extend(generated.get(m.group(1), []))
@@ -53,33 +53,33 @@ def splice(doc_lines, generated):
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(option="--keys-markdown", marker=MARKER, what="key table of [%s]", doc=__doc__):
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
     ap.add_argument("--rflesion", required=True)
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true")
     mode.add_argument("--write", action="store_true")
     ap.add_argument("doc")
     a = ap.parse_args()
-    gen = subprocess.run([a.rflesion, "check", "--keys-markdown"], check=True,
+    gen = subprocess.run([a.rflesion, "check", option], check=True,
                          capture_output=True, text=True).stdout.splitlines()
-    generated = tables(gen)
+    generated = tables(gen, marker)
     with open(a.doc, encoding="utf-8") as f:
-        doc = f.read().splitlines()
-    have = tables(doc)
+        lines = f.read().splitlines()
+    have = tables(lines, marker)
     differ = sorted(s for s in set(generated) | set(have) if generated.get(s) != have.get(s))
     if a.check:
         for s in differ:
-            what = "missing in the document" if s not in have else \
-                   "not a section of the reader" if s not in generated else "differs"
-            print("%s: the key table of [%s] %s (run %s --write)" % (a.doc, s, what, sys.argv[0]))
+            how = "missing in the document" if s not in have else \
+                  "not generated" if s not in generated else "differs"
+            print("%s: the %s %s (run %s --write)" % (a.doc, what % s, how, sys.argv[0]))
         return 1 if differ else 0
     missing = [s for s in generated if s not in have]
     if missing:
         sys.exit("%s: no marker line for %s" % (a.doc, ", ".join(missing)))
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(a.doc)), prefix=".case-format.")
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(a.doc)), prefix=".doc-tables.")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write("\n".join(splice(doc, generated)) + "\n")
+        f.write("\n".join(splice(lines, generated, marker)) + "\n")
     os.replace(tmp, a.doc)
     return 0
 

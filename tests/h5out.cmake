@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# The HDF5 result writer (postproc/h5out.c): the cmocka round trip, a small writer program
+# The HDF5 result writer (postproc/h5out*.c): the cmocka round trip, a small writer program
 # for the external readers, the h5py read-back and the ParaView check of the XDMF sidecar.
 # Checks that cannot run here are still registered and report a visible skip (code 77).
 rfl_add_test(test_h5out LIBS rfl_postproc)
