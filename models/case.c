@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "generator.h"
 #include "material_library.h"
 #include "probe.h"
 
@@ -152,13 +153,7 @@ void rfl_case_settings_text(const rfl_case *c, char *buf, size_t size) {
   const char *pair = other[0] && strcmp(other, probe) == 0 ? "2 x " : "";
   if (pair[0]) other[0] = '\0';
   const rfl_generator *g = &c->generator;
-  if (g->mode == RFL_GEN_POWER)
-    snprintf(gen, sizeof gen, "%.3g W", g->power_W);
-  else if (g->mode == RFL_GEN_PULSED)
-    snprintf(gen, sizeof gen, "pulsed %.3g V, %.3g ms at %.3g Hz, %.3g C limit", g->pulse_voltage_V,
-             g->pulse_width_s * 1e3, g->pulse_frequency_Hz, g->pulse_limit_C);
-  else
-    snprintf(gen, sizeof gen, "%.3g C", g->set_temperature_C);
+  rfl_generator_describe(g, c->physics.initial_C, RFL_GENERATOR_TEXT_SETTINGS, gen, sizeof gen);
   char cool[48] = "";
   if (g->cooldown_s > 0.0) snprintf(cool, sizeof cool, " + %.4g s cool-down", g->cooldown_s);
   snprintf(buf, size, "%s%s%s%s, %s, %.4g s%s", pair, probe, other[0] ? " and " : "", other, gen,

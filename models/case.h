@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "generator_modes.h"
 #include "output_times.h"
 #include "shape.h"
 #include "status.h"
@@ -68,11 +69,9 @@ typedef struct {
 } rfl_probe;
 
 /* ---- generator ---------------------------------------------------------------------- */
-typedef enum {
-  RFL_GEN_TEMPERATURE = 0, /* PI control of V on the thermocouple */
-  RFL_GEN_POWER = 1,       /* constant power (with voltage limit) */
-  RFL_GEN_PULSED = 2       /* pulsed RF: bursts at fixed voltage, temperature limit */
-} rfl_generator_mode;
+#define RFL_GENERATOR_MODE_ENUM(word, NAME) RFL_GEN_##NAME,
+typedef enum { RFL_GENERATOR_MODE_LIST(RFL_GENERATOR_MODE_ENUM) RFL_GEN_COUNT } rfl_generator_mode;
+#undef RFL_GENERATOR_MODE_ENUM
 
 typedef struct {
   rfl_generator_mode mode;

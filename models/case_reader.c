@@ -34,6 +34,7 @@
 
 #include "discretisation.h"
 #include "case_key_docs.h"
+#include "generator.h"
 #include "material_library.h"
 #include "probe.h"
 
@@ -93,7 +94,6 @@ ENUM_ACCESS(scheme, rfl_solver_settings, scheme, rfl_time_scheme)
 ENUM_ACCESS(symmetry, rfl_grid_spec, symmetry, rfl_symmetry)
 
 static const char *const tip_shape_words[] = {"round", "flat", NULL};
-static const char *const mode_words[] = {"temperature", "power", "pulsed", NULL};
 static const char *const kind_words[] = {"tissue", "metal", NULL};
 static const char *const shape_words[] = {"box", "sphere", "cylinder", "capsule", "halfspace",
                                           NULL};
@@ -149,7 +149,7 @@ static const key_spec probe_keys[] = {
     END};
 
 static const key_spec generator_keys[] = {
-    ENUM("mode", mode_words, gen_mode),
+    ENUM("mode", rfl_generator_mode_words, gen_mode),
     TEMP("set_temperature_C", rfl_generator, set_temperature_C),
     REAL("ramp_s", "s", 0.0, 600.0, 1.0, rfl_generator, ramp_s),
     REAL("duration_s", "s", 0.1, 7200.0, 1.0, rfl_generator, duration_s),
@@ -1791,17 +1791,19 @@ static rfl_status check_physics(reader *r) {
                     found_text(r, S_PHYSICS, "desiccation_end_C", "100"));
   }
   int gsec = find_section(r, S_GENERATOR, "");
-  if (g->mode == RFL_GEN_POWER && !find_entry_kind(r, S_GENERATOR, "power_W")) {
+  const rfl_generator_type *mode = rfl_generator_type_of(g);
+  if (mode->required && !find_entry_kind(r, S_GENERATOR, mode->required)) {
+    char why[64];
+    snprintf(why, sizeof why, " (mode = %s)", mode->name);
     blame_sets(r, -1, "generator.mode");
-    if (gsec >= 0) return missing_key(r, gsec, "power_W", " (mode = power)");
-    return fail(r, 0, NULL, "[generator]: missing required key 'power_W' (mode = power)");
+    if (gsec >= 0) return missing_key(r, gsec, mode->required, why);
+    return fail(r, 0, NULL, "[generator]: missing required key '%s'%s", mode->required, why);
   }
   for (const key_spec *k = generator_keys; k->name; k++) {
     entry_rec *e = find_entry_kind(r, S_GENERATOR, k->name);
-    if (!e) continue;
-    int pulse_key = strncmp(k->name, "pulse_", 6) == 0;
-    if ((pulse_key && g->mode != RFL_GEN_PULSED) || (strcmp(k->name, "power_W") == 0 && g->mode != RFL_GEN_POWER))
-      warn(r, e->line, e->set, "[generator] %s: ignored in mode = %s", k->name, mode_words[g->mode]);
+    const rfl_generator_type *owner = rfl_generator_key_owner(k->name);
+    if (e && owner && owner != mode)
+      warn(r, e->line, e->set, "[generator] %s: ignored in mode = %s", k->name, mode->name);
   }
   if (g->mode == RFL_GEN_PULSED && !(g->pulse_width_s < 1.0 / g->pulse_frequency_Hz)) {
     blame_sets(r, -1, "generator.mode generator.pulse_frequency_Hz");
@@ -2262,10 +2264,8 @@ static const char *skip_probe(const key_spec *k, const void *t, const rfl_case *
 static const char *skip_generator(const key_spec *k, const void *t, const rfl_case *c) {
   const rfl_generator *g = t;
   (void)c;
-  if (strcmp(k->name, "power_W") == 0 && g->mode != RFL_GEN_POWER)
-    return ""; /* no default to show: power mode requires it */
-  if (strncmp(k->name, "pulse_", 6) == 0 && g->mode != RFL_GEN_PULSED) return "used in mode = pulsed";
-  return NULL;
+  const rfl_generator_type *owner = rfl_generator_key_owner(k->name);
+  return owner && owner != rfl_generator_type_of(g) ? owner->unused_note : NULL;
 }
 
 static const char *skip_material(const key_spec *k, const void *t, const rfl_case *c) {

@@ -507,7 +507,7 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
           g->voltage, 1e3 * g->current, g->power, g->impedance, g->thermocouple_C);
   fprintf(f, "Peak tissue temperature: %.2f C at the end of RF, %.2f C over the run (t = %.1f s)\n",
           s->peak_tissue_end_C, s->peak_tissue_run_C, s->peak_tissue_run_time_s);
-  if (c->generator.mode == RFL_GEN_PULSED)
+  if (rfl_generator_type_of(&c->generator)->bursts)
     fprintf(f, "Pulsed RF: highest thermocouple reading %.2f C, hottest tissue %.2f C\n",
             s->thermocouple_max_C, s->peak_tissue_run_C);
   for (int k = 0; k < s->nstructures; ++k) {

@@ -154,9 +154,6 @@ static double next_event_time(const rfl_case *c, double t) {
   double next = end_time(c);
   double g = rfl_generator_next_event(&c->generator, t);
   if (g < next) next = g;
-  if (c->generator.mode == RFL_GEN_TEMPERATURE && c->generator.ramp_s > t + eps &&
-      c->generator.ramp_s < next)
-    next = c->generator.ramp_s;
   for (int i = 0; i < c->output.ntimes; ++i) {
     double to = c->output.times_s[i];
     if (to > t + eps && to < next) next = to;
@@ -170,9 +167,7 @@ static double next_event_time(const rfl_case *c, double t) {
  * discrete heat content differs from C T by C (dT_last - dT_first) / 2) stays small. */
 #define RFL_STARTUP_FRACTION 0.125
 static double step_length(const rfl_case *c, double t, double dt_prev, int *lands, double *t_next) {
-  double dt = c->solver.dt_s;
-  if (c->generator.mode == RFL_GEN_PULSED && rfl_generator_is_on(&c->generator, t + RFL_TIME_AFTER_S))
-    dt = c->solver.pulse_dt_s;
+  double dt = rfl_generator_step_dt(&c->generator, &c->solver, t);
   if (dt_prev <= 0.0) dt *= RFL_STARTUP_FRACTION;
   if (dt_prev > 0.0 && dt > 2.0 * dt_prev) dt = 2.0 * dt_prev;
   double next = next_event_time(c, t), remaining = next - t;
