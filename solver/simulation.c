@@ -544,17 +544,52 @@ static void next_iterate(rfl_simulation *s, double a0, double V2) {
   }
 }
 
-/* Steps 1-3 for conductivities at Tstar: potential, heat operator, the two heat solves and
- * the generator's voltage (from the controller state `gen`, which is updated). */
-static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const double a[3],
-                             rfl_generator_state *gen, double *voltage, double *tc_a, double *tc_b,
-                             int iterations[3]) {
+/* ---- the step's phases (step() below calls them in order, as CVODE's CVStep does) ------ */
+
+/* The time scheme of a step: BDF2, or backward Euler where BDF2 restarts. */
+typedef struct {
+  int rf_on;   /* generator on over the step */
+  int bdf2;    /* 1: BDF2 with the previous step; 0: backward Euler */
+  double w;    /* dt / dt_prev (BDF2), 0 otherwise */
+  double a[3]; /* weights of T^{n+1}, T^n, T^{n-1} in dT/dt, times dt */
+} step_scheme;
+
+/* BDF2 restarts with a backward Euler step where the generator switches on or off: its
+ * extrapolation across the jump in heating would overshoot (and, with boiling cells, cost
+ * up to a few % of the energy budget). */
+static step_scheme choose_scheme(const rfl_simulation *s, double dt) {
+  const rfl_case *k = s->kase;
+  step_scheme sc;
+  sc.rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
+  sc.bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev && sc.rf_on == s->rf_prev;
+  sc.w = sc.bdf2 ? dt / s->dt_prev : 0.0;
+  const double w = sc.w;
+  sc.a[0] = sc.bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0;
+  sc.a[1] = sc.bdf2 ? -(1.0 + w) : -1.0;
+  sc.a[2] = sc.bdf2 ? w * w / (1.0 + w) : 0.0;
+  return sc;
+}
+
+/* Predict: the temperature the step's conductivities are evaluated at (extrapolated under
+ * BDF2). The first pass assumes no water boils off beyond what has (an extrapolated T*
+ * past the window would have the solve take all the latent heat out of a cell at once);
+ * cells whose T* reaches their boiling front start boiling in it. */
+static void predict(rfl_simulation *s, const step_scheme *sc) {
+  const int bdf2 = sc->bdf2;
+  const double w = sc->w;
+  RFL_OMP_FOR
+  for (size_t c = 0; c < s->n; ++c) s->Tstar[c] = bdf2 ? s->T[c] + w * (s->T[c] - s->Tprev[c]) : s->T[c];
+  if (s->vapour) memcpy(s->vapour_iter, s->vapour, s->n * sizeof *s->vapour);
+}
+
+/* Assemble the heat step for conductivities at Tstar: operator Ah and right-hand side b of
+ * the time scheme with boundary, perfusion, coolant, metabolic and latent terms; TA starts
+ * from T. */
+static void assemble_heat(rfl_simulation *s, double dt, const double a[3]) {
   const rfl_case *k = s->kase;
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
-  const int rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
-  if (rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, &iterations[0]));
   rfl_assembler_heat(s->as, s->Tstar, s->Ah, s->bg);
   const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
   RFL_OMP_FOR
@@ -574,68 +609,80 @@ static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const 
     }
     s->TA[c] = s->T[c];
   }
+}
+
+/* The outcome of a step's solve: the voltage and the thermocouple reading
+ * T_tc(V) = tc_a + V^2 tc_b it was chosen for, the controller state after it, the
+ * iterations (potential, heat, Joule-heat response) and the passes. */
+typedef struct {
+  rfl_generator_state gen;
+  double V, tc_a, tc_b;
+  int iterations[3];
+  int passes, unconverged;
+} step_solution;
+
+/* One pass for conductivities at Tstar: potential, heat operator, the two heat solves and
+ * the generator's voltage (from the controller state sol->gen, which is updated). */
+static rfl_status solve_pass(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
+                             step_solution *sol) {
+  const rfl_case *k = s->kase;
+  if (sc->rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, &sol->iterations[0]));
+  assemble_heat(s, dt, sc->a);
   RFL_CHECK(rfl_mg_setup(s->mgh, s->Ah));
-  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &iterations[1]));
-  *tc_a = rfl_simulation_thermocouple(s, s->TA);
-  *tc_b = 0.0;
-  if (rf_on) {
-    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &iterations[2]));
-    *tc_b = rfl_simulation_thermocouple(s, s->TB);
+  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &sol->iterations[1]));
+  sol->tc_a = rfl_simulation_thermocouple(s, s->TA);
+  sol->tc_b = 0.0;
+  if (sc->rf_on) {
+    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &sol->iterations[2]));
+    sol->tc_b = rfl_simulation_thermocouple(s, s->TB);
   }
-  double V = rfl_generator_step_voltage(&k->generator, gen, k->physics.initial_C, t_next, dt, *tc_a,
-                                        *tc_b, s->G);
-  *voltage = rf_on ? V : 0.0;
+  double V = rfl_generator_step_voltage(&k->generator, &sol->gen, k->physics.initial_C, t_next, dt,
+                                        sol->tc_a, sol->tc_b, s->G);
+  sol->V = sc->rf_on ? V : 0.0;
   return RFL_OK;
 }
 
-static rfl_status step(rfl_simulation *s, double dt, double t_next) {
+/* Solve the step: passes of solve_pass, each from the same controller state, again with
+ * the conductivities at the new temperature (Picard) where they moved by more than
+ * RFL_PICARD_TOLERANCE (fast heating, desiccation near 100 C), or with the vaporised
+ * fractions the new temperature implies while cells start or stop boiling. Out of passes,
+ * the last is accepted and counted as unconverged. */
+static rfl_status solve_heat(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
+                             step_solution *sol) {
+  memset(sol, 0, sizeof *sol);
+  for (int pass = 0;; ++pass) {
+    sol->gen = s->gen;
+    sol->passes = pass + 1;
+    RFL_CHECK(solve_pass(s, dt, t_next, sc, sol));
+    const double V2 = sol->V * sol->V;
+    int sigma_moved = sc->rf_on && sigma_change(s, V2) > RFL_PICARD_TOLERANCE;
+    int boiling_moved = s->vapour && vapour_mismatch(s, V2) > RFL_VAPOUR_TOLERANCE;
+    if ((sigma_moved && pass < RFL_PICARD_MAX) || (boiling_moved && pass < RFL_VAPOUR_PASS_MAX)) {
+      next_iterate(s, sc->a[0], V2);
+      continue;
+    }
+    sol->unconverged = sigma_moved || boiling_moved;
+    return RFL_OK;
+  }
+}
+
+/* What the cell pass of a step adds up: the temperature range (sanity check), the hottest
+ * tissue, and the heat flows out through the boundary, perfusion and coolant and in from
+ * metabolism, W (computed part of the domain). */
+typedef struct {
+  double tmin, tmax, tissue_max;
+  double boundary, perfusion, cooling, metabolic;
+} step_totals;
+
+/* Update the temperature of every cell from the solve (T = TA + V^2 TB, settled where a
+ * cell can boil), keep T^n in Tprev, raise the peak, and add up the step's totals. */
+static void update_temperature(rfl_simulation *s, const step_scheme *sc, double V2,
+                               step_totals *out) {
   const rfl_case *k = s->kase;
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
-  /* BDF2 restarts with a backward Euler step where the generator switches on or off: its
-     extrapolation across the jump in heating would overshoot (and, with boiling cells,
-     cost up to a few % of the energy budget) */
-  const int rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
-  const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev && rf_on == s->rf_prev;
-  const double w = bdf2 ? dt / s->dt_prev : 0.0;
-  const double a[3] = {bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0, bdf2 ? -(1.0 + w) : -1.0,
-                       bdf2 ? w * w / (1.0 + w) : 0.0};
-  int iterations[3] = {0, 0, 0}; /* potential, heat, Joule-heat response */
-
-  /* 1. conductivities at the extrapolated temperature */
-  RFL_OMP_FOR
-  for (size_t c = 0; c < n; ++c) s->Tstar[c] = bdf2 ? s->T[c] + w * (s->T[c] - s->Tprev[c]) : s->T[c];
-
-  /* 2-3. potential, heat step and generator; where the conductivity moved by more than
-   * RFL_PICARD_TOLERANCE over the step (fast heating, desiccation near 100 C), again with
-   * the conductivities at the new temperature (Picard), from the same controller state */
-  /* The first pass assumes no water boils off beyond what has (an extrapolated T* past
-     the window would have the solve take all the latent heat out of a cell at once);
-     cells whose T* reaches their boiling front start boiling in it. */
-  if (s->vapour) memcpy(s->vapour_iter, s->vapour, n * sizeof *s->vapour);
-  rfl_generator_state gen;
-  double V = 0.0, tc_a = 0.0, tc_b = 0.0;
-  int passes = 0, unconverged = 0;
-  for (int pass = 0;; ++pass) {
-    gen = s->gen;
-    passes = pass + 1;
-    RFL_CHECK(solve_step(s, dt, t_next, a, &gen, &V, &tc_a, &tc_b, iterations));
-    int sigma_moved = rf_on && sigma_change(s, V * V) > RFL_PICARD_TOLERANCE;
-    int boiling_moved = s->vapour && vapour_mismatch(s, V * V) > RFL_VAPOUR_TOLERANCE;
-    if ((sigma_moved && pass < RFL_PICARD_MAX) || (boiling_moved && pass < RFL_VAPOUR_PASS_MAX)) {
-      next_iterate(s, a[0], V * V);
-      continue;
-    }
-    unconverged = sigma_moved || boiling_moved; /* out of passes: accepted, and counted */
-    break;
-  }
-  s->gen = gen;
-  const double V2 = V * V, Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
-  const double bq = tc_b;
-  (void)tc_a;
-
-  /* 4. new temperature, damage, peak, energy terms, sanity bounds: one fused pass */
+  const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C, a0 = sc->a[0];
   double tmin = INFINITY, tmax = -INFINITY, tissue_max = -INFINITY;
   double e_boundary = 0.0, e_perf = 0.0, e_cool = 0.0, e_met = 0.0;
   RFL_PRAGMA(omp parallel for schedule(static) reduction(min : tmin) reduction(max : tmax, tissue_max) \
@@ -644,20 +691,17 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
     const rfl_material *m = &k->materials[lab[c].material];
     const double vol = cell_volume(g, c);
     const cell_terms t = cell_terms_of(s, c, vol);
-    const double perf = t.perf, cool = t.cool;
     double Tn = s->T[c], Tn1 = s->TA[c] + V2 * s->TB[c];
     double coolant = lab[c].part == RFL_PART_ACTIVE ? k->probes[lab[c].probe].coolant_C : 0.0;
     e_boundary += s->bg[c] * (Tn1 - Tb);
-    e_perf += perf * (Tn1 - Ta);
-    e_cool += cool * (Tn1 - coolant);
+    e_perf += t.perf * (Tn1 - Ta);
+    e_cool += t.cool * (Tn1 - coolant);
     double L = cell_latent(s, c);
     if (L > 0.0) /* energy terms above are the solve's; the state is settled from them */
-      vapour_settle(&k->physics, a[0] * t.rho_c, L, s->vapour[c], vapour_linear(s, c, Tn1),
-                    &Tn1, &s->vapour[c]);
+      vapour_settle(&k->physics, a0 * t.rho_c, L, s->vapour[c], vapour_linear(s, c, Tn1), &Tn1,
+                    &s->vapour[c]);
     if (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) {
       e_met += t.qmet;
-      s->omega[c] += rfl_damage_arrhenius_increment(m, Tn, Tn1, dt);
-      s->cem43[c] += rfl_damage_cem43_increment(&k->damage, Tn, Tn1, dt);
       if (Tn1 > tissue_max) tissue_max = Tn1;
     }
     if (Tn1 > s->Tpeak[c]) s->Tpeak[c] = Tn1;
@@ -666,39 +710,74 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
     if (!(Tn1 >= tmin)) tmin = isnan(Tn1) ? -INFINITY : Tn1; /* NaN poisons the min */
     if (Tn1 > tmax) tmax = Tn1;
   }
-  /* The minimum/maximum reductions are exact, so the check is thread-independent. */
-  RFL_CHECK(check_state(s, t_next, tmin, tmax));
-  /* the assembler reads the iterate: between steps it is the settled fraction */
-  if (s->vapour) memcpy(s->vapour_iter, s->vapour, n * sizeof *s->vapour);
+  *out = (step_totals){tmin, tmax, tissue_max, e_boundary, e_perf, e_cool, e_met};
+}
 
+/* Update the damage integrals of every tissue cell along its step from Tprev to T. */
+static void update_damage(rfl_simulation *s, double dt) {
+  const rfl_case *k = s->kase;
+  const rfl_label *lab = s->geo->label;
+  RFL_OMP_FOR
+  for (size_t c = 0; c < s->n; ++c) {
+    const rfl_material *m = &k->materials[lab[c].material];
+    if (lab[c].part != RFL_PART_TISSUE || m->kind != RFL_MATERIAL_TISSUE) continue;
+    s->omega[c] += rfl_damage_arrhenius_increment(m, s->Tprev[c], s->T[c], dt);
+    s->cem43[c] += rfl_damage_cem43_increment(&k->damage, s->Tprev[c], s->T[c], dt);
+  }
+}
+
+/* Accept the step: the energy budget, the time sample, and the state the next step starts
+ * from. */
+static void accept_step(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
+                        const step_solution *sol, const step_totals *tot) {
+  const rfl_case *k = s->kase;
+  const double V = sol->V, V2 = V * V;
+  /* the assembler reads the iterate: between steps it is the settled fraction */
+  if (s->vapour) memcpy(s->vapour_iter, s->vapour, s->n * sizeof *s->vapour);
   const double mirror = rfl_case_mirror_factor(k); /* cell sums cover the computed part only */
   s->energy.electrical += dt * V2 * s->G;
-  s->energy.boundary += mirror * dt * e_boundary;
-  s->energy.perfusion += mirror * dt * e_perf;
-  s->energy.cooling += mirror * dt * e_cool;
-  s->energy.metabolic += mirror * dt * e_met;
+  s->energy.boundary += mirror * dt * tot->boundary;
+  s->energy.perfusion += mirror * dt * tot->perfusion;
+  s->energy.cooling += mirror * dt * tot->cooling;
+  s->energy.metabolic += mirror * dt * tot->metabolic;
 
   rfl_sample *smp = &s->samples[s->nsamples < s->capacity ? s->nsamples : s->capacity - 1];
   smp->t = t_next;
-  smp->voltage = rf_on ? V : 0.0;
+  smp->voltage = sc->rf_on ? V : 0.0;
   smp->current = smp->voltage * s->G;
   smp->power = smp->voltage * smp->voltage * s->G;
   smp->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
-  smp->thermocouple_C = tc_a + V2 * bq;
+  smp->thermocouple_C = sol->tc_a + V2 * sol->tc_b;
   smp->setpoint_C = rfl_generator_setpoint(&k->generator, k->physics.initial_C, t_next);
-  smp->tissue_max_C = tissue_max;
-  smp->rf_on = rf_on;
-  smp->iterations = iterations[0] + iterations[1] + iterations[2];
-  smp->iterations_potential = iterations[0];
-  smp->iterations_heat = iterations[1] + iterations[2];
-  smp->passes = passes;
-  smp->unconverged = unconverged;
+  smp->tissue_max_C = tot->tissue_max;
+  smp->rf_on = sc->rf_on;
+  smp->iterations = sol->iterations[0] + sol->iterations[1] + sol->iterations[2];
+  smp->iterations_potential = sol->iterations[0];
+  smp->iterations_heat = sol->iterations[1] + sol->iterations[2];
+  smp->passes = sol->passes;
+  smp->unconverged = sol->unconverged;
   if (s->nsamples < s->capacity) s->nsamples++;
 
+  s->gen = sol->gen;
   s->t = t_next;
   s->dt_prev = dt;
   s->have_prev = 1;
-  s->rf_prev = rf_on;
+  s->rf_prev = sc->rf_on;
+}
+
+/* One time step: predict, solve (potential, heat and generator, with passes), update the
+ * temperature and the damage, check, accept. */
+static rfl_status step(rfl_simulation *s, double dt, double t_next) {
+  const step_scheme sc = choose_scheme(s, dt);
+  predict(s, &sc);
+  step_solution sol;
+  RFL_CHECK(solve_heat(s, dt, t_next, &sc, &sol));
+  step_totals tot;
+  update_temperature(s, &sc, sol.V * sol.V, &tot);
+  update_damage(s, dt);
+  /* The minimum/maximum reductions are exact, so the check is thread-independent. */
+  RFL_CHECK(check_state(s, t_next, tot.tmin, tot.tmax));
+  accept_step(s, dt, t_next, &sc, &sol, &tot);
   return RFL_OK;
 }
 
