@@ -35,6 +35,7 @@
 #include "discretisation.h"
 #include "case_key_docs.h"
 #include "generator.h"
+#include "ini_text.h"
 #include "material_library.h"
 #include "probe.h"
 
@@ -381,14 +382,6 @@ static const char *sec_label(const reader *r, int sec, char *buf, size_t size) {
   return buf;
 }
 
-/* The value as shown in messages: long values are cut. */
-static const char *shown(const char *text, char *buf, size_t size) {
-  size_t n = strlen(text);
-  if (n < 64 || size < 80) return text;
-  snprintf(buf, size, "%.60s...", text);
-  return buf;
-}
-
 /* Error on an entry: "[section] key: <message>" at the entry's origin. */
 static rfl_status fail_entry(reader *r, const entry_rec *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -404,7 +397,7 @@ static rfl_status fail_entry(reader *r, const entry_rec *e, const char *fmt, ...
 
 static rfl_status fail_expected(reader *r, const entry_rec *e, const char *expected) {
   char buf[96];
-  return fail_entry(r, e, "expected %s, found '%s'", expected, shown(e->text, buf, sizeof buf));
+  return fail_entry(r, e, "expected %s, found '%s'", expected, rfl_ini_shown(e->text, buf, sizeof buf));
 }
 
 /* Optimal string alignment distance (edits, adjacent transpositions count 1), capped. */
@@ -457,13 +450,6 @@ static int valid_name(const char *s) {
   return 1;
 }
 
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t') s++;
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
-  return s;
-}
-
 /* Strip a trailing comment (';' or '#' after whitespace; in points values ';' separates
  * points, so only '#' starts a comment) and surrounding double quotes. Returns 0 when a
  * quoted value has text after its closing quote. */
@@ -472,7 +458,7 @@ static int clean_value(const char *raw, int semicolon_is_data, char *out, size_t
   if (n >= size) n = size - 1;
   memcpy(out, raw, n);
   out[n] = '\0';
-  char *s = trim(out);
+  char *s = rfl_ini_trim(out);
   if (*s == '"') {
     char *close = strrchr(s + 1, '"');
     if (!close) return 0;
@@ -490,69 +476,19 @@ static int clean_value(const char *raw, int semicolon_is_data, char *out, size_t
       break;
     }
   }
-  s = trim(s);
+  s = rfl_ini_trim(s);
   memmove(out, s, strlen(s) + 1);
-  return 1;
-}
-
-/* A decimal number: optional sign, digits with an optional point, optional exponent. No
- * hex, inf or nan. */
-static int parse_number(const char *s, double *v) {
-  const char *p = s;
-  while (*p == ' ' || *p == '\t') p++;
-  const char *start = p;
-  if (*p == '+' || *p == '-') p++;
-  int digits = 0;
-  while (isdigit((unsigned char)*p)) p++, digits++;
-  if (*p == '.') {
-    p++;
-    while (isdigit((unsigned char)*p)) p++, digits++;
-  }
-  if (!digits) return 0;
-  if (*p == 'e' || *p == 'E') {
-    p++;
-    if (*p == '+' || *p == '-') p++;
-    if (!isdigit((unsigned char)*p)) return 0;
-    while (isdigit((unsigned char)*p)) p++;
-  }
-  const char *end = p;
-  while (*p == ' ' || *p == '\t') p++;
-  if (*p) return 0;
-  /* any length: strtod reads exactly the syntax checked above (no copy to a fixed buffer) */
-  char *stop;
-  double x = strtod(start, &stop);
-  if (stop != end || !isfinite(x)) return 0;
-  *v = x;
-  return 1;
-}
-
-static int parse_int(const char *s, long *v) {
-  const char *p = s;
-  if (*p == '+' || *p == '-') p++;
-  if (!isdigit((unsigned char)*p)) return 0;
-  for (const char *q = p; *q; q++)
-    if (!isdigit((unsigned char)*q)) return 0;
-  if (strlen(p) > 9) return 0;
-  *v = strtol(s, NULL, 10);
   return 1;
 }
 
 /* Split s at sep into at most max trimmed pieces (s is modified). Returns the count, or
  * max + 1 when there are more. */
 static int split(char *s, char sep, char **parts, int max) {
-  int n = 0;
-  char *p = s;
-  for (;;) {
-    char *q = strchr(p, sep);
-    if (q) *q = '\0';
-    if (n >= max) return max + 1;
-    parts[n++] = trim(p);
-    if (!q) break;
-    p = q + 1;
-  }
+  int n = rfl_ini_split(s, sep, 0, parts, max);
+  if (n < 0) return max + 1;
+  for (int i = 0; i < n; i++) parts[i] = rfl_ini_trim(parts[i]);
   return n;
 }
-
 /* "a number of mm in [0.01, 5]" */
 static void describe_number(const key_spec *k, const char *kind, char *buf, size_t size) {
   if (k->unit[0])
@@ -567,7 +503,7 @@ static int parse_vec3(const char *text, double lo, double hi, double *out) {
   char *parts[4];
   if (split(tmp, ',', parts, 3) != 3) return 0;
   for (int i = 0; i < 3; i++)
-    if (!parse_number(parts[i], &out[i]) || out[i] < lo || out[i] > hi) return 0;
+    if (!rfl_ini_parse_number(parts[i], &out[i]) || out[i] < lo || out[i] > hi) return 0;
   return 1;
 }
 
@@ -588,7 +524,7 @@ static rfl_status parse_entry(reader *r, entry_rec *e) {
     case KT_REAL: {
       double v;
       describe_number(k, "a number", what, sizeof what);
-      if (!parse_number(e->text, &v) || v < k->min || v > k->max)
+      if (!rfl_ini_parse_number(e->text, &v) || v < k->min || v > k->max)
         return fail_expected(r, e, what);
       e->num = v * k->scale;
       return RFL_OK;
@@ -596,7 +532,7 @@ static rfl_status parse_entry(reader *r, entry_rec *e) {
     case KT_INT: {
       long v;
       describe_number(k, "an integer", what, sizeof what);
-      if (!parse_int(e->text, &v) || v < k->min || v > k->max) return fail_expected(r, e, what);
+      if (!rfl_ini_parse_int(e->text, &v) || v < k->min || v > k->max) return fail_expected(r, e, what);
       e->num = (double)v;
       return RFL_OK;
     }
@@ -673,7 +609,7 @@ static rfl_status parse_entry(reader *r, entry_rec *e) {
       if (n > RFL_MAX_OUTPUT_TIMES) return fail_expected(r, e, what);
       for (int i = 0; i < n; i++) {
         rfl_output_time *t = &e->list[i];
-        if (parse_number(parts[i], &t->num))
+        if (rfl_ini_parse_number(parts[i], &t->num))
           *t = (rfl_output_time){RFL_TIME_SECONDS, t->num, 1.0};
         else if (!rfl_output_time_parse(parts[i], t))
           return fail_expected(r, e, what);
@@ -703,8 +639,8 @@ static rfl_status parse_entry(reader *r, entry_rec *e) {
         long v;
         if (!colon) return fail_expected(r, e, lab_what);
         *colon = '\0';
-        if (!parse_int(trim(parts[i]), &v) || v < 0 || v > 255 || seen[v] ||
-            !valid_name(trim(colon + 1)))
+        if (!rfl_ini_parse_int(rfl_ini_trim(parts[i]), &v) || v < 0 || v > 255 || seen[v] ||
+            !valid_name(rfl_ini_trim(colon + 1)))
           return fail_expected(r, e, lab_what);
         seen[v] = 1;
       }
@@ -756,11 +692,11 @@ static void remove_entry(reader *r, entry_rec *e) {
 
 /* Parse a header "[word name]" (text between the brackets, trimmed) into a new section. */
 static rfl_status open_section(reader *r, char *inside, int line, const char *set) {
-  char *word = trim(inside);
+  char *word = rfl_ini_trim(inside);
   char *name = word;
   while (*name && *name != ' ' && *name != '\t') name++;
   if (*name) *name++ = '\0';
-  name = trim(name);
+  name = rfl_ini_trim(name);
 
   if (strcmp(word, "sweep") == 0 && !set) {
     if (*name)
@@ -942,7 +878,7 @@ static void header_line(reader *r, char *line) {
   if (*p != '[') return;
   char *close = strchr(p, ']');
   if (!close) {
-    fail(r, r->lineno, NULL, "expected a section header '[name]', found '%s'", trim(p));
+    fail(r, r->lineno, NULL, "expected a section header '[name]', found '%s'", rfl_ini_trim(p));
     return;
   }
   char *rest = close + 1;
@@ -1020,7 +956,7 @@ static rfl_status apply_set(reader *r, const char *set) {
   if (!eq || !dot || dot > eq) return fail(r, 0, set, "%s, found '%s'", form, set);
   *eq = '\0';
   *dot = '\0';
-  char *sec = trim(tmp), *key = trim(dot + 1), *value = eq + 1;
+  char *sec = rfl_ini_trim(tmp), *key = rfl_ini_trim(dot + 1), *value = eq + 1;
   if (!check_line(r, (const unsigned char *)set, strlen(set), set)) return r->status;
   char *colon = strchr(sec, ':');
   if (colon) *colon = ' ';
@@ -1361,8 +1297,8 @@ static rfl_status resolve_materials(reader *r) {
     for (int i = 0; i < np && i <= 256; i++) {
       char *colon = strchr(parts[i], ':');
       *colon = '\0';
-      long v = strtol(trim(parts[i]), NULL, 10);
-      RFL_CHECK(use_material(r, trim(colon + 1), labels, &c->grid.voxel_material[v]));
+      long v = strtol(rfl_ini_trim(parts[i]), NULL, 10);
+      RFL_CHECK(use_material(r, rfl_ini_trim(colon + 1), labels, &c->grid.voxel_material[v]));
     }
   }
   for (int w = 0; w < r->nwork; w++)
@@ -2048,7 +1984,7 @@ static rfl_status read_text(reader *r) {
     char text[RFL_CASE_MAX_LINE + 1], buf[96];
     line_text(r, rc, text, sizeof text);
     return fail(r, rc, NULL, "expected 'key = value', '[section]' or a comment, found '%s'",
-                shown(trim(text), buf, sizeof buf));
+                rfl_ini_shown(rfl_ini_trim(text), buf, sizeof buf));
   }
   if (r->nsections == 0)
     return fail(r, 0, NULL, "expected a case file with a [probe] section, found no section");
