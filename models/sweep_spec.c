@@ -90,80 +90,77 @@ static rfl_status add_value(rfl_sweep_axis *a, const char *text, int *cap) {
 static const char values_form[] =
     "a list V1, V2, ..., a range START:STOP:STEP, uniform(A, B) or normal(MEAN, SD[, LO, HI])";
 
-/* Parses the values of axis a (text is the value as written, comments removed). */
-static rfl_status parse_values(rfl_sweep_axis *a, const char *text_in) {
-  char buf[MAX_TEXT + 1], sh[96];
-  snprintf(buf, sizeof buf, "%s", text_in);
-  char *text = rfl_ini_trim(buf);
+/* What a random value should look like, for messages. */
+static const char *random_form(int is_uniform) {
+  return is_uniform ? "uniform(A, B) with numbers A < B"
+                    : "normal(MEAN, SD) or normal(MEAN, SD, LO, HI) with numbers SD > 0, LO < HI";
+}
+
+/* uniform(A, B) or normal(MEAN, SD[, LO, HI]): text without its closing ')'. */
+static rfl_status parse_random(rfl_sweep_axis *a, char *text, int is_uniform, const char *shown_text) {
   const char *key = a->key;
-  char shown_text[MAX_TEXT + 1];
-  snprintf(shown_text, sizeof shown_text, "%s", rfl_ini_shown(text, sh, sizeof sh));
-  int cap = 0;
-  if (!*text) return fail(a->origin, "%s: expected %s, found ''", key, values_form);
-
-  int is_uniform = strncmp(text, "uniform(", 8) == 0, is_normal = strncmp(text, "normal(", 7) == 0;
-  if (is_uniform || is_normal) {
-    size_t n = strlen(text);
-    const char *form = is_uniform ? "uniform(A, B) with numbers A < B"
-                                  : "normal(MEAN, SD) or normal(MEAN, SD, LO, HI) with numbers SD > 0, LO < HI";
-    if (text[n - 1] != ')') return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-    text[n - 1] = '\0';
-    char *parts[5];
-    int np = rfl_ini_split(text + (is_uniform ? 8 : 7), ',', 1, parts, 5);
-    double v[4];
-    int want_ok = is_uniform ? np == 2 : (np == 2 || np == 4);
-    for (int i = 0; want_ok && i < np; i++) want_ok = rfl_ini_parse_number(rfl_ini_trim(parts[i]), &v[i]);
-    if (!want_ok) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-    if (is_uniform) {
-      if (!(v[0] < v[1])) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-      a->kind = RFL_SWEEP_UNIFORM;
-      a->a = v[0], a->b = v[1];
-      return RFL_OK;
-    }
-    if (!(v[1] > 0.0) || (np == 4 && !(v[2] < v[3])))
-      return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-    a->kind = RFL_SWEEP_NORMAL;
+  const char *form = random_form(is_uniform);
+  char *parts[5];
+  int np = rfl_ini_split(text + (is_uniform ? 8 : 7), ',', 1, parts, 5);
+  double v[4];
+  int want_ok = is_uniform ? np == 2 : (np == 2 || np == 4);
+  for (int i = 0; want_ok && i < np; i++) want_ok = rfl_ini_parse_number(rfl_ini_trim(parts[i]), &v[i]);
+  if (!want_ok) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
+  if (is_uniform) {
+    if (!(v[0] < v[1])) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
+    a->kind = RFL_SWEEP_UNIFORM;
     a->a = v[0], a->b = v[1];
-    a->lo = np == 4 ? v[2] : -INFINITY;
-    a->hi = np == 4 ? v[3] : INFINITY;
-    /* rejection sampling must terminate quickly: the bounds must hold some probability */
-    double mass = gsl_cdf_ugaussian_P((a->hi - a->a) / a->b) - gsl_cdf_ugaussian_P((a->lo - a->a) / a->b);
-    if (!(mass >= 1e-3))
-      return fail(a->origin, "%s: expected LO, HI that hold at least 0.1 %% of normal(%g, %g), found '%s' (%.3g %%)",
-                  key, a->a, a->b, shown_text, 100.0 * mass);
     return RFL_OK;
   }
+  if (!(v[1] > 0.0) || (np == 4 && !(v[2] < v[3])))
+    return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
+  a->kind = RFL_SWEEP_NORMAL;
+  a->a = v[0], a->b = v[1];
+  a->lo = np == 4 ? v[2] : -INFINITY;
+  a->hi = np == 4 ? v[3] : INFINITY;
+  /* rejection sampling must terminate quickly: the bounds must hold some probability */
+  double mass = gsl_cdf_ugaussian_P((a->hi - a->a) / a->b) - gsl_cdf_ugaussian_P((a->lo - a->a) / a->b);
+  if (!(mass >= 1e-3))
+    return fail(a->origin, "%s: expected LO, HI that hold at least 0.1 %% of normal(%g, %g), found '%s' (%.3g %%)",
+                key, a->a, a->b, shown_text, 100.0 * mass);
+  return RFL_OK;
+}
 
-  if (text[0] != '"' && rfl_ini_has_outside_quotes(text, ':')) {
-    char *parts[4];
-    int np = rfl_ini_split(text, ':', 1, parts, 4);
-    double v[3];
-    int ok = np == 3;
-    for (int i = 0; ok && i < 3; i++) ok = rfl_ini_parse_number(rfl_ini_trim(parts[i]), &v[i]);
-    if (!ok) return fail(a->origin, "%s: expected a range START:STOP:STEP of numbers, found '%s'", key, shown_text);
-    double start = v[0], stop = v[1], step = v[2];
-    if (step == 0.0) return fail(a->origin, "%s: expected a nonzero STEP in START:STOP:STEP, found '%s'", key, shown_text);
-    double k = (stop - start) / step;
-    if (k < -1e-9) return fail(a->origin, "%s: expected a STEP that leads from START to STOP, found '%s'", key, shown_text);
-    if (k > RFL_SWEEP_MAX_VALUES)
-      return fail(a->origin, "%s: expected at most %d values, found %.0f in '%s'", key, RFL_SWEEP_MAX_VALUES,
-                  floor(k) + 1.0, shown_text);
-    int n = (int)floor(k + 1e-9) + 1;
-    if (n > RFL_SWEEP_MAX_VALUES)
-      return fail(a->origin, "%s: expected at most %d values, found %d in '%s'", key, RFL_SWEEP_MAX_VALUES, n,
-                  shown_text);
-    a->kind = RFL_SWEEP_RANGE;
-    for (int i = 0; i < n; i++) {
-      double x = start + i * step;
-      if (fabs(x - stop) <= 1e-9 * fabs(step)) x = stop; /* the stop as written */
-      if (fabs(x) < 1e-12 * fabs(step)) x = 0.0;        /* no "-0" or 1e-17 */
-      char item[64];
-      snprintf(item, sizeof item, "%.12g", x);
-      RFL_CHECK(add_value(a, item, &cap));
-    }
-    return RFL_OK;
+/* START:STOP:STEP, its values computed as START + i STEP. */
+static rfl_status parse_range(rfl_sweep_axis *a, char *text, const char *shown_text, int *cap) {
+  const char *key = a->key;
+  char *parts[4];
+  int np = rfl_ini_split(text, ':', 1, parts, 4);
+  double v[3];
+  int ok = np == 3;
+  for (int i = 0; ok && i < 3; i++) ok = rfl_ini_parse_number(rfl_ini_trim(parts[i]), &v[i]);
+  if (!ok) return fail(a->origin, "%s: expected a range START:STOP:STEP of numbers, found '%s'", key, shown_text);
+  double start = v[0], stop = v[1], step = v[2];
+  if (step == 0.0) return fail(a->origin, "%s: expected a nonzero STEP in START:STOP:STEP, found '%s'", key, shown_text);
+  double k = (stop - start) / step;
+  if (k < -1e-9) return fail(a->origin, "%s: expected a STEP that leads from START to STOP, found '%s'", key, shown_text);
+  if (k > RFL_SWEEP_MAX_VALUES)
+    return fail(a->origin, "%s: expected at most %d values, found %.0f in '%s'", key, RFL_SWEEP_MAX_VALUES,
+                floor(k) + 1.0, shown_text);
+  int n = (int)floor(k + 1e-9) + 1;
+  if (n > RFL_SWEEP_MAX_VALUES)
+    return fail(a->origin, "%s: expected at most %d values, found %d in '%s'", key, RFL_SWEEP_MAX_VALUES, n,
+                shown_text);
+  a->kind = RFL_SWEEP_RANGE;
+  for (int i = 0; i < n; i++) {
+    double x = start + i * step;
+    if (fabs(x - stop) <= 1e-9 * fabs(step)) x = stop; /* the stop as written */
+    if (fabs(x) < 1e-12 * fabs(step)) x = 0.0;        /* no "-0" or 1e-17 */
+    char item[64];
+    snprintf(item, sizeof item, "%.12g", x);
+    RFL_CHECK(add_value(a, item, cap));
   }
+  return RFL_OK;
+}
 
+/* V1, V2, ...: items trimmed, a quoted item taken without its quotes. */
+static rfl_status parse_list(rfl_sweep_axis *a, char *text, const char *shown_text, int *cap) {
+  const char *key = a->key;
   char *items[RFL_SWEEP_MAX_VALUES > 4096 ? 4096 : RFL_SWEEP_MAX_VALUES];
   int n = rfl_ini_split(text, ',', 1, items, (int)(sizeof items / sizeof items[0]));
   if (n < 0) return fail(a->origin, "%s: expected at most %d list items (use a range), found more", key, 4096);
@@ -181,9 +178,30 @@ static rfl_status parse_values(rfl_sweep_axis *a, const char *text_in) {
     }
     if (!*it) return fail(a->origin, "%s: expected a value between every two commas, found an empty item in '%s'", key,
                           shown_text);
-    RFL_CHECK(add_value(a, it, &cap));
+    RFL_CHECK(add_value(a, it, cap));
   }
   return RFL_OK;
+}
+
+/* Parses the values of axis a (text is the value as written, comments removed). */
+static rfl_status parse_values(rfl_sweep_axis *a, const char *text_in) {
+  char buf[MAX_TEXT + 1], sh[96];
+  snprintf(buf, sizeof buf, "%s", text_in);
+  char *text = rfl_ini_trim(buf);
+  char shown_text[MAX_TEXT + 1];
+  snprintf(shown_text, sizeof shown_text, "%s", rfl_ini_shown(text, sh, sizeof sh));
+  int cap = 0;
+  if (!*text) return fail(a->origin, "%s: expected %s, found ''", a->key, values_form);
+  int is_uniform = strncmp(text, "uniform(", 8) == 0, is_normal = strncmp(text, "normal(", 7) == 0;
+  if (is_uniform || is_normal) {
+    size_t n = strlen(text);
+    if (text[n - 1] != ')')
+      return fail(a->origin, "%s: expected %s, found '%s'", a->key, random_form(is_uniform), shown_text);
+    text[n - 1] = '\0';
+    return parse_random(a, text, is_uniform, shown_text);
+  }
+  if (text[0] != '"' && rfl_ini_has_outside_quotes(text, ':')) return parse_range(a, text, shown_text, &cap);
+  return parse_list(a, text, shown_text, &cap);
 }
 
 /* Adds (or replaces, when `replace`) the axis KEY = VALUES. */
@@ -408,23 +426,12 @@ static rfl_status draw_random(rfl_sweep *s) {
   return st;
 }
 
-rfl_status rfl_sweep_finalize(rfl_sweep *s) {
-  if (s->finalized) return RFL_ERROR(RFL_EINTERNAL, "rfl_sweep_finalize: called twice");
-  int nrandom = 0;
-  for (int i = 0; i < s->naxes; i++) {
-    s->axes[i].group = -1;
-    nrandom += s->axes[i].kind == RFL_SWEEP_UNIFORM || s->axes[i].kind == RFL_SWEEP_NORMAL;
-  }
-  if (nrandom && !s->samples)
-    return fail(s->axes[0].origin[0] ? s->axes[0].origin : "(sweep)",
-                "samples: missing required key 'samples' (the number of random draws of uniform(...) and normal(...))");
-  if (!nrandom && s->samples)
-    return fail(s->samples_origin, "samples: expected random values (uniform(...) or normal(...)) to draw, found none");
-  if (!nrandom && s->seed_given)
-    return fail(s->seed_origin, "seed: expected random values (uniform(...) or normal(...)) to draw, found none");
+static int is_random(const rfl_sweep_axis *a) {
+  return a->kind == RFL_SWEEP_UNIFORM || a->kind == RFL_SWEEP_NORMAL;
+}
 
-  /* zips: each a group of list/range axes of one length */
-  int zip_of[RFL_SWEEP_MAX_AXES];
+/* The zips: each a group of list/range axes of one length; zip_of[axis] is its zip or -1. */
+static rfl_status resolve_zips(const rfl_sweep *s, int zip_of[RFL_SWEEP_MAX_AXES]) {
   for (int i = 0; i < s->naxes; i++) zip_of[i] = -1;
   for (int z = 0; z < s->nzips; z++) {
     char buf[512], sh[96];
@@ -441,7 +448,7 @@ rfl_status rfl_sweep_finalize(rfl_sweep *s) {
       if (i < 0)
         return fail(s->zip_origin[z], "zip: expected keys that the sweep varies, found '%s'", key);
       const rfl_sweep_axis *a = &s->axes[i];
-      if (a->kind == RFL_SWEEP_UNIFORM || a->kind == RFL_SWEEP_NORMAL)
+      if (is_random(a))
         return fail(s->zip_origin[z], "zip: expected keys with lists or ranges, found '%s' (random values are "
                                       "drawn together already)", key);
       if (zip_of[i] >= 0)
@@ -455,17 +462,18 @@ rfl_status rfl_sweep_finalize(rfl_sweep *s) {
       }
     }
   }
+  return RFL_OK;
+}
 
-  RFL_CHECK(draw_random(s));
-
-  /* groups in the order of their first axis */
+/* Groups in the order of their first axis: a zip, all random axes, or an axis alone. */
+static void assign_groups(rfl_sweep *s, const int zip_of[RFL_SWEEP_MAX_AXES]) {
   s->ngroups = 0;
   int zip_group[RFL_SWEEP_MAX_AXES], random_group = -1;
   for (int z = 0; z < RFL_SWEEP_MAX_AXES; z++) zip_group[z] = -1;
   for (int i = 0; i < s->naxes; i++) {
     rfl_sweep_axis *a = &s->axes[i];
     int *slot = NULL;
-    if (a->kind == RFL_SWEEP_UNIFORM || a->kind == RFL_SWEEP_NORMAL) slot = &random_group;
+    if (is_random(a)) slot = &random_group;
     else if (zip_of[i] >= 0) slot = &zip_group[zip_of[i]];
     if (slot && *slot >= 0) {
       a->group = *slot;
@@ -475,6 +483,26 @@ rfl_status rfl_sweep_finalize(rfl_sweep *s) {
     s->group_size[s->ngroups++] = a->nvalues;
     if (slot) *slot = a->group;
   }
+}
+
+rfl_status rfl_sweep_finalize(rfl_sweep *s) {
+  if (s->finalized) return RFL_ERROR(RFL_EINTERNAL, "rfl_sweep_finalize: called twice");
+  int nrandom = 0;
+  for (int i = 0; i < s->naxes; i++) {
+    s->axes[i].group = -1;
+    nrandom += is_random(&s->axes[i]);
+  }
+  if (nrandom && !s->samples)
+    return fail(s->axes[0].origin[0] ? s->axes[0].origin : "(sweep)",
+                "samples: missing required key 'samples' (the number of random draws of uniform(...) and normal(...))");
+  if (!nrandom && s->samples)
+    return fail(s->samples_origin, "samples: expected random values (uniform(...) or normal(...)) to draw, found none");
+  if (!nrandom && s->seed_given)
+    return fail(s->seed_origin, "seed: expected random values (uniform(...) or normal(...)) to draw, found none");
+  int zip_of[RFL_SWEEP_MAX_AXES];
+  RFL_CHECK(resolve_zips(s, zip_of));
+  RFL_CHECK(draw_random(s));
+  assign_groups(s, zip_of);
   double total = 1.0;
   for (int g = 0; g < s->ngroups; g++) total *= s->group_size[g];
   if (total > RFL_SWEEP_MAX_CASES) {
