@@ -47,7 +47,7 @@ rfl_status reader_build_materials(reader *r) {
       for (int k = 0; k < nreq; k++)
         if (!reader_find_entry(r, s, material_keys[k].name))
           return reader_missing_key(r, s, material_keys[k].name,
-                             metal ? " (a new metal needs kind, rho_kg_m3, c_J_kgK, k_W_mK, "
+                                    metal ? " (a new metal needs kind, rho_kg_m3, c_J_kgK, k_W_mK, "
                                      "dk_dT_percent_per_C)"
                                    : " (a material not in the library needs every property)");
     }
@@ -80,7 +80,7 @@ static rfl_status use_material(reader *r, const char *name, const entry_rec *e, 
   if (!r->work_used[w]) {
     if (c->nmaterials >= RFL_MAX_MATERIALS) {
       if (e) return reader_fail_entry(r, e, "expected at most %d materials in use, found more ('%s')",
-                               RFL_MAX_MATERIALS, name);
+                                      RFL_MAX_MATERIALS, name);
       return reader_fail(r, 0, NULL, "expected at most %d materials in use, found more", RFL_MAX_MATERIALS);
     }
     c->materials[c->nmaterials] = r->work[w];
@@ -98,14 +98,14 @@ rfl_status reader_resolve_materials(reader *r) {
   if (c->materials[c->background_material].kind != RFL_MATERIAL_TISSUE)
     return bg ? reader_fail_expected(r, bg, "a tissue material (not a metal)")
               : reader_fail_key(r, S_TISSUE, "background",
-                         "expected a tissue material, found 'muscle' (default, a metal here)");
+                                "expected a tissue material, found 'muscle' (default, a metal here)");
   for (int p = 0; p < c->nprobes; p++) {
     entry_rec *m = reader_find_entry_kind(r, p == 0 ? S_PROBE : S_RETURN_PROBE, "material");
     RFL_CHECK(use_material(r, m ? m->text : "steel", m, &c->probes[p].material));
     if (c->materials[c->probes[p].material].kind != RFL_MATERIAL_METAL)
       return m ? reader_fail_expected(r, m, "a metal material for the electrode body")
                : reader_fail_key(r, p == 0 ? S_PROBE : S_RETURN_PROBE, "material",
-                          "expected a metal material, found 'steel' (default, a tissue here)");
+                                 "expected a metal material, found 'steel' (default, a tissue here)");
   }
   int n = 0;
   for (int s = 0; s < r->nsections; s++) {
@@ -114,7 +114,7 @@ rfl_status reader_resolve_materials(reader *r) {
     RFL_CHECK(use_material(r, m->text, m, &c->structures[n].material));
     if (c->materials[c->structures[n].material].kind == RFL_MATERIAL_METAL)
       reader_warn(r, m->line, m->set, "[structure %s] material: '%s' is a metal; it conducts heat but "
-           "carries no current of its own", r->sections[s].name, m->text);
+                  "carries no current of its own", r->sections[s].name, m->text);
     n++;
   }
   entry_rec *labels = reader_find_entry_kind(r, S_GRID, "voxel_labels");
@@ -174,7 +174,7 @@ rfl_status reader_build_structures(reader *r) {
                  shape_keys_text(kind, list, sizeof list), e->spec->name);
         char label[RFL_NAME_MAX + 32];
         return reader_fail(r, e->line, e->set, "%s %s: expected %s", reader_sec_label(r, s, label, sizeof label),
-                    e->spec->name, what);
+                           e->spec->name, what);
       }
       reader_apply_entry(e, st);
     }
@@ -196,15 +196,15 @@ rfl_status reader_build_structures(reader *r) {
       char buf[96];
       if (!(hi.x > lo.x && hi.y > lo.y && hi.z > lo.z))
         return reader_fail_entry(r, reader_find_entry(r, s, "max_mm"),
-                          "expected each coordinate greater than min_mm (%s), found '%s'",
-                          reader_vec_text(lo, 1e-3, buf, sizeof buf), reader_find_entry(r, s, "max_mm")->text);
+                                 "expected each coordinate greater than min_mm (%s), found '%s'",
+                                 reader_vec_text(lo, 1e-3, buf, sizeof buf), reader_find_entry(r, s, "max_mm")->text);
     }
     if (st->role == RFL_ROLE_NONE) {
       entry_rec *t = reader_find_entry(r, s, "threshold_C");
       if (!t) t = reader_find_entry(r, s, "margin_mm");
       if (t)
         reader_warn(r, t->line, t->set, "[structure %s] %s: ignored for role = none", st->name,
-             t->spec->name);
+                    t->spec->name);
     }
     c->nstructures++;
   }

@@ -81,17 +81,17 @@ static rfl_status check_grid_size(reader *r) {
     if (n[a] > RFL_CASE_MAX_CELLS_PER_AXIS) {
       reader_blame_sets(r, -1, GRID_DEPS);
       return reader_fail_key(r, S_GRID, "spacing_mm",
-                      "expected at most %d cells along each axis, found '%s' giving %.0f cells "
-                      "along %c%s", RFL_CASE_MAX_CELLS_PER_AXIS,
-                      reader_found_text(r, S_GRID, "spacing_mm", "0.2"), n[a], "xyz"[a],
-                      g->growth > 1.0 ? " (fine box and graded cells)" : "");
+                             "expected at most %d cells along each axis, found '%s' giving %.0f cells "
+                             "along %c%s", RFL_CASE_MAX_CELLS_PER_AXIS,
+                             reader_found_text(r, S_GRID, "spacing_mm", "0.2"), n[a], "xyz"[a],
+                             g->growth > 1.0 ? " (fine box and graded cells)" : "");
     }
   if (cells > RFL_CASE_MAX_CELLS) {
     reader_blame_sets(r, -1, GRID_DEPS);
     return reader_fail_key(r, S_GRID, "spacing_mm",
-                    "expected a grid of at most %.0g cells, found '%s' giving %.0f x %.0f x %.0f "
-                    "= %.3g cells", RFL_CASE_MAX_CELLS, reader_found_text(r, S_GRID, "spacing_mm", "0.2"),
-                    n[0], n[1], n[2], cells);
+                           "expected a grid of at most %.0g cells, found '%s' giving %.0f x %.0f x %.0f "
+                           "= %.3g cells", RFL_CASE_MAX_CELLS, reader_found_text(r, S_GRID, "spacing_mm", "0.2"),
+                           n[0], n[1], n[2], cells);
   }
   return RFL_OK;
 }
@@ -133,7 +133,7 @@ static rfl_status check_voxel_file(reader *r) {
     reader_blame_sets(r, -1, "grid.voxel_file grid.voxel_dataset");
     if (bad == RFL_CASE_VOXEL_BAD_DATASET)
       return reader_fail_entry(r, ds ? ds : vf, "expected a dataset of '%s', found '%s' (no such dataset)",
-                        vf->text, g->voxel_dataset);
+                               vf->text, g->voxel_dataset);
     if (bad != RFL_CASE_VOXEL_OK) return reader_fail_entry(r, vf, "%s", problem);
     r->after = NULL;
     rfl_vec3 lo = h.origin;
@@ -145,8 +145,8 @@ static rfl_status check_voxel_file(reader *r) {
       vol.domain_min = lo;
       vol.domain_max = hi;
       reader_warn(r, vf->line, vf->set, "[grid] voxel_file: the volume %s does not overlap the domain "
-           "%s; no cell takes a voxel label", domain_text(&vol, buf, sizeof buf),
-           domain_text(g, buf2, sizeof buf2));
+                  "%s; no cell takes a voxel label", domain_text(&vol, buf, sizeof buf),
+                  domain_text(g, buf2, sizeof buf2));
     }
   }
   char *abs = realpath(path, NULL); /* absolute, so a written case reads back anywhere */
@@ -166,17 +166,17 @@ rfl_status reader_check_grid(reader *r) {
   for (int a = 0; a < 3; a++)
     if (!(rfl_vec3_get(g->domain_max, a) > rfl_vec3_get(g->domain_min, a)))
       return reader_fail_key(r, S_GRID, reader_find_entry_kind(r, S_GRID, "domain_max_mm") ? "domain_max_mm" : "domain_min_mm",
-                      "expected domain_max_mm greater than domain_min_mm in each coordinate, "
-                      "found '%s' and '%s'",
-                      reader_vec_text(g->domain_min, 1e-3, buf, sizeof buf),
-                      reader_vec_text(g->domain_max, 1e-3, buf2, sizeof buf2));
+                             "expected domain_max_mm greater than domain_min_mm in each coordinate, "
+                             "found '%s' and '%s'",
+                             reader_vec_text(g->domain_min, 1e-3, buf, sizeof buf),
+                             reader_vec_text(g->domain_max, 1e-3, buf2, sizeof buf2));
   double extent = INFINITY;
   for (int a = 0; a < 3; a++)
     extent = fmin(extent, rfl_vec3_get(g->domain_max, a) - rfl_vec3_get(g->domain_min, a));
   if (g->spacing > extent / 4.0)
     return reader_fail_key(r, S_GRID, "spacing_mm",
-                    "expected at most a quarter of the smallest domain extent (%g mm), found '%s'",
-                    extent * 1e3 / 4.0, reader_found_text(r, S_GRID, "spacing_mm", "0.2"));
+                           "expected at most a quarter of the smallest domain extent (%g mm), found '%s'",
+                           extent * 1e3 / 4.0, reader_found_text(r, S_GRID, "spacing_mm", "0.2"));
   for (int a = 0; a < 3; a++) {
     double lo = rfl_vec3_get(g->domain_min, a), hi = rfl_vec3_get(g->domain_max, a);
     double flo = rfl_vec3_get(g->fine_min, a), fhi = rfl_vec3_get(g->fine_max, a);
@@ -184,10 +184,10 @@ rfl_status reader_check_grid(reader *r) {
     if (flo < lo - 1e-12 || fhi > hi + 1e-12 || !(fhi > flo)) {
       rfl_vec3 dflt = strcmp(key, "fine_min_mm") == 0 ? g->fine_min : g->fine_max;
       return reader_fail_key(r, S_GRID, key,
-                      "expected a fine box inside the domain %s with fine_min_mm < fine_max_mm, "
-                      "found '%s'",
-                      domain_text(g, buf, sizeof buf),
-                      reader_found_text(r, S_GRID, key, reader_vec_text(dflt, 1e-3, buf2, sizeof buf2)));
+                             "expected a fine box inside the domain %s with fine_min_mm < fine_max_mm, "
+                             "found '%s'",
+                             domain_text(g, buf, sizeof buf),
+                             reader_found_text(r, S_GRID, key, reader_vec_text(dflt, 1e-3, buf2, sizeof buf2)));
     }
   }
   int smaller = 0;
@@ -196,14 +196,14 @@ rfl_status reader_check_grid(reader *r) {
                rfl_vec3_get(g->fine_max, a) < rfl_vec3_get(g->domain_max, a) - 1e-12;
   if (g->growth > 1.0 && !smaller)
     return reader_fail_key(r, S_GRID, "growth",
-                    "expected 1 (uniform) unless fine_min_mm and fine_max_mm give a fine box "
-                    "smaller than the domain, found '%s'", reader_found_text(r, S_GRID, "growth", "1"));
+                           "expected 1 (uniform) unless fine_min_mm and fine_max_mm give a fine box "
+                           "smaller than the domain, found '%s'", reader_found_text(r, S_GRID, "growth", "1"));
   r->after = NULL;
   if (fine_given && smaller && g->growth <= 1.0) {
     entry_rec *e = reader_find_entry_kind(r, S_GRID, "fine_min_mm");
     if (!e) e = reader_find_entry_kind(r, S_GRID, "fine_max_mm");
     reader_warn(r, e->line, e->set, "[grid] %s: the fine box has no effect with growth = 1 (the grid "
-         "is uniform)", e->spec->name);
+                "is uniform)", e->spec->name);
   }
   for (int a = 0; a < 3; a++) {
     double w = (rfl_vec3_get(g->fine_max, a) - rfl_vec3_get(g->fine_min, a)) / g->spacing;
@@ -212,7 +212,7 @@ rfl_status reader_check_grid(reader *r) {
       const char *set;
       reader_key_origin(r, reader_find_section(r, S_GRID, ""), "fine_max_mm", &line, &set);
       reader_warn(r, line, set, "[grid] fine_max_mm: the fine box is not a whole number of cells "
-           "(%.6g cells along %c); the grid will adjust it", w, "xyz"[a]);
+                  "(%.6g cells along %c); the grid will adjust it", w, "xyz"[a]);
       break;
     }
   }
@@ -220,86 +220,107 @@ rfl_status reader_check_grid(reader *r) {
   return check_voxel_file(r);
 }
 
+/* A probe's size: gauge or diameter (one of them), and a tip no shorter than its radius
+ * when round. */
+static rfl_status check_probe_size(reader *r, int kind, int sec, rfl_probe *pr) {
+  entry_rec *gauge = reader_find_entry(r, sec, "gauge"), *diam = reader_find_entry(r, sec, "diameter_mm");
+  if (gauge && diam) {
+    entry_rec *later = diam->line > gauge->line || diam->set ? diam : gauge;
+    entry_rec *other = later == diam ? gauge : diam;
+    if (other->set)
+      return reader_fail_entry(r, later, "expected either gauge or diameter_mm, found both (%s by --set %s)",
+                               other->spec->name, other->set);
+    return reader_fail_entry(r, later, "expected either gauge or diameter_mm, found both (%s on line %d)",
+                             other->spec->name, other->line);
+  }
+  if (!gauge && !diam) return reader_missing_key(r, sec, "gauge", " (or 'diameter_mm')");
+  if (gauge) {
+    pr->radius = rfl_probe_gauge_radius(pr->gauge);
+    if (!(pr->radius > 0.0)) return reader_fail_expected(r, gauge, "a gauge of the needle table (10 to 30)");
+  } else {
+    pr->gauge = 0;
+  }
+  if (!reader_find_entry(r, sec, "tip_length_mm")) return reader_missing_key(r, sec, "tip_length_mm", "");
+  reader_blame_probe(r, kind, "gauge diameter_mm tip_shape", "");
+  if (pr->tip_shape == RFL_TIP_ROUND && pr->tip_length < pr->radius)
+    return reader_fail_entry(r, reader_find_entry(r, sec, "tip_length_mm"),
+                             "expected at least the probe radius (%g mm) for a round tip, found '%s'",
+                             pr->radius * 1e3, reader_find_entry(r, sec, "tip_length_mm")->text);
+  return RFL_OK;
+}
+
+/* A probe's place: its tip inside the domain, its axis in every mirror plane. */
+static rfl_status check_probe_place(reader *r, int kind, int sec, const rfl_probe *pr) {
+  const rfl_case *c = &r->c;
+  char buf[128], buf2[128];
+  reader_blame_probe(r, kind, "tip_mm", "grid.domain_min_mm grid.domain_max_mm grid.symmetry");
+  if (!inside_domain(pr->tip, &c->grid)) {
+    entry_rec *t = reader_find_entry(r, sec, "tip_mm");
+    return reader_fail_key(r, kind, "tip_mm", "expected a point inside the domain %s, found '%s'",
+                           domain_text(&c->grid, buf, sizeof buf),
+                           t ? t->text : reader_vec_text(pr->tip, 1e-3, buf2, sizeof buf2));
+  }
+  rfl_vec3 end = rfl_vec3_add(pr->tip, rfl_vec3_scale(pr->direction, pr->tip_length));
+  if (!inside_domain(end, &c->grid)) {
+    int line;
+    const char *set;
+    reader_key_origin(r, sec, "tip_mm", &line, &set);
+    reader_warn(r, line, set, "[%s] tip_mm: the active tip leaves the domain", sections_table[kind].word);
+  }
+  reader_blame_probe(r, kind, "tip_mm direction", "grid.symmetry grid.domain_min_mm");
+  for (int a = 0; a < 2; ++a) {
+    if (!(c->grid.symmetry & (a == 0 ? RFL_SYMMETRY_X : RFL_SYMMETRY_Y))) continue;
+    double plane = rfl_vec3_get(c->grid.domain_min, a);
+    if (fabs(rfl_vec3_get(pr->tip, a) - plane) > 1e-9 || fabs(rfl_vec3_get(pr->direction, a)) > 1e-9)
+      return reader_fail_key(r, S_GRID, "symmetry",
+                             "expected the axis of [%s] to lie in the mirror plane %c = %g mm (tip %c and "
+                             "direction %c component), found '%s' with tip_mm %s",
+                             sections_table[kind].word, "xy"[a], plane * 1e3, "xy"[a], "xy"[a],
+                             reader_found_text(r, S_GRID, "symmetry", "none"),
+                             reader_vec_text(pr->tip, 1e-3, buf2, sizeof buf2));
+  }
+  return RFL_OK;
+}
+
+/* 3 cells per probe radius at its tip; the spacing to type when the tip is in the fine box. */
+static rfl_status check_probe_cells(reader *r, int kind, const rfl_probe *pr) {
+  const rfl_case *c = &r->c;
+  reader_blame_probe(r, kind, "gauge diameter_mm tip_mm", GRID_DEPS);
+  double h = rfl_case_local_spacing(&c->grid, pr->tip);
+  double cpr = pr->radius / h;
+  if (cpr < 3.0 - 1e-9) {
+    /* a tip in the fine box needs a finer spacing: say exactly which one to type */
+    char advice[96] = "";
+    if (h <= c->grid.spacing * (1.0 + 1e-9)) {
+      double most = pr->radius * 1e3 / 3.0, step = pow(10.0, floor(log10(most)) - 2.0);
+      snprintf(advice, sizeof advice, "; for this probe type --set grid.spacing_mm=%.3g",
+               floor(most / step) * step);
+    }
+    return reader_fail_key(r, S_GRID, "spacing_mm",
+                           "expected cells of at most %.4g mm at the tip of [%s] (3 cells per radius "
+                           "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)%s",
+                           pr->radius * 1e3 / 3.0, sections_table[kind].word, pr->radius * 1e3,
+                           reader_found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3, advice);
+  }
+  return RFL_OK;
+}
+
 rfl_status reader_check_probes(reader *r) {
   rfl_case *c = &r->c;
-  char buf[128], buf2[128];
   for (int p = 0; p < c->nprobes; p++) {
     int kind = p == 0 ? S_PROBE : S_RETURN_PROBE;
     int sec = reader_find_section(r, kind, "");
     rfl_probe *pr = &c->probes[p];
-    entry_rec *gauge = reader_find_entry(r, sec, "gauge"), *diam = reader_find_entry(r, sec, "diameter_mm");
-    if (gauge && diam) {
-      entry_rec *later = diam->line > gauge->line || diam->set ? diam : gauge;
-      entry_rec *other = later == diam ? gauge : diam;
-      if (other->set)
-        return reader_fail_entry(r, later, "expected either gauge or diameter_mm, found both (%s by --set %s)",
-                          other->spec->name, other->set);
-      return reader_fail_entry(r, later, "expected either gauge or diameter_mm, found both (%s on line %d)",
-                        other->spec->name, other->line);
-    }
-    if (!gauge && !diam) return reader_missing_key(r, sec, "gauge", " (or 'diameter_mm')");
-    if (gauge) {
-      pr->radius = rfl_probe_gauge_radius(pr->gauge);
-      if (!(pr->radius > 0.0)) return reader_fail_expected(r, gauge, "a gauge of the needle table (10 to 30)");
-    } else {
-      pr->gauge = 0;
-    }
-    if (!reader_find_entry(r, sec, "tip_length_mm")) return reader_missing_key(r, sec, "tip_length_mm", "");
-    reader_blame_probe(r, kind, "gauge diameter_mm tip_shape", "");
-    if (pr->tip_shape == RFL_TIP_ROUND && pr->tip_length < pr->radius)
-      return reader_fail_entry(r, reader_find_entry(r, sec, "tip_length_mm"),
-                        "expected at least the probe radius (%g mm) for a round tip, found '%s'",
-                        pr->radius * 1e3, reader_find_entry(r, sec, "tip_length_mm")->text);
-    reader_blame_probe(r, kind, "tip_mm", "grid.domain_min_mm grid.domain_max_mm grid.symmetry");
-    if (!inside_domain(pr->tip, &c->grid)) {
-      entry_rec *t = reader_find_entry(r, sec, "tip_mm");
-      return reader_fail_key(r, kind, "tip_mm", "expected a point inside the domain %s, found '%s'",
-                      domain_text(&c->grid, buf, sizeof buf),
-                      t ? t->text : reader_vec_text(pr->tip, 1e-3, buf2, sizeof buf2));
-    }
-    rfl_vec3 end = rfl_vec3_add(pr->tip, rfl_vec3_scale(pr->direction, pr->tip_length));
-    if (!inside_domain(end, &c->grid)) {
-      int line;
-      const char *set;
-      reader_key_origin(r, sec, "tip_mm", &line, &set);
-      reader_warn(r, line, set, "[%s] tip_mm: the active tip leaves the domain", sections_table[kind].word);
-    }
-    reader_blame_probe(r, kind, "tip_mm direction", "grid.symmetry grid.domain_min_mm");
-    for (int a = 0; a < 2; ++a) {
-      if (!(c->grid.symmetry & (a == 0 ? RFL_SYMMETRY_X : RFL_SYMMETRY_Y))) continue;
-      double plane = rfl_vec3_get(c->grid.domain_min, a);
-      if (fabs(rfl_vec3_get(pr->tip, a) - plane) > 1e-9 || fabs(rfl_vec3_get(pr->direction, a)) > 1e-9)
-        return reader_fail_key(r, S_GRID, "symmetry",
-                        "expected the axis of [%s] to lie in the mirror plane %c = %g mm (tip %c and "
-                        "direction %c component), found '%s' with tip_mm %s",
-                        sections_table[kind].word, "xy"[a], plane * 1e3, "xy"[a], "xy"[a],
-                        reader_found_text(r, S_GRID, "symmetry", "none"),
-                        reader_vec_text(pr->tip, 1e-3, buf2, sizeof buf2));
-    }
-    reader_blame_probe(r, kind, "gauge diameter_mm tip_mm", GRID_DEPS);
-    double h = rfl_case_local_spacing(&c->grid, pr->tip);
-    double cpr = pr->radius / h;
-    if (cpr < 3.0 - 1e-9) {
-      /* a tip in the fine box needs a finer spacing: say exactly which one to type */
-      char advice[96] = "";
-      if (h <= c->grid.spacing * (1.0 + 1e-9)) {
-        double most = pr->radius * 1e3 / 3.0, step = pow(10.0, floor(log10(most)) - 2.0);
-        snprintf(advice, sizeof advice, "; for this probe type --set grid.spacing_mm=%.3g",
-                 floor(most / step) * step);
-      }
-      return reader_fail_key(r, S_GRID, "spacing_mm",
-                      "expected cells of at most %.4g mm at the tip of [%s] (3 cells per radius "
-                      "%g mm), found '%s' (%.3g cells per radius; cell at the tip %.4g mm)%s",
-                      pr->radius * 1e3 / 3.0, sections_table[kind].word, pr->radius * 1e3,
-                      reader_found_text(r, S_GRID, "spacing_mm", "0.2"), cpr, h * 1e3, advice);
-    }
+    RFL_CHECK(check_probe_size(r, kind, sec, pr));
+    RFL_CHECK(check_probe_place(r, kind, sec, pr));
+    RFL_CHECK(check_probe_cells(r, kind, pr));
     r->after = NULL;
     static const char *const cooling_keys[] = {"coolant_C", "cooling_h_W_m2K"};
     for (int i = 0; i < 2 && !pr->cooled; i++) {
       entry_rec *e = reader_find_entry(r, sec, cooling_keys[i]);
       if (e)
         reader_warn(r, e->line, e->set, "[%s] %s: ignored because cooled = no", sections_table[kind].word,
-             cooling_keys[i]);
+                    cooling_keys[i]);
     }
   }
   if (c->nprobes == 2) {
@@ -326,7 +347,7 @@ rfl_status reader_check_structures(reader *r) {
       static const char *const key[] = {"min_mm", "centre_mm", "points_mm", "points_mm", "point_mm"};
       entry_rec *e = reader_find_entry(r, s, key[st->shape.kind]);
       return reader_fail_entry(r, e, "expected a structure overlapping the domain %s, found '%s' "
-                        "(entirely outside)", domain_text(&c->grid, buf, sizeof buf), e->text);
+                               "(entirely outside)", domain_text(&c->grid, buf, sizeof buf), e->text);
     }
   }
   return RFL_OK;
@@ -338,9 +359,9 @@ rfl_status reader_check_physics(reader *r) {
   if (!(c->physics.desiccation_end_C > c->physics.desiccation_start_C)) {
     reader_blame_sets(r, -1, "physics.desiccation_start_C");
     return reader_fail_key(r, S_PHYSICS, "desiccation_end_C",
-                    "expected a temperature above desiccation_start_C (%g C), found '%s'",
-                    c->physics.desiccation_start_C,
-                    reader_found_text(r, S_PHYSICS, "desiccation_end_C", "100"));
+                           "expected a temperature above desiccation_start_C (%g C), found '%s'",
+                           c->physics.desiccation_start_C,
+                           reader_found_text(r, S_PHYSICS, "desiccation_end_C", "100"));
   }
   int gsec = reader_find_section(r, S_GENERATOR, "");
   const rfl_generator_type *mode = rfl_generator_type_of(g);
@@ -360,9 +381,9 @@ rfl_status reader_check_physics(reader *r) {
   if (g->mode == RFL_GEN_PULSED && !(g->pulse_width_s < 1.0 / g->pulse_frequency_Hz)) {
     reader_blame_sets(r, -1, "generator.mode generator.pulse_frequency_Hz");
     return reader_fail_key(r, S_GENERATOR, "pulse_width_ms",
-                    "expected less than the pulse period %g ms (pulse_frequency_Hz = %g), found '%s'",
-                    1e3 / g->pulse_frequency_Hz, g->pulse_frequency_Hz,
-                    reader_found_text(r, S_GENERATOR, "pulse_width_ms", "20"));
+                           "expected less than the pulse period %g ms (pulse_frequency_Hz = %g), found '%s'",
+                           1e3 / g->pulse_frequency_Hz, g->pulse_frequency_Hz,
+                           reader_found_text(r, S_GENERATOR, "pulse_width_ms", "20"));
   }
   int line;
   const char *set;
@@ -370,25 +391,25 @@ rfl_status reader_check_physics(reader *r) {
     reader_key_origin(r, gsec, "set_temperature_C", &line, &set);
     if (g->set_temperature_C <= c->physics.initial_C)
       reader_warn(r, line, set, "[generator] set_temperature_C: %g C is not above the initial %g C; "
-           "the generator will deliver no power", g->set_temperature_C, c->physics.initial_C);
+                  "the generator will deliver no power", g->set_temperature_C, c->physics.initial_C);
     if (g->set_temperature_C >= c->physics.desiccation_start_C)
       reader_warn(r, line, set, "[generator] set_temperature_C: %g C reaches desiccation (%g C); expect "
-           "impedance roll-off", g->set_temperature_C, c->physics.desiccation_start_C);
+                  "impedance roll-off", g->set_temperature_C, c->physics.desiccation_start_C);
     if (g->ramp_s > g->duration_s) {
       reader_key_origin(r, gsec, "ramp_s", &line, &set);
       reader_warn(r, line, set, "[generator] ramp_s: the ramp (%g s) is longer than duration_s (%g s)",
-           g->ramp_s, g->duration_s);
+                  g->ramp_s, g->duration_s);
     }
   }
   if (g->mode == RFL_GEN_PULSED && c->solver.pulse_dt_s >= g->pulse_width_s) {
     reader_key_origin(r, reader_find_section(r, S_SOLVER, ""), "pulse_dt_ms", &line, &set);
     reader_warn(r, line, set, "[solver] pulse_dt_ms: %g ms does not resolve %g ms bursts",
-         c->solver.pulse_dt_s * 1e3, g->pulse_width_s * 1e3);
+                c->solver.pulse_dt_s * 1e3, g->pulse_width_s * 1e3);
   }
   if (c->solver.dt_s > g->duration_s) {
     reader_key_origin(r, reader_find_section(r, S_SOLVER, ""), "dt_s", &line, &set);
     reader_warn(r, line, set, "[solver] dt_s: %g s is longer than the whole RF duration (%g s)",
-         c->solver.dt_s, g->duration_s);
+                c->solver.dt_s, g->duration_s);
   }
   return RFL_OK;
 }
@@ -407,18 +428,18 @@ rfl_status reader_check_output(reader *r) {
     rfl_output_time_text(&o->items[-n - 2], prev, sizeof prev);
     reader_blame_sets(r, -1, "generator.duration_s generator.cooldown_s");
     return reader_fail_entry(r, e, "expected increasing times, found '%s' (%s = %g s comes after %s = %g s)",
-                      e->text, item, rfl_output_time_seconds(&o->items[-n - 1], g->duration_s, g->cooldown_s),
-                      prev, rfl_output_time_seconds(&o->items[-n - 2], g->duration_s, g->cooldown_s));
+                             e->text, item, rfl_output_time_seconds(&o->items[-n - 1], g->duration_s, g->cooldown_s),
+                             prev, rfl_output_time_seconds(&o->items[-n - 2], g->duration_s, g->cooldown_s));
   }
   o->ntimes = n < 0 ? 0 : n;
   for (int i = 0; e && i < o->ntimes; i++)
     if (o->times_s[i] > end * (1.0 + 1e-12)) {
       reader_blame_sets(r, -1, "generator.duration_s generator.cooldown_s");
       return reader_fail_entry(r, e,
-                        "expected times in [0, %g] s (duration_s + cooldown_s), found '%s'; for "
-                        "times that follow the run type --set output.times_s=%s (or fractions "
-                        "such as 0.5*rf_end)",
-                        end, e->text, g->cooldown_s > 0.0 ? "rf_end,end" : "rf_end");
+                               "expected times in [0, %g] s (duration_s + cooldown_s), found '%s'; for "
+                               "times that follow the run type --set output.times_s=%s (or fractions "
+                               "such as 0.5*rf_end)",
+                               end, e->text, g->cooldown_s > 0.0 ? "rf_end,end" : "rf_end");
     }
   return RFL_OK;
 }
@@ -493,18 +514,18 @@ rfl_status reader_check_memory(reader *r) {
                fits_acc, fits_acc);
     }
     return reader_fail_key(r, S_SOLVER, "accuracy_mm",
-                    "expected an accuracy target whose grid fits in memory, found '%s' giving "
-                    "%.3g mm cells, %.3g cells and an estimated %s, over the limit of %s (%s); %s",
-                    found, r->c.grid.spacing * 1e3, cells, bytes_text(need, need_text, sizeof need_text),
-                    bytes_text(limit, limit_text, sizeof limit_text),
-                    opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
+                           "expected an accuracy target whose grid fits in memory, found '%s' giving "
+                           "%.3g mm cells, %.3g cells and an estimated %s, over the limit of %s (%s); %s",
+                           found, r->c.grid.spacing * 1e3, cells, bytes_text(need, need_text, sizeof need_text),
+                           bytes_text(limit, limit_text, sizeof limit_text),
+                           opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
   }
   reader_blame_sets(r, -1, GRID_DEPS);
   return reader_fail_key(r, S_GRID, "spacing_mm",
-                  "expected a grid whose run fits in memory, found '%s' giving %.3g cells and an "
-                  "estimated %s, over the limit of %s (%s); %s",
-                  reader_found_text(r, S_GRID, "spacing_mm", "0.2"), cells,
-                  bytes_text(need, need_text, sizeof need_text),
-                  bytes_text(limit, limit_text, sizeof limit_text),
-                  opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
+                         "expected a grid whose run fits in memory, found '%s' giving %.3g cells and an "
+                         "estimated %s, over the limit of %s (%s); %s",
+                         reader_found_text(r, S_GRID, "spacing_mm", "0.2"), cells,
+                         bytes_text(need, need_text, sizeof need_text),
+                         bytes_text(limit, limit_text, sizeof limit_text),
+                         opt->memory_limit_source ? opt->memory_limit_source : "given", advice);
 }

@@ -80,7 +80,7 @@ rfl_status reader_fail_entry(reader *r, const entry_rec *e, const char *fmt, ...
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
   return reader_fail(r, e->line, e->set, "%s %s: %s", reader_sec_label(r, e->sec, label, sizeof label),
-              e->spec->name, what);
+                     e->spec->name, what);
 }
 
 rfl_status reader_fail_expected(reader *r, const entry_rec *e, const char *expected) {
@@ -177,7 +177,7 @@ rfl_status reader_fail_key(reader *r, int kind, const char *key, const char *fmt
 rfl_status reader_missing_key(reader *r, int sec, const char *key, const char *why) {
   char label[RFL_NAME_MAX + 32];
   return reader_fail(r, r->sections[sec].line, r->sections[sec].set, "%s: missing required key '%s'%s",
-              reader_sec_label(r, sec, label, sizeof label), key, why);
+                     reader_sec_label(r, sec, label, sizeof label), key, why);
 }
 
 const char *reader_vec_text(rfl_vec3 v, double scale, char *buf, size_t size) {

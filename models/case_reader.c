@@ -110,38 +110,38 @@ static rfl_status open_section(reader *r, char *inside, int line, const char *se
     for (int s = 0; s < S_COUNT; s++) reader_near_consider(&nm, sections_table[s].word);
     if (nm.best)
       return reader_fail(r, line, set, "[%s]: unknown section, did you mean '[%s%s]'?", word, nm.best,
-                  (strcmp(nm.best, "material") == 0 || strcmp(nm.best, "structure") == 0)
+                         (strcmp(nm.best, "material") == 0 || strcmp(nm.best, "structure") == 0)
                       ? " NAME"
                       : "");
     return reader_fail(r, line, set,
-                "[%s]: unknown section (known: case, grid, probe, return_probe, generator, "
-                "tissue, physics, material NAME, structure NAME, damage, solver, output, sweep)",
-                word);
+                       "[%s]: unknown section (known: case, grid, probe, return_probe, generator, "
+                       "tissue, physics, material NAME, structure NAME, damage, solver, output, sweep)",
+                       word);
   }
   const section_spec *ss = &sections_table[kind];
   if (ss->named && !reader_valid_name(name))
     return reader_fail(r, line, set,
-                "[%s %s]: expected a name of letters, digits, '_' or '-' (at most %d "
-                "characters) after '%s', found '%s'",
-                word, name, RFL_NAME_MAX - 1, word, name);
+                       "[%s %s]: expected a name of letters, digits, '_' or '-' (at most %d "
+                       "characters) after '%s', found '%s'",
+                       word, name, RFL_NAME_MAX - 1, word, name);
   if (!ss->named && *name)
     return reader_fail(r, line, set, "[%s %s]: expected [%s] without a name, found '%s'", word, name,
-                word, name);
+                       word, name);
   int prev = reader_find_section(r, kind, name);
   if (prev >= 0) {
     char label[RFL_NAME_MAX + 32];
     reader_sec_label(r, prev, label, sizeof label);
     if (r->sections[prev].line > 0)
       return reader_fail(r, line, set, "%s: duplicate section (first on line %d)", label,
-                  r->sections[prev].line);
+                         r->sections[prev].line);
     return reader_fail(r, line, set, "%s: duplicate section", label);
   }
   if (kind == S_STRUCTURE && count_sections(r, S_STRUCTURE) >= RFL_MAX_STRUCTURES)
     return reader_fail(r, line, set, "[structure %s]: expected at most %d structures, found more", name,
-                RFL_MAX_STRUCTURES);
+                       RFL_MAX_STRUCTURES);
   if (kind == S_MATERIAL && count_sections(r, S_MATERIAL) >= RFL_MAX_MATERIALS)
     return reader_fail(r, line, set, "[material %s]: expected at most %d [material] sections, found more",
-                name, RFL_MAX_MATERIALS);
+                       name, RFL_MAX_MATERIALS);
   section_rec *s = &r->sections[r->nsections];
   memset(s, 0, sizeof *s);
   s->kind = kind;
@@ -174,7 +174,7 @@ static rfl_status add_entry(reader *r, int sec, const char *key, const char *raw
   if (prev && !set) {
     reader_sec_label(r, sec, label, sizeof label);
     return reader_fail(r, line, set, "%s %s: duplicate key (first given on line %d)", label, key,
-                prev->line);
+                       prev->line);
   }
   if (prev) remove_entry(r, prev);
   if (set && (strcmp(key, "gauge") == 0 || strcmp(key, "diameter_mm") == 0)) {
@@ -241,18 +241,18 @@ static int check_line(reader *r, const unsigned char *s, size_t n, const char *s
   int line = set ? 0 : r->lineno;
   if (n > RFL_CASE_MAX_LINE) {
     reader_fail(r, line, set, "expected lines of at most %d characters, found one of %zu",
-         RFL_CASE_MAX_LINE, n);
+                RFL_CASE_MAX_LINE, n);
     return 0;
   }
   for (size_t i = 0; i < n;) {
     if (s[i] == 0) {
       reader_fail(r, line, set, "expected a text file, found a NUL byte at column %zu (binary data?)",
-           i + 1);
+                  i + 1);
       return 0;
     }
     if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\r') || s[i] == 0x7F) {
       reader_fail(r, line, set, "expected text, found control byte 0x%02x at column %zu", s[i],
-           i + 1);
+                  i + 1);
       return 0;
     }
     int len = utf8_len(s + i, n - i);
@@ -299,7 +299,7 @@ static char *line_reader(char *str, int num, void *stream) {
   if (!check_line(r, (const unsigned char *)start, n, NULL)) return NULL;
   if (num < 3 || n + 2 > (size_t)num) {
     reader_fail(r, r->lineno, NULL, "expected lines of at most %d characters, found one of %zu",
-         num - 3, n);
+                num - 3, n);
     return NULL;
   }
   memcpy(str, start, n);
@@ -318,7 +318,7 @@ static int key_handler(void *user, const char *section, const char *name, const 
   if (r->cur == SWEEP_SECTION) return 1; /* read by the sweep module */
   if (r->cur < 0) {
     reader_fail(r, r->lineno, NULL, "%s: expected a [section] header before the first key, found '%s'",
-         name, name);
+                name, name);
     return 0;
   }
   return add_entry(r, r->cur, name, value ? value : "", r->lineno, NULL) == RFL_OK;
@@ -364,8 +364,8 @@ static rfl_status apply_set(reader *r, const char *set) {
   if (*name) *name++ = '\0';
   if (strcmp(word, "sweep") == 0)
     return reader_fail(r, 0, set,
-                "expected a case key, found a [sweep] key (sweeps are varied with rflesion sweep "
-                "--vary KEY=VALUES)");
+                       "expected a case key, found a [sweep] key (sweeps are varied with rflesion sweep "
+                       "--vary KEY=VALUES)");
   int idx = -1;
   for (int s = 0; s < S_COUNT; s++)
     if (strcmp(sections_table[s].word, word) == 0) idx = reader_find_section(r, s, name);
@@ -403,9 +403,9 @@ static void choose_discretisation(reader *r) {
   double need = rfl_discretisation_spacing(c, c->solver.accuracy);
   if (spacing && g->spacing > need * 1.05)
     reader_warn(r, spacing->line, spacing->set, "[grid] spacing_mm: %g mm is coarser than the %.3g mm "
-         "the accuracy target of %g mm needs (remove spacing_mm to let rflesion choose); the "
-         "error estimate says how far off the figures are", g->spacing * 1e3, need * 1e3,
-         c->solver.accuracy * 1e3);
+                "the accuracy target of %g mm needs (remove spacing_mm to let rflesion choose); the "
+                "error estimate says how far off the figures are", g->spacing * 1e3, need * 1e3,
+                c->solver.accuracy * 1e3);
 }
 
 static rfl_status build(reader *r) {
@@ -451,7 +451,7 @@ static rfl_status read_text(reader *r) {
     return reader_fail(r, 0, NULL, "expected a case file with a [probe] section, found an empty file");
   if (r->len > RFL_CASE_MAX_BYTES)
     return reader_fail(r, 0, NULL, "expected a case file of at most %d bytes, found %zu bytes",
-                RFL_CASE_MAX_BYTES, r->len);
+                       RFL_CASE_MAX_BYTES, r->len);
   if (r->len >= 3 && memcmp(r->data, "\xEF\xBB\xBF", 3) == 0) r->pos = 3; /* UTF-8 BOM */
 
   /* Debian's inih r55 runtime settings (see the file comment) */
@@ -469,7 +469,7 @@ static rfl_status read_text(reader *r) {
     char text[RFL_CASE_MAX_LINE + 1], buf[96];
     line_text(r, rc, text, sizeof text);
     return reader_fail(r, rc, NULL, "expected 'key = value', '[section]' or a comment, found '%s'",
-                rfl_ini_shown(rfl_ini_trim(text), buf, sizeof buf));
+                       rfl_ini_shown(rfl_ini_trim(text), buf, sizeof buf));
   }
   if (r->nsections == 0)
     return reader_fail(r, 0, NULL, "expected a case file with a [probe] section, found no section");

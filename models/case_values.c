@@ -89,6 +89,93 @@ static const char *words_list(const char *const *words, char *buf, size_t size) 
   return buf;
 }
 
+/* A direction: three numbers, not all zero, normalised. */
+static rfl_status parse_direction(reader *r, entry_rec *e) {
+  const key_spec *k = e->spec;
+  double v[3];
+  const char *dir_what = "3 comma-separated numbers x, y, z of a nonzero direction";
+  if (!parse_vec3(e->text, k->min, k->max, v)) return reader_fail_expected(r, e, dir_what);
+  double norm = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+  if (!(norm > 1e-12) || !isfinite(norm)) return reader_fail_expected(r, e, dir_what);
+  /* A direction already unit to within what a written case can carry (10 digits) is
+   * kept as given, so that writing a case and reading it back is a fixed point. */
+  if (fabs(norm - 1.0) < 1e-9) norm = 1.0;
+  e->vec = rfl_vec3_make(v[0] / norm, v[1] / norm, v[2] / norm);
+  return RFL_OK;
+}
+
+/* A polyline: 1 to RFL_MAX_POLYLINE points separated by ';'. */
+static rfl_status parse_points(reader *r, entry_rec *e) {
+  const key_spec *k = e->spec;
+  char what[256];
+  char tmp[RFL_CASE_MAX_LINE + 1];
+  char *parts[RFL_MAX_POLYLINE + 1];
+  snprintf(tmp, sizeof tmp, "%s", e->text);
+  snprintf(what, sizeof what,
+           "1 to %d points 'x, y, z; x, y, z; ...' of mm, each coordinate in [%g, %g]",
+           RFL_MAX_POLYLINE, k->min, k->max);
+  int n = reader_split(tmp, ';', parts, RFL_MAX_POLYLINE);
+  if (n > RFL_MAX_POLYLINE) return reader_fail_expected(r, e, what);
+  for (int i = 0; i < n; i++) {
+    double v[3];
+    if (!parse_vec3(parts[i], k->min, k->max, v)) return reader_fail_expected(r, e, what);
+    e->points[i] = rfl_vec3_make(v[0] * k->scale, v[1] * k->scale, v[2] * k->scale);
+  }
+  e->count = n;
+  return RFL_OK;
+}
+
+/* Output times: seconds, rf_end, end or fractions of them, increasing. */
+static rfl_status parse_times(reader *r, entry_rec *e) {
+  const key_spec *k = e->spec;
+  char what[256];
+  char tmp[RFL_CASE_MAX_LINE + 1];
+  char *parts[RFL_MAX_OUTPUT_TIMES + 1];
+  snprintf(tmp, sizeof tmp, "%s", e->text);
+  snprintf(what, sizeof what,
+           "1 to %d comma-separated increasing times: seconds in [%g, %g], rf_end, end "
+           "or a fraction such as 0.5*rf_end or rf_end/3",
+           RFL_MAX_OUTPUT_TIMES, k->min, k->max);
+  int n = reader_split(tmp, ',', parts, RFL_MAX_OUTPUT_TIMES);
+  if (n > RFL_MAX_OUTPUT_TIMES) return reader_fail_expected(r, e, what);
+  for (int i = 0; i < n; i++) {
+    rfl_output_time *t = &e->list[i];
+    if (rfl_ini_parse_number(parts[i], &t->num))
+      *t = (rfl_output_time){RFL_TIME_SECONDS, t->num, 1.0};
+    else if (!rfl_output_time_parse(parts[i], t))
+      return reader_fail_expected(r, e, what);
+    const rfl_output_time *prev = i > 0 ? &e->list[i - 1] : NULL;
+    if ((t->anchor == RFL_TIME_SECONDS && (t->num < k->min || t->num > k->max)) ||
+        (prev && prev->anchor == RFL_TIME_SECONDS && t->anchor == RFL_TIME_SECONDS &&
+         !(t->num > prev->num)))
+      return reader_fail_expected(r, e, what);
+  }
+  e->count = n;
+  return RFL_OK;
+}
+
+/* Voxel labels: 'label:material, ...' with labels 0 to 255, each once. */
+static rfl_status parse_labels(reader *r, entry_rec *e) {
+  char tmp[RFL_CASE_MAX_LINE + 1];
+  char *parts[257];
+  int seen[256] = {0};
+  const char *lab_what = "a list 'label:material, ...' with labels 0 to 255, each once";
+  snprintf(tmp, sizeof tmp, "%s", e->text);
+  int n = reader_split(tmp, ',', parts, 256);
+  if (n > 256) return reader_fail_expected(r, e, lab_what);
+  for (int i = 0; i < n; i++) {
+    char *colon = strchr(parts[i], ':');
+    long v;
+    if (!colon) return reader_fail_expected(r, e, lab_what);
+    *colon = '\0';
+    if (!rfl_ini_parse_int(rfl_ini_trim(parts[i]), &v) || v < 0 || v > 255 || seen[v] ||
+        !reader_valid_name(rfl_ini_trim(colon + 1)))
+      return reader_fail_expected(r, e, lab_what);
+    seen[v] = 1;
+  }
+  return RFL_OK;
+}
+
 /* Parse e->text according to e->spec into e's value fields. */
 rfl_status reader_parse_entry(reader *r, entry_rec *e) {
   const key_spec *k = e->spec;
@@ -141,84 +228,19 @@ rfl_status reader_parse_entry(reader *r, entry_rec *e) {
       e->vec = rfl_vec3_make(v[0] * k->scale, v[1] * k->scale, v[2] * k->scale);
       return RFL_OK;
     }
-    case KT_DIR: {
-      double v[3];
-      const char *dir_what = "3 comma-separated numbers x, y, z of a nonzero direction";
-      if (!parse_vec3(e->text, k->min, k->max, v)) return reader_fail_expected(r, e, dir_what);
-      double norm = sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-      if (!(norm > 1e-12) || !isfinite(norm)) return reader_fail_expected(r, e, dir_what);
-      /* A direction already unit to within what a written case can carry (10 digits) is
-       * kept as given, so that writing a case and reading it back is a fixed point. */
-      if (fabs(norm - 1.0) < 1e-9) norm = 1.0;
-      e->vec = rfl_vec3_make(v[0] / norm, v[1] / norm, v[2] / norm);
-      return RFL_OK;
-    }
-    case KT_POINTS: {
-      char tmp[RFL_CASE_MAX_LINE + 1];
-      char *parts[RFL_MAX_POLYLINE + 1];
-      snprintf(tmp, sizeof tmp, "%s", e->text);
-      snprintf(what, sizeof what,
-               "1 to %d points 'x, y, z; x, y, z; ...' of mm, each coordinate in [%g, %g]",
-               RFL_MAX_POLYLINE, k->min, k->max);
-      int n = reader_split(tmp, ';', parts, RFL_MAX_POLYLINE);
-      if (n > RFL_MAX_POLYLINE) return reader_fail_expected(r, e, what);
-      for (int i = 0; i < n; i++) {
-        double v[3];
-        if (!parse_vec3(parts[i], k->min, k->max, v)) return reader_fail_expected(r, e, what);
-        e->points[i] = rfl_vec3_make(v[0] * k->scale, v[1] * k->scale, v[2] * k->scale);
-      }
-      e->count = n;
-      return RFL_OK;
-    }
-    case KT_LIST: {
-      char tmp[RFL_CASE_MAX_LINE + 1];
-      char *parts[RFL_MAX_OUTPUT_TIMES + 1];
-      snprintf(tmp, sizeof tmp, "%s", e->text);
-      snprintf(what, sizeof what,
-               "1 to %d comma-separated increasing times: seconds in [%g, %g], rf_end, end "
-               "or a fraction such as 0.5*rf_end or rf_end/3",
-               RFL_MAX_OUTPUT_TIMES, k->min, k->max);
-      int n = reader_split(tmp, ',', parts, RFL_MAX_OUTPUT_TIMES);
-      if (n > RFL_MAX_OUTPUT_TIMES) return reader_fail_expected(r, e, what);
-      for (int i = 0; i < n; i++) {
-        rfl_output_time *t = &e->list[i];
-        if (rfl_ini_parse_number(parts[i], &t->num))
-          *t = (rfl_output_time){RFL_TIME_SECONDS, t->num, 1.0};
-        else if (!rfl_output_time_parse(parts[i], t))
-          return reader_fail_expected(r, e, what);
-        const rfl_output_time *prev = i > 0 ? &e->list[i - 1] : NULL;
-        if ((t->anchor == RFL_TIME_SECONDS && (t->num < k->min || t->num > k->max)) ||
-            (prev && prev->anchor == RFL_TIME_SECONDS && t->anchor == RFL_TIME_SECONDS &&
-             !(t->num > prev->num)))
-          return reader_fail_expected(r, e, what);
-      }
-      e->count = n;
-      return RFL_OK;
-    }
+    case KT_DIR:
+      return parse_direction(r, e);
+    case KT_POINTS:
+      return parse_points(r, e);
+    case KT_LIST:
+      return parse_times(r, e);
     case KT_MATERIAL:
       if (!reader_valid_name(e->text))
         return reader_fail_expected(r, e, "a material name (letters, digits, '_', '-')");
       return RFL_OK;
-    case KT_LABELS: {
-      char tmp[RFL_CASE_MAX_LINE + 1];
-      char *parts[257];
-      int seen[256] = {0};
-      const char *lab_what = "a list 'label:material, ...' with labels 0 to 255, each once";
-      snprintf(tmp, sizeof tmp, "%s", e->text);
-      int n = reader_split(tmp, ',', parts, 256);
-      if (n > 256) return reader_fail_expected(r, e, lab_what);
-      for (int i = 0; i < n; i++) {
-        char *colon = strchr(parts[i], ':');
-        long v;
-        if (!colon) return reader_fail_expected(r, e, lab_what);
-        *colon = '\0';
-        if (!rfl_ini_parse_int(rfl_ini_trim(parts[i]), &v) || v < 0 || v > 255 || seen[v] ||
-            !reader_valid_name(rfl_ini_trim(colon + 1)))
-          return reader_fail_expected(r, e, lab_what);
-        seen[v] = 1;
-      }
-      return RFL_OK;
-    }
+    case KT_LABELS:
+      return parse_labels(r, e);
+
   }
   return RFL_OK;
 }
