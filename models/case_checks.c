@@ -353,6 +353,31 @@ rfl_status reader_check_structures(reader *r) {
   return RFL_OK;
 }
 
+/* The section kind of a section word (unnamed sections). */
+static int section_kind(const char *word) {
+  for (int k = 0; k < S_COUNT; k++)
+    if (strcmp(sections_table[k].word, word) == 0) return k;
+  return -1;
+}
+
+/* rfl_case_check for the generator modes: their messages at the lines of their keys. */
+static void check_warn(rfl_case_check *chk, const char *section, const char *key, const char *message) {
+  reader *r = chk->reader;
+  int line;
+  const char *set;
+  reader_key_origin(r, reader_find_section(r, section_kind(section), ""), key, &line, &set);
+  reader_warn(r, line, set, "[%s] %s: %s", section, key, message);
+}
+
+static rfl_status check_fail(rfl_case_check *chk, const char *section, const char *key, const char *blame,
+                             const char *expected, const char *shown_default) {
+  reader *r = chk->reader;
+  int kind = section_kind(section);
+  reader_blame_sets(r, -1, blame);
+  return reader_fail_key(r, kind, key, "expected %s, found '%s'", expected,
+                         reader_found_text(r, kind, key, shown_default));
+}
+
 rfl_status reader_check_physics(reader *r) {
   rfl_case *c = &r->c;
   rfl_generator *g = &c->generator;
@@ -378,34 +403,10 @@ rfl_status reader_check_physics(reader *r) {
     if (e && owner && owner != mode)
       reader_warn(r, e->line, e->set, "[generator] %s: ignored in mode = %s", k->name, mode->name);
   }
-  if (g->mode == RFL_GEN_PULSED && !(g->pulse_width_s < 1.0 / g->pulse_frequency_Hz)) {
-    reader_blame_sets(r, -1, "generator.mode generator.pulse_frequency_Hz");
-    return reader_fail_key(r, S_GENERATOR, "pulse_width_ms",
-                           "expected less than the pulse period %g ms (pulse_frequency_Hz = %g), found '%s'",
-                           1e3 / g->pulse_frequency_Hz, g->pulse_frequency_Hz,
-                           reader_found_text(r, S_GENERATOR, "pulse_width_ms", "20"));
-  }
+  rfl_case_check chk = {r, check_warn, check_fail};
+  RFL_CHECK(rfl_generator_check(c, &chk));
   int line;
   const char *set;
-  if (g->mode == RFL_GEN_TEMPERATURE) {
-    reader_key_origin(r, gsec, "set_temperature_C", &line, &set);
-    if (g->set_temperature_C <= c->physics.initial_C)
-      reader_warn(r, line, set, "[generator] set_temperature_C: %g C is not above the initial %g C; "
-                  "the generator will deliver no power", g->set_temperature_C, c->physics.initial_C);
-    if (g->set_temperature_C >= c->physics.desiccation_start_C)
-      reader_warn(r, line, set, "[generator] set_temperature_C: %g C reaches desiccation (%g C); expect "
-                  "impedance roll-off", g->set_temperature_C, c->physics.desiccation_start_C);
-    if (g->ramp_s > g->duration_s) {
-      reader_key_origin(r, gsec, "ramp_s", &line, &set);
-      reader_warn(r, line, set, "[generator] ramp_s: the ramp (%g s) is longer than duration_s (%g s)",
-                  g->ramp_s, g->duration_s);
-    }
-  }
-  if (g->mode == RFL_GEN_PULSED && c->solver.pulse_dt_s >= g->pulse_width_s) {
-    reader_key_origin(r, reader_find_section(r, S_SOLVER, ""), "pulse_dt_ms", &line, &set);
-    reader_warn(r, line, set, "[solver] pulse_dt_ms: %g ms does not resolve %g ms bursts",
-                c->solver.pulse_dt_s * 1e3, g->pulse_width_s * 1e3);
-  }
   if (c->solver.dt_s > g->duration_s) {
     reader_key_origin(r, reader_find_section(r, S_SOLVER, ""), "dt_s", &line, &set);
     reader_warn(r, line, set, "[solver] dt_s: %g s is longer than the whole RF duration (%g s)",

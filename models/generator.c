@@ -102,6 +102,11 @@ double rfl_generator_hottest_C(const rfl_generator *g, double otherwise) {
   return type->hottest_C ? type->hottest_C(g) : otherwise;
 }
 
+rfl_status rfl_generator_check(const rfl_case *c, rfl_case_check *chk) {
+  const rfl_generator_type *type = rfl_generator_type_of(&c->generator);
+  return type->check ? type->check(c, chk) : RFL_OK;
+}
+
 int rfl_generator_describe(const rfl_generator *g, double initial_C, rfl_generator_text style,
                            char *buf, size_t size) {
   return rfl_generator_type_of(g)->describe(g, initial_C, style, buf, size);

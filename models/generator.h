@@ -41,6 +41,20 @@ typedef enum {
   RFL_GENERATOR_TEXT_SENTENCE  /* in the report: what the generator did, in words */
 } rfl_generator_text;
 
+/* What a mode's check of a read case can report. The case reader provides it, so that a
+ * message carries the line of its key and names the --set keys that share the blame. */
+typedef struct rfl_case_check {
+  void *reader;
+  /* A warning "[section] key: <message>" at the key's line. */
+  void (*warn)(struct rfl_case_check *chk, const char *section, const char *key,
+               const char *message);
+  /* An error "[section] key: expected <expected>, found '<text as written>'" (or
+   * `shown_default` when the key is not written); `blame` lists the other SECTION.KEY the
+   * check read. */
+  rfl_status (*fail)(struct rfl_case_check *chk, const char *section, const char *key,
+                     const char *blame, const char *expected, const char *shown_default);
+} rfl_case_check;
+
 typedef struct {
   const char *name; /* the case file's [generator] mode word */
   /* Voltage for the step (t_next - dt, t_next] while RF is on (arguments as for
@@ -61,6 +75,8 @@ typedef struct {
   /* The mode's settings as text, in one of the styles above (snprintf's return). */
   int (*describe)(const rfl_generator *g, double initial_C, rfl_generator_text style, char *buf,
                   size_t size);
+  /* The mode's checks of a read case (warnings, or an error). NULL: none. */
+  rfl_status (*check)(const rfl_case *c, rfl_case_check *chk);
   const char *keys;        /* the [generator] keys only this mode reads, space-separated */
   const char *required;    /* those of them without a default (must be given), or NULL */
   const char *unused_note; /* the written case's note on its keys in other modes */
@@ -91,6 +107,9 @@ double rfl_generator_rf_steps(const rfl_generator *g, const rfl_solver_settings 
 
 /* The hottest tissue the mode allows, C, or `otherwise` when the mode does not limit it. */
 double rfl_generator_hottest_C(const rfl_generator *g, double otherwise);
+
+/* The mode's checks of a read case (see rfl_case_check). */
+rfl_status rfl_generator_check(const rfl_case *c, rfl_case_check *chk);
 
 /* The generator's settings as text (see rfl_generator_text); returns snprintf's count. */
 int rfl_generator_describe(const rfl_generator *g, double initial_C, rfl_generator_text style,

@@ -61,6 +61,24 @@ static double burst_steps(const rfl_generator *g, const rfl_solver_settings *s, 
 
 static double pulse_limit(const rfl_generator *g) { return g->pulse_limit_C; }
 
+/* A burst shorter than its period, and a burst step that resolves the burst. */
+static rfl_status check(const rfl_case *c, rfl_case_check *chk) {
+  const rfl_generator *g = &c->generator;
+  char msg[256];
+  if (!(g->pulse_width_s < 1.0 / g->pulse_frequency_Hz)) {
+    snprintf(msg, sizeof msg, "less than the pulse period %g ms (pulse_frequency_Hz = %g)",
+             1e3 / g->pulse_frequency_Hz, g->pulse_frequency_Hz);
+    return chk->fail(chk, "generator", "pulse_width_ms",
+                     "generator.mode generator.pulse_frequency_Hz", msg, "20");
+  }
+  if (c->solver.pulse_dt_s >= g->pulse_width_s) {
+    snprintf(msg, sizeof msg, "%g ms does not resolve %g ms bursts", c->solver.pulse_dt_s * 1e3,
+             g->pulse_width_s * 1e3);
+    chk->warn(chk, "solver", "pulse_dt_ms", msg);
+  }
+  return RFL_OK;
+}
+
 static int describe(const rfl_generator *g, double initial_C, rfl_generator_text style,
                     char *buf, size_t size) {
   (void)initial_C;
@@ -90,6 +108,7 @@ const rfl_generator_type rfl_generator_pulsed = {
     .rf_steps = burst_steps,
     .hottest_C = pulse_limit,
     .describe = describe,
+    .check = check,
     .keys = "pulse_voltage_V pulse_width_ms pulse_frequency_Hz pulse_limit_C",
     .unused_note = "used in mode = pulsed",
     .bursts = 1,

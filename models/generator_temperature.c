@@ -43,6 +43,28 @@ static double ramp_end(const rfl_generator *g, double t) {
 
 static double set_temperature(const rfl_generator *g) { return g->set_temperature_C; }
 
+/* A set point the tissue starts above or that reaches desiccation, a ramp longer than RF. */
+static rfl_status check(const rfl_case *c, rfl_case_check *chk) {
+  const rfl_generator *g = &c->generator;
+  char msg[256];
+  if (g->set_temperature_C <= c->physics.initial_C) {
+    snprintf(msg, sizeof msg, "%g C is not above the initial %g C; the generator will deliver no power",
+             g->set_temperature_C, c->physics.initial_C);
+    chk->warn(chk, "generator", "set_temperature_C", msg);
+  }
+  if (g->set_temperature_C >= c->physics.desiccation_start_C) {
+    snprintf(msg, sizeof msg, "%g C reaches desiccation (%g C); expect impedance roll-off",
+             g->set_temperature_C, c->physics.desiccation_start_C);
+    chk->warn(chk, "generator", "set_temperature_C", msg);
+  }
+  if (g->ramp_s > g->duration_s) {
+    snprintf(msg, sizeof msg, "the ramp (%g s) is longer than duration_s (%g s)", g->ramp_s,
+             g->duration_s);
+    chk->warn(chk, "generator", "ramp_s", msg);
+  }
+  return RFL_OK;
+}
+
 static int describe(const rfl_generator *g, double initial_C, rfl_generator_text style,
                     char *buf, size_t size) {
   switch (style) {
@@ -65,5 +87,6 @@ const rfl_generator_type rfl_generator_temperature = {
     .control = temperature_control,
     .next_event = ramp_end,
     .hottest_C = set_temperature,
+    .check = check,
     .describe = describe,
 };
