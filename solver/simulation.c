@@ -43,7 +43,8 @@ struct rfl_simulation {
   rfl_assembler *as;
   rfl_sysmat *Ap, *Ah;      /* potential and heat operators */
   rfl_mg *mgp, *mgh;
-  double *T, *Tprev, *Tpeak, *omega, *cem43;
+  double *T, *Tprev, *Tpeak;
+  double *dose[RFL_DAMAGE_COUNT]; /* per damage model (damage.h): Omega, CEM43 minutes */
   double *phi;              /* unit potential */
   double *q1;               /* unit-voltage Joule heat per cell, W */
   double *b;                /* right-hand side (potential, then heat) */
@@ -281,10 +282,10 @@ double rfl_simulation_thermocouple(const rfl_simulation *s, const double *T) {
 
 /* ---- set-up ---------------------------------------------------------------------------- */
 
-/* The per-cell fields of a simulation (one double each). */
+/* The per-cell fields of a simulation (one double each), besides the damage doses. */
 #define SIMULATION_FIELDS(s)                                                                  \
-  {&(s)->T, &(s)->Tprev, &(s)->Tpeak, &(s)->omega, &(s)->cem43, &(s)->phi, &(s)->q1, &(s)->b, \
-   &(s)->TA, &(s)->TB, &(s)->bg, &(s)->Tstar}
+  {&(s)->T, &(s)->Tprev, &(s)->Tpeak, &(s)->phi, &(s)->q1, &(s)->b, &(s)->TA, &(s)->TB,      \
+   &(s)->bg, &(s)->Tstar}
 
 void rfl_simulation_free(rfl_simulation *s) {
   if (!s) return;
@@ -295,6 +296,7 @@ void rfl_simulation_free(rfl_simulation *s) {
   rfl_mg_free(s->mgp);
   double **fields[] = SIMULATION_FIELDS(s);
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) free(*fields[i]);
+  for (int d = 0; d < RFL_DAMAGE_COUNT; ++d) free(s->dose[d]);
   free(s->vapour);
   free(s->vapour_iter);
   free(s->tc);
@@ -316,6 +318,13 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
     *fields[i] = calloc(s->n, sizeof(double));
     if (!*fields[i]) {
+      rfl_simulation_free(s);
+      return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
+    }
+  }
+  for (int d = 0; d < RFL_DAMAGE_COUNT; ++d) {
+    s->dose[d] = calloc(s->n, sizeof(double));
+    if (!s->dose[d]) {
       rfl_simulation_free(s);
       return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
     }
@@ -373,7 +382,8 @@ size_t rfl_simulation_step_count(const rfl_simulation *s) { return s->capacity -
 
 double rfl_simulation_bytes(const rfl_case *c, size_t ncells) {
   const rfl_simulation *s = NULL; /* sizeof does not evaluate: only the count is taken */
-  const double fields = (double)(sizeof((double *const *[])SIMULATION_FIELDS(s)) / sizeof(double **));
+  const double fields = (double)(sizeof((double *const *[])SIMULATION_FIELDS(s)) / sizeof(double **)) +
+                        RFL_DAMAGE_COUNT;
   const double vapour = c->physics.latent_heat_J_m3 > 0.0 ? 2.0 : 0.0;
   const double assembler = 1.0; /* rfl_assembler.prop */
   return (double)ncells * (fields + vapour + assembler) * sizeof(double) +
@@ -425,7 +435,7 @@ static inline cell_terms cell_terms_of(const rfl_simulation *s, size_t c, double
     w += x.w[i] * x.m[i]->perfusion;
     t.qmet += x.w[i] * x.m[i]->q_met * vol;
   }
-  if (w > 0.0 && !(k->physics.perfusion_shutoff && s->omega[c] >= 1.0))
+  if (w > 0.0 && !(k->physics.perfusion_shutoff && s->dose[RFL_DAMAGE_ARRHENIUS][c] >= 1.0))
     t.perf = w * k->physics.blood_rho_c * vol;
   if (l.part == RFL_PART_ACTIVE) t.cool = s->cool_coef[l.probe] * vol;
   return t;
@@ -721,8 +731,8 @@ static void update_damage(rfl_simulation *s, double dt) {
   for (size_t c = 0; c < s->n; ++c) {
     const rfl_material *m = &k->materials[lab[c].material];
     if (lab[c].part != RFL_PART_TISSUE || m->kind != RFL_MATERIAL_TISSUE) continue;
-    s->omega[c] += rfl_damage_arrhenius_increment(m, s->Tprev[c], s->T[c], dt);
-    s->cem43[c] += rfl_damage_cem43_increment(&k->damage, s->Tprev[c], s->T[c], dt);
+    for (int d = 0; d < RFL_DAMAGE_COUNT; ++d)
+      s->dose[d][c] += rfl_damage_types[d]->increment(m, &k->damage, s->Tprev[c], s->T[c], dt);
   }
 }
 
@@ -804,8 +814,8 @@ rfl_field_view rfl_simulation_view(const rfl_simulation *s) {
   v.t = s->t;
   v.temperature = s->T;
   v.peak_temperature = s->Tpeak;
-  v.omega = s->omega;
-  v.cem43 = s->cem43;
+  v.omega = s->dose[RFL_DAMAGE_ARRHENIUS];
+  v.cem43 = s->dose[RFL_DAMAGE_CEM43];
   v.unit_potential = s->phi;
   v.voltage = s->gen.voltage;
   return v;

@@ -94,6 +94,30 @@ static void tissue_laws(void **state) {
   assert_close(rfl_tissue_sigma_vapour(&m, &ph, 60.0, 1.0), 0.45 * (1 + 0.015 * 23) * 0.01, 1e-12);
 }
 
+/* Every damage model of the table: at a constant temperature the step's increment is the
+ * rate times the step, and the names follow the registry. */
+static void every_damage_model_integrates_its_rate(void **state) {
+  (void)state;
+  static const char *const names[RFL_DAMAGE_COUNT] = {[RFL_DAMAGE_ARRHENIUS] = "arrhenius",
+                                                      [RFL_DAMAGE_CEM43] = "cem43"};
+  rfl_material m = soft_tissue();
+  rfl_case c;
+  rfl_case_defaults(&c);
+  for (int i = 0; i < RFL_DAMAGE_COUNT; ++i) {
+    const rfl_damage_type *t = rfl_damage_types[i];
+    assert_string_equal(t->name, names[i]);
+    for (double T = 41.5; T < 80.0; T += 7.25) {
+      double rate = t->rate(&m, &c.damage, T);
+      assert_true(rate > 0.0);
+      assert_close(t->increment(&m, &c.damage, T, T, 0.385), 0.385 * rate, 1e-12 * rate);
+    }
+  }
+  /* a ramp integrates more than its start and less than its end */
+  const rfl_damage_type *a = &rfl_damage_arrhenius;
+  double inc = a->increment(&m, &c.damage, 50.0, 60.0, 2.0);
+  assert_true(inc > 2.0 * a->rate(&m, &c.damage, 50.0) && inc < 2.0 * a->rate(&m, &c.damage, 60.0));
+}
+
 /* ---- generator: one table of scenarios, every mode ---------------------------------- */
 
 static rfl_generator rc1_generator(void) {
@@ -337,6 +361,7 @@ int main(void) {
       cmocka_unit_test(arrhenius_increment_integrates_a_ramp),
       cmocka_unit_test(cem43_follows_sapareto_dewey),
       cmocka_unit_test(tissue_laws),
+      cmocka_unit_test(every_damage_model_integrates_its_rate),
       cmocka_unit_test(setpoint_ramps_then_holds),
       cmocka_unit_test(temperature_mode_solves_the_implicit_pi_law),
       cmocka_unit_test(temperature_mode_clamps_and_freezes_the_integral),
