@@ -126,14 +126,6 @@ void reader_key_origin(reader *r, int sec, const char *key, int *line, const cha
   *set = e ? e->set : (sec >= 0 ? r->sections[sec].set : NULL);
 }
 
-/* Whether the blank-separated list `words` holds `word`. */
-static int has_word(const char *words, const char *word) {
-  size_t n = strlen(word);
-  for (const char *p = strstr(words, word); p; p = strstr(p + 1, word))
-    if ((p == words || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return 1;
-  return 0;
-}
-
 /* Before a cross-key error: names the last --set among the keys the check reads, `deps`
  * ("section.key" words of unnamed sections) and every key of section sec (-1: none), so
  * that an error blamed on a file line says which override broke it (see failv). */
@@ -145,7 +137,7 @@ void reader_blame_sets(reader *r, int sec, const char *deps) {
     const section_spec *ss = &sections_table[r->sections[e->sec].kind];
     char word[96];
     snprintf(word, sizeof word, "%s.%s", ss->word, e->spec->name);
-    if (e->sec == sec || (!ss->named && has_word(deps, word))) r->after = e->set;
+    if (e->sec == sec || (!ss->named && rfl_ini_has_word(deps, word))) r->after = e->set;
   }
 }
 

@@ -6,9 +6,8 @@
 #include "generator.h"
 
 #include <math.h>
-#include <stdio.h>
-#include <string.h>
 
+#include "ini_text.h"
 #include "time_tolerance.h"
 
 #define RFL_GENERATOR_TYPE_ENTRY(word, NAME) [RFL_GEN_##NAME] = &rfl_generator_##word,
@@ -25,21 +24,10 @@ const rfl_generator_type *rfl_generator_type_of(const rfl_generator *g) {
   return rfl_generator_types[g->mode];
 }
 
-/* 1 if `word` is one of the space-separated words of `list`. */
-static int lists_word(const char *list, const char *word) {
-  size_t n = strlen(word);
-  for (const char *p = list; p && *p;) {
-    const char *end = strchr(p, ' ');
-    size_t len = end ? (size_t)(end - p) : strlen(p);
-    if (len == n && strncmp(p, word, n) == 0) return 1;
-    p = end ? end + 1 : NULL;
-  }
-  return 0;
-}
-
 const rfl_generator_type *rfl_generator_key_owner(const char *key) {
   for (int m = 0; m < RFL_GEN_COUNT; ++m)
-    if (lists_word(rfl_generator_types[m]->keys, key)) return rfl_generator_types[m];
+    if (rfl_generator_types[m]->keys && rfl_ini_has_word(rfl_generator_types[m]->keys, key))
+      return rfl_generator_types[m];
   return NULL;
 }
 

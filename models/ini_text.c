@@ -82,6 +82,13 @@ int rfl_ini_has_outside_quotes(const char *s, char c) {
   return 0;
 }
 
+int rfl_ini_has_word(const char *words, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = strstr(words, word); p; p = strstr(p + 1, word))
+    if ((p == words || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return 1;
+  return 0;
+}
+
 const char *rfl_ini_shown(const char *text, char *buf, size_t size) {
   if (strlen(text) < 64 || size < 80) return text;
   snprintf(buf, size, "%.60s...", text);

@@ -22,6 +22,9 @@ int rfl_ini_split(char *s, char sep, int quoted, char **parts, int max);
 /* 1 if c occurs in s outside double quotes. */
 int rfl_ini_has_outside_quotes(const char *s, char c);
 
+/* 1 if the blank-separated list `words` holds `word`. */
+int rfl_ini_has_word(const char *words, const char *word);
+
 /* The text as shown in messages: one of 64 characters or more is cut to 60 and "..." in
  * buf (size >= 80), else the text itself. */
 const char *rfl_ini_shown(const char *text, char *buf, size_t size);
