@@ -43,7 +43,7 @@ rfl_status reader_build_materials(reader *r) {
       entry_rec *kind = reader_find_entry(r, s, "kind");
       if (!kind) return reader_missing_key(r, s, "kind", " (a material not in the library needs every property)");
       int metal = (int)kind->num == RFL_MATERIAL_METAL;
-      int nreq = metal ? MATERIAL_METAL_KEYS : case_keys_count(material_keys);
+      int nreq = metal ? MATERIAL_METAL_KEYS : case_keys_count(material_keys) - MATERIAL_OPTIONAL_KEYS;
       for (int k = 0; k < nreq; k++)
         if (!reader_find_entry(r, s, material_keys[k].name))
           return reader_missing_key(r, s, material_keys[k].name,

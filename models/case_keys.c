@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "generator.h"
+#include "tissue.h"
 
 #define ENUM_ACCESS(fn, type, field, etype)                                     \
   static int fn##_get(const void *t) { return (int)((const type *)t)->field; }  \
@@ -14,6 +15,7 @@
 ENUM_ACCESS(tip_shape, rfl_probe, tip_shape, rfl_tip_shape)
 ENUM_ACCESS(gen_mode, rfl_generator, mode, rfl_generator_mode)
 ENUM_ACCESS(mat_kind, rfl_material, kind, rfl_material_kind)
+ENUM_ACCESS(mat_law, rfl_material, law, int)
 ENUM_ACCESS(shape_kind, rfl_structure, shape.kind, rfl_shape_kind)
 ENUM_ACCESS(role, rfl_structure, role, rfl_structure_role)
 ENUM_ACCESS(scheme, rfl_solver_settings, scheme, rfl_time_scheme)
@@ -117,6 +119,7 @@ const key_spec material_keys[] = {
     REAL("q_met_W_m3", "W/m^3", 0.0, 1e6, 1.0, rfl_material, q_met),
     REAL("arrhenius_A_1_s", "1/s", 1.0, 1e200, 1.0, rfl_material, arrhenius_A),
     REAL("arrhenius_Ea_J_mol", "J/mol", 1e4, 2e6, 1.0, rfl_material, arrhenius_Ea),
+    ENUM("law", rfl_tissue_law_words, mat_law), /* optional: the last MATERIAL_OPTIONAL_KEYS */
     END};
 
 const key_spec structure_keys[] = {

@@ -59,6 +59,8 @@ typedef struct {
 
 /* The first five material keys are what a new metal needs; a new tissue needs all. */
 #define MATERIAL_METAL_KEYS 5
+/* The last material keys have defaults: a new tissue need not give them (law). */
+#define MATERIAL_OPTIONAL_KEYS 1
 
 /* The sections in S_* order, and the tables they use. */
 extern const key_spec case_keys[];

@@ -26,6 +26,8 @@ typedef struct {
   double q_met;            /* metabolic heat, W/m^3 */
   double arrhenius_A;      /* frequency factor, 1/s */
   double arrhenius_Ea;     /* activation energy, J/mol */
+  int law;                 /* temperature law of sigma and k: its index in rfl_tissue_laws
+                              (tissue.h); 0 = linear, the default */
 } rfl_material;
 
 #endif

@@ -118,6 +118,30 @@ static void every_damage_model_integrates_its_rate(void **state) {
   assert_true(inc > 2.0 * a->rate(&m, &c.damage, 50.0) && inc < 2.0 * a->rate(&m, &c.damage, 60.0));
 }
 
+/* Every temperature law of the table, through the generic functions: the name follows
+ * the registry, properties are positive and continuous across 37 C, and sigma_vapour with
+ * nothing boiled off is sigma below the desiccation window. */
+static void every_tissue_law_is_complete(void **state) {
+  (void)state;
+  assert_null(rfl_tissue_law_words[RFL_TISSUE_LAW_COUNT]);
+  rfl_case c;
+  rfl_case_defaults(&c);
+  for (int i = 0; i < RFL_TISSUE_LAW_COUNT; ++i) {
+    const rfl_tissue_law *law = rfl_tissue_laws[i];
+    assert_string_equal(law->name, rfl_tissue_law_words[i]);
+    rfl_material m = soft_tissue();
+    m.law = i;
+    assert_close(rfl_tissue_sigma(&m, &c.physics, 37.0), m.sigma, 1e-12);
+    assert_close(rfl_tissue_k(&m, 37.0), m.k, 1e-12);
+    for (double T = 20.5; T < 98.0; T += 6.5) {
+      assert_true(rfl_tissue_sigma(&m, &c.physics, T) > 0.0 && rfl_tissue_k(&m, T) > 0.0);
+      assert_close(rfl_tissue_sigma_vapour(&m, &c.physics, T, 0.0), rfl_tissue_sigma(&m, &c.physics, T),
+                   1e-12 * m.sigma);
+      assert_close(law->sigma(&m, &c.physics, T), rfl_tissue_sigma(&m, &c.physics, T), 0.0);
+    }
+  }
+}
+
 /* ---- generator: one table of scenarios, every mode ---------------------------------- */
 
 static rfl_generator rc1_generator(void) {
@@ -362,6 +386,7 @@ int main(void) {
       cmocka_unit_test(cem43_follows_sapareto_dewey),
       cmocka_unit_test(tissue_laws),
       cmocka_unit_test(every_damage_model_integrates_its_rate),
+      cmocka_unit_test(every_tissue_law_is_complete),
       cmocka_unit_test(setpoint_ramps_then_holds),
       cmocka_unit_test(temperature_mode_solves_the_implicit_pi_law),
       cmocka_unit_test(temperature_mode_clamps_and_freezes_the_integral),
