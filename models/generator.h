@@ -32,9 +32,7 @@ typedef struct {
   int clamped;         /* 1 if the last step's voltage sat on a limit */
 } rfl_generator_state;
 
-/* What a generator mode is: its name and the hooks the generic functions below call. A
- * NULL hook takes the default named in its comment. The solver and the writers call the
- * generic functions, never a mode by name. */
+/* The texts a mode tells its settings in. */
 typedef enum {
   RFL_GENERATOR_TEXT_SETTINGS, /* in a case title: "80 C", "7.5 W", "pulsed 45 V, ..." */
   RFL_GENERATOR_TEXT_LEGEND,   /* on a figure: "set point 80 °C", "power 7.5 W", ... */
@@ -55,6 +53,9 @@ typedef struct rfl_case_check {
                      const char *blame, const char *expected, const char *shown_default);
 } rfl_case_check;
 
+/* What a generator mode is: its name and the hooks the generic functions below call. A
+ * NULL hook takes the default named in its comment. The solver and the writers call the
+ * generic functions, never a mode by name. */
 typedef struct {
   const char *name; /* the case file's [generator] mode word */
   /* Voltage for the step (t_next - dt, t_next] while RF is on (arguments as for

@@ -18,9 +18,9 @@
 #include "probe.h"
 #include "shares.h"
 #include "time_tolerance.h"
+#include "thermocouple.h"
 #include "tissue.h"
 
-#define RFL_TC_RADIUS_CELLS 1.5 /* thermocouple stencil radius, in local cell widths */
 #define RFL_UNDERSHOOT_K 5.0    /* tolerated dip below the coldest boundary/initial value */
 #define RFL_PICARD_TOLERANCE 0.05 /* relative sigma change that triggers a Picard pass */
 #define RFL_PICARD_MAX 4          /* extra passes at most */
@@ -29,11 +29,6 @@
 #define RFL_VAPOUR_TOLERANCE 1e-3
 #define RFL_VAPOUR_PASS_MAX 4     /* extra passes at most while cells start or stop boiling;
                                      the settled state conserves energy if they run out */
-
-typedef struct {
-  size_t cell;
-  double weight;
-} tc_term;
 
 struct rfl_simulation {
   const rfl_case *kase;
@@ -53,8 +48,7 @@ struct rfl_simulation {
   double *bg;               /* outer-boundary conductance per cell, W/K */
   double *vapour;           /* vaporised water fraction at t (NULL: no latent heat) */
   double *vapour_iter;      /* ... at t + dt, the current pass's linearisation point */
-  tc_term *tc;              /* thermocouple functional */
-  int ntc;
+  rfl_thermocouple tc;      /* thermocouple functional */
   double cool_coef[RFL_MAX_PROBES]; /* coolant sink per active-tip volume, W/(m^3 K) */
   rfl_generator_state gen;
   double t, dt_prev;
@@ -196,88 +190,8 @@ static size_t count_steps(const rfl_case *c) {
   return n;
 }
 
-/* ---- thermocouple ---------------------------------------------------------------------- */
-
-static int is_probe_metal(rfl_label l, int probe) {
-  return (l.part == RFL_PART_ACTIVE || l.part == RFL_PART_SHAFT) && l.probe == probe;
-}
-
-static rfl_status build_thermocouple(rfl_simulation *s) {
-  const rfl_grid *g = s->grid;
-  const rfl_geometry *geo = s->geo;
-  const rfl_case *kase = s->kase;
-  rfl_vec3 p = geo->thermocouple[0];
-  int ip = rfl_grid_locate(g, 0, p.x), jp = rfl_grid_locate(g, 1, p.y), kp = rfl_grid_locate(g, 2, p.z);
-  double hloc = fmax(g->dx[0][ip], fmax(g->dx[1][jp], g->dx[2][kp]));
-  double radius = RFL_TC_RADIUS_CELLS * hloc;
-  int lo[3], hi[3];
-  const int pc[3] = {ip, jp, kp};
-  for (int a = 0; a < 3; ++a) {
-    lo[a] = pc[a] - 3 < 0 ? 0 : pc[a] - 3;
-    hi[a] = pc[a] + 3 >= g->n[a] ? g->n[a] - 1 : pc[a] + 3;
-  }
-  /* At most 2 terms per face, 3 faces per cell of the 7^3 window. */
-  size_t cap = 2u * 3u * 343u;
-  s->tc = malloc(cap * sizeof *s->tc);
-  if (!s->tc) return RFL_ERROR(RFL_ENOMEM, "out of memory for the thermocouple stencil");
-  double wsum = 0.0;
-  int nt = 0;
-  size_t best_cell = 0;
-  double best_d = INFINITY;
-  for (int k = lo[2]; k <= hi[2]; ++k)
-    for (int j = lo[1]; j <= hi[1]; ++j)
-      for (int i = lo[0]; i <= hi[0]; ++i) {
-        size_t c = rfl_grid_index(g, i, j, k);
-        const int ijk[3] = {i, j, k};
-        rfl_vec3 xc = rfl_vec3_make(g->xc[0][i], g->xc[1][j], g->xc[2][k]);
-        if (is_probe_metal(geo->label[c], 0)) {
-          double d = rfl_vec3_norm(rfl_vec3_sub(xc, p));
-          if (d < best_d) {
-            best_d = d;
-            best_cell = c;
-          }
-        }
-        for (int a = 0; a < 3; ++a) {
-          if (ijk[a] + 1 > hi[a]) continue;
-          const size_t stride[3] = {1, (size_t)g->n[0], (size_t)g->n[0] * (size_t)g->n[1]};
-          size_t nb = c + stride[a];
-          rfl_label lc = geo->label[c], ln = geo->label[nb];
-          int mc = is_probe_metal(lc, 0), mn = is_probe_metal(ln, 0);
-          if (mc == mn || (!mc && lc.part != RFL_PART_TISSUE) || (!mn && ln.part != RFL_PART_TISSUE)) continue;
-          double d = g->xc[a][ijk[a] + 1] - g->xc[a][ijk[a]];
-          double dc = geo->cut[a][c] * d, dn = d - dc;
-          rfl_vec3 q = xc;
-          if (a == 0) q.x += dc; else if (a == 1) q.y += dc; else q.z += dc;
-          double dist = rfl_vec3_norm(rfl_vec3_sub(q, p));
-          if (dist > radius) continue;
-          double kc = kase->materials[lc.material].k, kn = kase->materials[ln.material].k;
-          double wc = kc / fmax(dc, 1e-3 * d), wn = kn / fmax(dn, 1e-3 * d);
-          double w = 1.0 / (dist * dist + 1e-4 * hloc * hloc);
-          s->tc[nt].cell = c;
-          s->tc[nt++].weight = w * wc / (wc + wn);
-          s->tc[nt].cell = nb;
-          s->tc[nt++].weight = w * wn / (wc + wn);
-          wsum += w;
-        }
-      }
-  if (nt == 0) {
-    if (!isfinite(best_d))
-      return RFL_ERROR(RFL_EINPUT, "[probe] tip_mm: no electrode cell near the thermocouple point "
-                                   "(%.3f, %.3f, %.3f) mm", 1e3 * p.x, 1e3 * p.y, 1e3 * p.z);
-    s->tc[0].cell = best_cell;
-    s->tc[0].weight = 1.0;
-    s->ntc = 1;
-    return RFL_OK;
-  }
-  for (int i = 0; i < nt; ++i) s->tc[i].weight /= wsum;
-  s->ntc = nt;
-  return RFL_OK;
-}
-
 double rfl_simulation_thermocouple(const rfl_simulation *s, const double *T) {
-  double v = 0.0;
-  for (int i = 0; i < s->ntc; ++i) v += s->tc[i].weight * T[s->tc[i].cell];
-  return v;
+  return rfl_thermocouple_read(&s->tc, T);
 }
 
 /* ---- set-up ---------------------------------------------------------------------------- */
@@ -299,7 +213,7 @@ void rfl_simulation_free(rfl_simulation *s) {
   for (int d = 0; d < RFL_DAMAGE_COUNT; ++d) free(s->dose[d]);
   free(s->vapour);
   free(s->vapour_iter);
-  free(s->tc);
+  rfl_thermocouple_free(&s->tc);
   free(s->samples);
   free(s);
 }
@@ -333,7 +247,7 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
       (st = rfl_sysmat_create(g, &s->Ap)) != RFL_OK || (st = rfl_sysmat_create(g, &s->Ah)) != RFL_OK ||
       (st = rfl_mg_create(g, &s->mgp)) != RFL_OK ||
       (st = rfl_mg_create_sharing(s->mgp, &s->mgh)) != RFL_OK || /* never solved at once */
-      (st = build_thermocouple(s)) != RFL_OK) {
+      (st = rfl_thermocouple_create(c, g, geo, &s->tc)) != RFL_OK) {
     rfl_simulation_free(s);
     return st;
   }
