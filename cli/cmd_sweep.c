@@ -27,6 +27,7 @@
 #include "case_reader.h"
 #include "cli_common.h"
 #include "commands.h"
+#include "generator.h"
 #include "grid.h"
 #include "parallel.h"
 #include "provenance.h"
@@ -124,11 +125,7 @@ static rfl_status read_case(const sweep_ctx *c, size_t index, rfl_case *out, rfl
 static double estimate_steps(const rfl_case *k) {
   const rfl_generator *g = &k->generator;
   double dt = k->solver.dt_s > 0 ? k->solver.dt_s : 1.0;
-  double rf = g->duration_s / dt;
-  if (g->mode == RFL_GEN_PULSED && k->solver.pulse_dt_s > 0) {
-    double bursts = g->duration_s * g->pulse_frequency_Hz;
-    rf = bursts * (g->pulse_width_s / k->solver.pulse_dt_s + 2.0) + g->duration_s / dt;
-  }
+  double rf = rfl_generator_rf_steps(g, &k->solver, dt);
   return ceil(rf + g->cooldown_s / dt);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "generator.h"
 #include "material_library.h"
 #include "probe.h"
 
@@ -27,28 +28,21 @@ static void add_library_material(rfl_case *c, const char *name) {
   if (m && c->nmaterials < RFL_MAX_MATERIALS) c->materials[c->nmaterials++] = *m;
 }
 
-void rfl_case_defaults(rfl_case *c) {
-  memset(c, 0, sizeof *c);
-  copy_name(c->title, sizeof c->title, "untitled");
-
-  /* materials: the background and the electrode body */
-  add_library_material(c, "muscle");
-  add_library_material(c, "steel");
-  c->background_material = 0;
-
+static void default_grid(rfl_grid_spec *g) {
   /* grid: 40 mm box (lesions of 18G-16G probes end ~15 mm from the centre), uniform
      0.2 mm cells (3.2 cells per 18G radius) */
-  c->grid.domain_min = rfl_vec3_make(-0.020, -0.020, -0.020);
-  c->grid.domain_max = rfl_vec3_make(0.020, 0.020, 0.020);
-  c->grid.spacing = 0.2e-3;
-  c->grid.fine_min = c->grid.domain_min;
-  c->grid.fine_max = c->grid.domain_max;
-  c->grid.growth = 1.0;
-  copy_name(c->grid.voxel_dataset, sizeof c->grid.voxel_dataset, "/labels");
-  for (int i = 0; i < 256; i++) c->grid.voxel_material[i] = -1;
+  g->domain_min = rfl_vec3_make(-0.020, -0.020, -0.020);
+  g->domain_max = rfl_vec3_make(0.020, 0.020, 0.020);
+  g->spacing = 0.2e-3;
+  g->fine_min = g->domain_min;
+  g->fine_max = g->domain_max;
+  g->growth = 1.0;
+  copy_name(g->voxel_dataset, sizeof g->voxel_dataset, "/labels");
+  for (int i = 0; i < 256; i++) g->voxel_material[i] = -1;
+}
 
+static void default_probe(rfl_probe *p) {
   /* probe: 18G (the common lumbar medial-branch cannula), 10 mm round active tip */
-  rfl_probe *p = &c->probes[0];
   copy_name(p->name, sizeof p->name, "probe");
   p->role = RFL_PROBE_ACTIVE;
   p->gauge = 18;
@@ -62,57 +56,81 @@ void rfl_case_defaults(rfl_case *c) {
   p->cooled = 0;
   p->coolant_C = 20.0;          /* room-temperature water */
   p->cooling_h = 3000.0;        /* W/(m^2 K), order of forced water flow in a needle lumen */
-  c->nprobes = 1;
+}
 
+static void default_generator(rfl_generator *g) {
   /* generator: temperature control, 80 C for 90 s (clinical_presets.csv, Provenzano 2010)
      with the RC-1 PI gains and limits */
-  c->generator.mode = RFL_GEN_TEMPERATURE;
-  c->generator.set_temperature_C = 80.0;
-  c->generator.ramp_s = 10.0;
-  c->generator.duration_s = 90.0;
-  c->generator.cooldown_s = 0.0;
-  c->generator.max_voltage_V = 100.0;
-  c->generator.max_power_W = 50.0;
-  c->generator.kp_V_per_K = 2.0;
-  c->generator.ki_V_per_Ks = 1.0;
-  c->generator.power_W = 0.0;             /* power mode requires it explicitly */
+  g->mode = RFL_GEN_TEMPERATURE;
+  g->set_temperature_C = 80.0;
+  g->ramp_s = 10.0;
+  g->duration_s = 90.0;
+  g->cooldown_s = 0.0;
+  g->max_voltage_V = 100.0;
+  g->max_power_W = 50.0;
+  g->kp_V_per_K = 2.0;
+  g->ki_V_per_Ks = 1.0;
+  g->power_W = 0.0;             /* power mode requires it explicitly */
   /* pulsed RF: 45 V, 20 ms bursts at 2 Hz, 42 C limit (clinical_presets.csv, PRF of DRG) */
-  c->generator.pulse_voltage_V = 45.0;
-  c->generator.pulse_width_s = 20e-3;
-  c->generator.pulse_frequency_Hz = 2.0;
-  c->generator.pulse_limit_C = 42.0;
+  g->pulse_voltage_V = 45.0;
+  g->pulse_width_s = 20e-3;
+  g->pulse_frequency_Hz = 2.0;
+  g->pulse_limit_C = 42.0;
+}
 
+static void default_physics(rfl_physics *ph) {
   /* physics: body temperature everywhere; blood rho c = 1050 * 3617 (RC-2) */
-  c->physics.initial_C = 37.0;
-  c->physics.boundary_C = 37.0;
-  c->physics.arterial_C = 37.0;
-  c->physics.blood_rho_c = 1050.0 * 3617.0;
-  c->physics.desiccation_start_C = 99.0;
-  c->physics.desiccation_end_C = 100.0;
-  c->physics.desiccation_factor = 0.01;   /* sigma drops ~2 orders of magnitude */
+  ph->initial_C = 37.0;
+  ph->boundary_C = 37.0;
+  ph->arterial_C = 37.0;
+  ph->blood_rho_c = 1050.0 * 3617.0;
+  ph->desiccation_start_C = 99.0;
+  ph->desiccation_end_C = 100.0;
+  ph->desiccation_factor = 0.01;   /* sigma drops ~2 orders of magnitude */
   /* water density 1000 kg/m^3 x latent heat 2.257 MJ/kg x water content 0.75 (Abraham &
      Sparrow 2007; Zhu et al. 2013): boiling off the water takes ~470 K of sensible heat */
-  c->physics.latent_heat_J_m3 = 1000.0 * 2.257e6 * 0.75;
-  c->physics.perfusion_shutoff = 1;
+  ph->latent_heat_J_m3 = 1000.0 * 2.257e6 * 0.75;
+  ph->perfusion_shutoff = 1;
+}
 
+static void default_damage(rfl_damage_settings *d) {
   /* damage: 50 C isotherm convention; Sapareto-Dewey CEM43 bases; 45 C nerve threshold
      (damage_models.csv nerve rows); 1 mm margin (see docs/case-format.md) */
-  c->damage.isotherm_C = 50.0;
-  c->damage.cem43_R_above = 0.5;
-  c->damage.cem43_R_below = 0.25;
-  c->damage.default_threshold_C = 45.0;
-  c->damage.default_margin = 1.0e-3;
+  d->isotherm_C = 50.0;
+  d->cem43_R_above = 0.5;
+  d->cem43_R_below = 0.25;
+  d->default_threshold_C = 45.0;
+  d->default_margin = 1.0e-3;
+}
 
-  /* solver */
-  c->solver.dt_s = 0.5;
-  c->solver.pulse_dt_s = 2e-3;
-  c->solver.scheme = RFL_SCHEME_BDF2;
-  c->solver.rtol = 1e-8;
-  c->solver.max_iterations = 200;
-  c->solver.max_temperature_C = 150.0;
-  c->solver.threads = 0;
-  c->solver.accuracy = 0.1e-3;
-  c->solver.error_estimate = 1;
+static void default_solver(rfl_solver_settings *s) {
+  s->dt_s = 0.5;
+  s->pulse_dt_s = 2e-3;
+  s->scheme = RFL_SCHEME_BDF2;
+  s->rtol = 1e-8;
+  s->max_iterations = 200;
+  s->max_temperature_C = 150.0;
+  s->threads = 0;
+  s->accuracy = 0.1e-3;
+  s->error_estimate = 1;
+}
+
+void rfl_case_defaults(rfl_case *c) {
+  memset(c, 0, sizeof *c);
+  copy_name(c->title, sizeof c->title, "untitled");
+
+  /* materials: the background and the electrode body */
+  add_library_material(c, "muscle");
+  add_library_material(c, "steel");
+  c->background_material = 0;
+
+  default_grid(&c->grid);
+  default_probe(&c->probes[0]);
+  c->nprobes = 1;
+  default_generator(&c->generator);
+  default_physics(&c->physics);
+  default_damage(&c->damage);
+  default_solver(&c->solver);
 
   /* output: fields at the end of RF and at the end of the cool-down (one time without) */
   c->output.items[0] = (rfl_output_time){RFL_TIME_RF_END, 1.0, 1.0};
@@ -152,13 +170,7 @@ void rfl_case_settings_text(const rfl_case *c, char *buf, size_t size) {
   const char *pair = other[0] && strcmp(other, probe) == 0 ? "2 x " : "";
   if (pair[0]) other[0] = '\0';
   const rfl_generator *g = &c->generator;
-  if (g->mode == RFL_GEN_POWER)
-    snprintf(gen, sizeof gen, "%.3g W", g->power_W);
-  else if (g->mode == RFL_GEN_PULSED)
-    snprintf(gen, sizeof gen, "pulsed %.3g V, %.3g ms at %.3g Hz, %.3g C limit", g->pulse_voltage_V,
-             g->pulse_width_s * 1e3, g->pulse_frequency_Hz, g->pulse_limit_C);
-  else
-    snprintf(gen, sizeof gen, "%.3g C", g->set_temperature_C);
+  rfl_generator_describe(g, c->physics.initial_C, RFL_GENERATOR_TEXT_SETTINGS, gen, sizeof gen);
   char cool[48] = "";
   if (g->cooldown_s > 0.0) snprintf(cool, sizeof cool, " + %.4g s cool-down", g->cooldown_s);
   snprintf(buf, size, "%s%s%s%s, %s, %.4g s%s", pair, probe, other[0] ? " and " : "", other, gen,

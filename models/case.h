@@ -11,68 +11,24 @@
 
 #include <stddef.h>
 
+#include "generator_modes.h"
+#include "material.h"
 #include "output_times.h"
+#include "probe.h"
 #include "shape.h"
 #include "status.h"
 #include "vec3.h"
 
-#define RFL_NAME_MAX 48
 #define RFL_MAX_MATERIALS 24 /* material labels fit in a uint8_t with room to spare */
 #define RFL_MAX_STRUCTURES 32
 #define RFL_MAX_PROBES 2     /* active + (bipolar) return probe */
 #define RFL_MAX_OUTPUT_TIMES 32
 #define RFL_PATH_MAX 1024
 
-/* ---- materials ---------------------------------------------------------------------- */
-typedef enum {
-  RFL_MATERIAL_TISSUE = 0, /* conducts, perfused, can be damaged */
-  RFL_MATERIAL_METAL = 1   /* electrode body: thermal conductor, electrically handled by
-                              the probe part (equipotential tip or insulated shaft) */
-} rfl_material_kind;
-
-typedef struct {
-  char name[RFL_NAME_MAX];
-  rfl_material_kind kind;
-  double rho;              /* density, kg/m^3 */
-  double c;                /* specific heat, J/(kg K) */
-  double k;                /* thermal conductivity at 37 C, W/(m K) */
-  double dk_dT;            /* relative slope of k, 1/K: k(T) = k (1 + dk_dT (T - 37)) */
-  double sigma;            /* electrical conductivity at 37 C, S/m (metal: unused) */
-  double dsigma_dT;        /* relative slope of sigma, 1/K (0.015 = 1.5 %/C) */
-  double perfusion;        /* volumetric blood perfusion omega_b, 1/s (0 = ex vivo) */
-  double q_met;            /* metabolic heat, W/m^3 */
-  double arrhenius_A;      /* frequency factor, 1/s */
-  double arrhenius_Ea;     /* activation energy, J/mol */
-} rfl_material;
-
-/* ---- probe -------------------------------------------------------------------------- */
-typedef enum { RFL_TIP_ROUND = 0, RFL_TIP_FLAT = 1 } rfl_tip_shape;
-typedef enum { RFL_PROBE_ACTIVE = 0, RFL_PROBE_RETURN = 1 } rfl_probe_role;
-
-typedef struct {
-  char name[RFL_NAME_MAX];      /* section name: "probe" or "return_probe" */
-  rfl_probe_role role;          /* ACTIVE carries V(t); RETURN (bipolar) is held at 0 V */
-  double radius;                /* outer radius a, m (from gauge or diameter) */
-  int gauge;                    /* needle gauge if given (0 if diameter given) */
-  double tip_length;            /* active (exposed) length including the rounded end, m */
-  rfl_tip_shape tip_shape;      /* hemispherical (radius a) or flat distal end */
-  rfl_vec3 tip;                 /* distal-most point of the electrode, m */
-  rfl_vec3 direction;           /* unit vector from the tip towards the shaft (proximal) */
-  double shaft_length;          /* insulated shaft beyond the active tip, m; <= 0: to the
-                                   domain boundary */
-  int material;                 /* index of the electrode body's material (metal) */
-  int cooled;                   /* 1: internally cooled electrode */
-  double coolant_C;             /* coolant temperature, C */
-  double cooling_h;             /* heat transfer coefficient to the coolant, W/(m^2 K),
-                                   acting on the inner wall of the active tip */
-} rfl_probe;
-
 /* ---- generator ---------------------------------------------------------------------- */
-typedef enum {
-  RFL_GEN_TEMPERATURE = 0, /* PI control of V on the thermocouple */
-  RFL_GEN_POWER = 1,       /* constant power (with voltage limit) */
-  RFL_GEN_PULSED = 2       /* pulsed RF: bursts at fixed voltage, temperature limit */
-} rfl_generator_mode;
+#define RFL_GENERATOR_MODE_ENUM(word, NAME) RFL_GEN_##NAME,
+typedef enum { RFL_GENERATOR_MODE_LIST(RFL_GENERATOR_MODE_ENUM) RFL_GEN_COUNT } rfl_generator_mode;
+#undef RFL_GENERATOR_MODE_ENUM
 
 typedef struct {
   rfl_generator_mode mode;

@@ -122,6 +122,8 @@ const rfl_case_key_doc rfl_case_key_docs[] = {
      "Arrhenius frequency factor"},
     {"material", "arrhenius_Ea_J_mol", NULL, "",
      "Arrhenius activation energy"},
+    {"material", "law", NULL, "",
+     "temperature law of sigma and k: `linear` (the two formulas above, sigma collapsing over the [physics] desiccation window); optional, `linear` when not given"},
     {"structure", "shape", "required", "",
      "the primitive"},
     {"structure", "min_mm", "required", "",

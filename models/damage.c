@@ -75,3 +75,36 @@ double rfl_damage_arrhenius_increment(const rfl_material *m, double T0, double T
 double rfl_damage_cem43_increment(const rfl_damage_settings *d, double T0, double T1, double dt) {
   return integrate_rate(cem43_rate, d, T0, T1, dt);
 }
+
+/* ---- the type table ------------------------------------------------------------------ */
+
+static double arrhenius_type_rate(const rfl_material *m, const rfl_damage_settings *d, double T_C) {
+  (void)d;
+  return rfl_damage_arrhenius_rate(m, T_C);
+}
+
+static double arrhenius_type_increment(const rfl_material *m, const rfl_damage_settings *d,
+                                       double T0, double T1, double dt) {
+  (void)d;
+  return rfl_damage_arrhenius_increment(m, T0, T1, dt);
+}
+
+static double cem43_type_rate(const rfl_material *m, const rfl_damage_settings *d, double T_C) {
+  (void)m;
+  return rfl_damage_cem43_rate(d, T_C);
+}
+
+static double cem43_type_increment(const rfl_material *m, const rfl_damage_settings *d, double T0,
+                                   double T1, double dt) {
+  (void)m;
+  return rfl_damage_cem43_increment(d, T0, T1, dt);
+}
+
+const rfl_damage_type rfl_damage_arrhenius = {"arrhenius", arrhenius_type_rate,
+                                              arrhenius_type_increment};
+const rfl_damage_type rfl_damage_cem43 = {"cem43", cem43_type_rate, cem43_type_increment};
+
+#define RFL_DAMAGE_TYPE_ENTRY(word, NAME) [RFL_DAMAGE_##NAME] = &rfl_damage_##word,
+const rfl_damage_type *const rfl_damage_types[RFL_DAMAGE_COUNT] = {
+    RFL_DAMAGE_MODEL_LIST(RFL_DAMAGE_TYPE_ENTRY)};
+#undef RFL_DAMAGE_TYPE_ENTRY

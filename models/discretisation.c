@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include "generator.h"
 #include "probe.h"
 
 #define AUTO_CELLS_PER_RADIUS 3.175 /* as RC-1's verified 0.2 mm cells on an 18G needle */
@@ -60,12 +61,7 @@ double rfl_discretisation_accuracy_for_spacing(const rfl_case *c, double h) {
 /* The hottest tissue the generator allows, C. */
 static double hottest_C(const rfl_case *c) {
   const rfl_generator *g = &c->generator;
-  double hot;
-  switch (g->mode) {
-    case RFL_GEN_TEMPERATURE: hot = g->set_temperature_C; break;
-    case RFL_GEN_PULSED: hot = g->pulse_limit_C; break;
-    default: hot = DESICCATION_HOT_C; break;
-  }
+  double hot = rfl_generator_hottest_C(g, DESICCATION_HOT_C);
   for (int p = 0; p < c->nprobes; p++)
     if (c->probes[p].cooled) hot = fmax(hot, COOLED_HOT_C);
   return hot;

@@ -6,7 +6,8 @@
  *     T_tc(V) = a + b V^2,
  * which is exact for the linear heat step with conductivities lagged (Joule heat is V^2
  * times the unit-voltage heat), and the tissue conductance G (A/V) seen by the tip. Each
- * mode then picks V:
+ * mode then picks V (each mode is a type in its own file, generator_<mode>.c, listed in
+ * generator_modes.h):
  *
  * temperature: implicit PI (the reference cases' law): e = T_set(t_next) - T_tc(V),
  *   I_{n+1} = I_n + e dt, V = clamp(Kp e + Ki I_{n+1}, 0, V_max), which with T_tc(V) above
@@ -31,6 +32,90 @@ typedef struct {
   int clamped;         /* 1 if the last step's voltage sat on a limit */
 } rfl_generator_state;
 
+/* The texts a mode tells its settings in. */
+typedef enum {
+  RFL_GENERATOR_TEXT_SETTINGS, /* in a case title: "80 C", "7.5 W", "pulsed 45 V, ..." */
+  RFL_GENERATOR_TEXT_LEGEND,   /* on a figure: "set point 80 °C", "power 7.5 W", ... */
+  RFL_GENERATOR_TEXT_SENTENCE  /* in the report: what the generator did, in words */
+} rfl_generator_text;
+
+/* What a mode's check of a read case can report. The case reader provides it, so that a
+ * message carries the line of its key and names the --set keys that share the blame. */
+typedef struct rfl_case_check {
+  void *reader;
+  /* A warning "[section] key: <message>" at the key's line. */
+  void (*warn)(struct rfl_case_check *chk, const char *section, const char *key,
+               const char *message);
+  /* An error "[section] key: expected <expected>, found '<text as written>'" (or
+   * `shown_default` when the key is not written); `blame` lists the other SECTION.KEY the
+   * check read. */
+  rfl_status (*fail)(struct rfl_case_check *chk, const char *section, const char *key,
+                     const char *blame, const char *expected, const char *shown_default);
+} rfl_case_check;
+
+/* What a generator mode is: its name and the hooks the generic functions below call. A
+ * NULL hook takes the default named in its comment. The solver and the writers call the
+ * generic functions, never a mode by name. */
+typedef struct {
+  const char *name; /* the case file's [generator] mode word */
+  /* Voltage for the step (t_next - dt, t_next] while RF is on (arguments as for
+   * rfl_generator_step_voltage); sets s->clamped. */
+  double (*control)(const rfl_generator *g, rfl_generator_state *s, double initial_C,
+                    double t_next, double dt, double a, double b, double G);
+  /* 1 while the output is on at t, 0 <= t < duration_s (bursts). NULL: always on. */
+  int (*output_on)(const rfl_generator *g, double t);
+  /* The mode's next event after t (burst edges, the end of the ramp), or INFINITY; the end
+   * of RF is added by rfl_generator_next_event. NULL: none. */
+  double (*next_event)(const rfl_generator *g, double t);
+  /* Time step of a step starting at t, s. NULL: the solver's dt_s. */
+  double (*step_dt)(const rfl_generator *g, const rfl_solver_settings *s, double t);
+  /* Rough number of steps over the RF period at the plain step dt. NULL: duration / dt. */
+  double (*rf_steps)(const rfl_generator *g, const rfl_solver_settings *s, double dt);
+  /* The hottest tissue the mode allows, C. NULL: the mode does not limit it. */
+  double (*hottest_C)(const rfl_generator *g);
+  /* The mode's settings as text, in one of the styles above (snprintf's return). */
+  int (*describe)(const rfl_generator *g, double initial_C, rfl_generator_text style, char *buf,
+                  size_t size);
+  /* The mode's checks of a read case (warnings, or an error). NULL: none. */
+  rfl_status (*check)(const rfl_case *c, rfl_case_check *chk);
+  const char *keys;        /* the [generator] keys only this mode reads, space-separated */
+  const char *required;    /* those of them without a default (must be given), or NULL */
+  const char *unused_note; /* the written case's note on its keys in other modes */
+  int bursts;              /* 1: RF comes in bursts (the summary gives the peak reading) */
+} rfl_generator_type;
+
+/* The types of the modes, indexed by rfl_generator_mode, and their words (NULL-ended). */
+#define RFL_GENERATOR_TYPE_DECLARE(word, NAME) extern const rfl_generator_type rfl_generator_##word;
+RFL_GENERATOR_MODE_LIST(RFL_GENERATOR_TYPE_DECLARE)
+#undef RFL_GENERATOR_TYPE_DECLARE
+extern const rfl_generator_type *const rfl_generator_types[RFL_GEN_COUNT];
+extern const char *const rfl_generator_mode_words[RFL_GEN_COUNT + 1];
+
+/* The type of a generator's mode. */
+const rfl_generator_type *rfl_generator_type_of(const rfl_generator *g);
+
+/* The mode that alone reads a [generator] key, or NULL for a key every mode reads. */
+const rfl_generator_type *rfl_generator_key_owner(const char *key);
+
+/* Voltage limit from the voltage and power limits for tissue conductance G (A/V), V. */
+double rfl_generator_voltage_limit(const rfl_generator *g, double G);
+
+/* Time step of the step starting at t, s (pulse_dt_s inside bursts). */
+double rfl_generator_step_dt(const rfl_generator *g, const rfl_solver_settings *s, double t);
+
+/* Rough number of steps over the RF period at the plain step dt. */
+double rfl_generator_rf_steps(const rfl_generator *g, const rfl_solver_settings *s, double dt);
+
+/* The hottest tissue the mode allows, C, or `otherwise` when the mode does not limit it. */
+double rfl_generator_hottest_C(const rfl_generator *g, double otherwise);
+
+/* The mode's checks of a read case (see rfl_case_check). */
+rfl_status rfl_generator_check(const rfl_case *c, rfl_case_check *chk);
+
+/* The generator's settings as text (see rfl_generator_text); returns snprintf's count. */
+int rfl_generator_describe(const rfl_generator *g, double initial_C, rfl_generator_text style,
+                           char *buf, size_t size);
+
 /* Set point at time t, C. */
 double rfl_generator_setpoint(const rfl_generator *g, double initial_C, double t);
 
@@ -38,8 +123,8 @@ double rfl_generator_setpoint(const rfl_generator *g, double initial_C, double t
  * interval convention is [start, end). */
 int rfl_generator_is_on(const rfl_generator *g, double t);
 
-/* The next time after t where the generator's output switches (burst edges, end of RF),
- * or INFINITY. Time steps end on these. */
+/* The next time after t where the generator's output or law switches (burst edges, end
+ * of the ramp, end of RF), or INFINITY. Time steps end on these. */
 double rfl_generator_next_event(const rfl_generator *g, double t);
 
 /* Voltage for the step (t_next - dt, t_next], given T_tc(V) = a + b V^2 and the tissue
@@ -48,7 +133,7 @@ double rfl_generator_step_voltage(const rfl_generator *g, rfl_generator_state *s
                                   double initial_C, double t_next, double dt, double a,
                                   double b, double G);
 
-/* Name of a mode ("temperature", "power", "pulsed"). */
+/* Name of a mode (its case-file word). */
 const char *rfl_generator_mode_name(rfl_generator_mode mode);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The built-in material library: tissue and electrode materials a case can name without
- * defining them. Values are in SI units at 37 C (see rfl_material in case.h); each entry
+ * defining them. Values are in SI units at 37 C (see rfl_material in material.h); each entry
  * carries a one-line note of its sources, and docs/case-format.md lists them in full.
  *
  * A case file's [material NAME] section starts from the library entry of the same name
@@ -8,7 +8,7 @@
 #ifndef RFL_MATERIAL_LIBRARY_H
 #define RFL_MATERIAL_LIBRARY_H
 
-#include "case.h"
+#include "material.h"
 
 /* Number of built-in materials. */
 int rfl_material_library_count(void);

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ini_text.h"
+
 #define MAX_TEXT 1000 /* a line or an option, as the case reader's RFL_CASE_MAX_LINE */
 
 void rfl_sweep_init(rfl_sweep *s) {
@@ -56,58 +58,7 @@ static rfl_status fail(const char *origin, const char *fmt, ...) {
   return RFL_ERROR(RFL_EINPUT, "%s: [sweep] %s", origin, what);
 }
 
-/* The text as shown in messages (long texts cut). */
-static const char *shown(const char *text, char *buf, size_t size) {
-  if (strlen(text) < 64) return text;
-  snprintf(buf, size, "%.60s...", text);
-  return buf;
-}
-
 /* ---- small parsers --------------------------------------------------------------------- */
-
-static char *trim(char *s) {
-  while (*s == ' ' || *s == '\t' || *s == '\r') s++;
-  size_t n = strlen(s);
-  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) s[--n] = '\0';
-  return s;
-}
-
-/* A plain decimal number (no hex, inf or nan, as in case files). */
-static int parse_number(const char *s, double *v) {
-  if (!*s) return 0;
-  for (const char *p = s; *p; p++)
-    if (!isdigit((unsigned char)*p) && !strchr("+-.eE", *p)) return 0;
-  char *end;
-  double x = strtod(s, &end);
-  if (*end != '\0' || !isfinite(x)) return 0;
-  *v = x;
-  return 1;
-}
-
-/* Splits s in place at sep characters outside double quotes; returns the number of parts
- * (at most max; -1 when there are more). */
-static int split_outside_quotes(char *s, char sep, char **parts, int max) {
-  int n = 0, quoted = 0;
-  parts[n++] = s;
-  for (char *p = s; *p; p++) {
-    if (*p == '"') quoted = !quoted;
-    else if (*p == sep && !quoted) {
-      if (n == max) return -1;
-      *p = '\0';
-      parts[n++] = p + 1;
-    }
-  }
-  return n;
-}
-
-static int has_outside_quotes(const char *s, char c) {
-  int quoted = 0;
-  for (; *s; s++) {
-    if (*s == '"') quoted = !quoted;
-    else if (*s == c && !quoted) return 1;
-  }
-  return 0;
-}
 
 /* SECTION.KEY or SECTION:NAME.KEY made of letters, digits, '_' and '-'. */
 static int valid_key(const char *k) {
@@ -139,86 +90,83 @@ static rfl_status add_value(rfl_sweep_axis *a, const char *text, int *cap) {
 static const char values_form[] =
     "a list V1, V2, ..., a range START:STOP:STEP, uniform(A, B) or normal(MEAN, SD[, LO, HI])";
 
-/* Parses the values of axis a (text is the value as written, comments removed). */
-static rfl_status parse_values(rfl_sweep_axis *a, const char *text_in) {
-  char buf[MAX_TEXT + 1], sh[96];
-  snprintf(buf, sizeof buf, "%s", text_in);
-  char *text = trim(buf);
+/* What a random value should look like, for messages. */
+static const char *random_form(int is_uniform) {
+  return is_uniform ? "uniform(A, B) with numbers A < B"
+                    : "normal(MEAN, SD) or normal(MEAN, SD, LO, HI) with numbers SD > 0, LO < HI";
+}
+
+/* uniform(A, B) or normal(MEAN, SD[, LO, HI]): text without its closing ')'. */
+static rfl_status parse_random(rfl_sweep_axis *a, char *text, int is_uniform, const char *shown_text) {
   const char *key = a->key;
-  char shown_text[MAX_TEXT + 1];
-  snprintf(shown_text, sizeof shown_text, "%s", shown(text, sh, sizeof sh));
-  int cap = 0;
-  if (!*text) return fail(a->origin, "%s: expected %s, found ''", key, values_form);
-
-  int is_uniform = strncmp(text, "uniform(", 8) == 0, is_normal = strncmp(text, "normal(", 7) == 0;
-  if (is_uniform || is_normal) {
-    size_t n = strlen(text);
-    const char *form = is_uniform ? "uniform(A, B) with numbers A < B"
-                                  : "normal(MEAN, SD) or normal(MEAN, SD, LO, HI) with numbers SD > 0, LO < HI";
-    if (text[n - 1] != ')') return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-    text[n - 1] = '\0';
-    char *parts[5];
-    int np = split_outside_quotes(text + (is_uniform ? 8 : 7), ',', parts, 5);
-    double v[4];
-    int want_ok = is_uniform ? np == 2 : (np == 2 || np == 4);
-    for (int i = 0; want_ok && i < np; i++) want_ok = parse_number(trim(parts[i]), &v[i]);
-    if (!want_ok) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-    if (is_uniform) {
-      if (!(v[0] < v[1])) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-      a->kind = RFL_SWEEP_UNIFORM;
-      a->a = v[0], a->b = v[1];
-      return RFL_OK;
-    }
-    if (!(v[1] > 0.0) || (np == 4 && !(v[2] < v[3])))
-      return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
-    a->kind = RFL_SWEEP_NORMAL;
+  const char *form = random_form(is_uniform);
+  char *parts[5];
+  int np = rfl_ini_split(text + (is_uniform ? 8 : 7), ',', 1, parts, 5);
+  double v[4];
+  int want_ok = is_uniform ? np == 2 : (np == 2 || np == 4);
+  for (int i = 0; want_ok && i < np; i++) want_ok = rfl_ini_parse_number(rfl_ini_trim(parts[i]), &v[i]);
+  if (!want_ok) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
+  if (is_uniform) {
+    if (!(v[0] < v[1])) return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
+    a->kind = RFL_SWEEP_UNIFORM;
     a->a = v[0], a->b = v[1];
-    a->lo = np == 4 ? v[2] : -INFINITY;
-    a->hi = np == 4 ? v[3] : INFINITY;
-    /* rejection sampling must terminate quickly: the bounds must hold some probability */
-    double mass = gsl_cdf_ugaussian_P((a->hi - a->a) / a->b) - gsl_cdf_ugaussian_P((a->lo - a->a) / a->b);
-    if (!(mass >= 1e-3))
-      return fail(a->origin, "%s: expected LO, HI that hold at least 0.1 %% of normal(%g, %g), found '%s' (%.3g %%)",
-                  key, a->a, a->b, shown_text, 100.0 * mass);
     return RFL_OK;
   }
+  if (!(v[1] > 0.0) || (np == 4 && !(v[2] < v[3])))
+    return fail(a->origin, "%s: expected %s, found '%s'", key, form, shown_text);
+  a->kind = RFL_SWEEP_NORMAL;
+  a->a = v[0], a->b = v[1];
+  a->lo = np == 4 ? v[2] : -INFINITY;
+  a->hi = np == 4 ? v[3] : INFINITY;
+  /* rejection sampling must terminate quickly: the bounds must hold some probability */
+  double mass = gsl_cdf_ugaussian_P((a->hi - a->a) / a->b) - gsl_cdf_ugaussian_P((a->lo - a->a) / a->b);
+  if (!(mass >= 1e-3))
+    return fail(a->origin, "%s: expected LO, HI that hold at least 0.1 %% of normal(%g, %g), found '%s' (%.3g %%)",
+                key, a->a, a->b, shown_text, 100.0 * mass);
+  return RFL_OK;
+}
 
-  if (text[0] != '"' && has_outside_quotes(text, ':')) {
-    char *parts[4];
-    int np = split_outside_quotes(text, ':', parts, 4);
-    double v[3];
-    int ok = np == 3;
-    for (int i = 0; ok && i < 3; i++) ok = parse_number(trim(parts[i]), &v[i]);
-    if (!ok) return fail(a->origin, "%s: expected a range START:STOP:STEP of numbers, found '%s'", key, shown_text);
-    double start = v[0], stop = v[1], step = v[2];
-    if (step == 0.0) return fail(a->origin, "%s: expected a nonzero STEP in START:STOP:STEP, found '%s'", key, shown_text);
-    double k = (stop - start) / step;
-    if (k < -1e-9) return fail(a->origin, "%s: expected a STEP that leads from START to STOP, found '%s'", key, shown_text);
-    if (k > RFL_SWEEP_MAX_VALUES)
-      return fail(a->origin, "%s: expected at most %d values, found %.0f in '%s'", key, RFL_SWEEP_MAX_VALUES,
-                  floor(k) + 1.0, shown_text);
-    int n = (int)floor(k + 1e-9) + 1;
-    if (n > RFL_SWEEP_MAX_VALUES)
-      return fail(a->origin, "%s: expected at most %d values, found %d in '%s'", key, RFL_SWEEP_MAX_VALUES, n,
-                  shown_text);
-    a->kind = RFL_SWEEP_RANGE;
-    for (int i = 0; i < n; i++) {
-      double x = start + i * step;
-      if (fabs(x - stop) <= 1e-9 * fabs(step)) x = stop; /* the stop as written */
-      if (fabs(x) < 1e-12 * fabs(step)) x = 0.0;        /* no "-0" or 1e-17 */
-      char item[64];
-      snprintf(item, sizeof item, "%.12g", x);
-      RFL_CHECK(add_value(a, item, &cap));
-    }
-    return RFL_OK;
+/* START:STOP:STEP, its values computed as START + i STEP. */
+static rfl_status parse_range(rfl_sweep_axis *a, char *text, const char *shown_text, int *cap) {
+  const char *key = a->key;
+  char *parts[4];
+  int np = rfl_ini_split(text, ':', 1, parts, 4);
+  double v[3];
+  int ok = np == 3;
+  for (int i = 0; ok && i < 3; i++) ok = rfl_ini_parse_number(rfl_ini_trim(parts[i]), &v[i]);
+  if (!ok) return fail(a->origin, "%s: expected a range START:STOP:STEP of numbers, found '%s'", key, shown_text);
+  double start = v[0], stop = v[1], step = v[2];
+  if (step == 0.0) return fail(a->origin, "%s: expected a nonzero STEP in START:STOP:STEP, found '%s'", key, shown_text);
+  double k = (stop - start) / step;
+  if (k < -1e-9) return fail(a->origin, "%s: expected a STEP that leads from START to STOP, found '%s'", key, shown_text);
+  if (k > RFL_SWEEP_MAX_VALUES)
+    return fail(a->origin, "%s: expected at most %d values, found %.0f in '%s'", key, RFL_SWEEP_MAX_VALUES,
+                floor(k) + 1.0, shown_text);
+  int n = (int)floor(k + 1e-9) + 1;
+  if (n > RFL_SWEEP_MAX_VALUES)
+    return fail(a->origin, "%s: expected at most %d values, found %d in '%s'", key, RFL_SWEEP_MAX_VALUES, n,
+                shown_text);
+  a->kind = RFL_SWEEP_RANGE;
+  for (int i = 0; i < n; i++) {
+    double x = start + i * step;
+    if (fabs(x - stop) <= 1e-9 * fabs(step)) x = stop; /* the stop as written */
+    if (fabs(x) < 1e-12 * fabs(step)) x = 0.0;        /* no "-0" or 1e-17 */
+    char item[64];
+    snprintf(item, sizeof item, "%.12g", x);
+    RFL_CHECK(add_value(a, item, cap));
   }
+  return RFL_OK;
+}
 
+/* V1, V2, ...: items trimmed, a quoted item taken without its quotes. */
+static rfl_status parse_list(rfl_sweep_axis *a, char *text, const char *shown_text, int *cap) {
+  const char *key = a->key;
   char *items[RFL_SWEEP_MAX_VALUES > 4096 ? 4096 : RFL_SWEEP_MAX_VALUES];
-  int n = split_outside_quotes(text, ',', items, (int)(sizeof items / sizeof items[0]));
+  int n = rfl_ini_split(text, ',', 1, items, (int)(sizeof items / sizeof items[0]));
   if (n < 0) return fail(a->origin, "%s: expected at most %d list items (use a range), found more", key, 4096);
   a->kind = RFL_SWEEP_LIST;
   for (int i = 0; i < n; i++) {
-    char *it = trim(items[i]);
+    char *it = rfl_ini_trim(items[i]);
     size_t len = strlen(it);
     if (len >= 2 && it[0] == '"' && it[len - 1] == '"') {
       it[len - 1] = '\0';
@@ -230,9 +178,30 @@ static rfl_status parse_values(rfl_sweep_axis *a, const char *text_in) {
     }
     if (!*it) return fail(a->origin, "%s: expected a value between every two commas, found an empty item in '%s'", key,
                           shown_text);
-    RFL_CHECK(add_value(a, it, &cap));
+    RFL_CHECK(add_value(a, it, cap));
   }
   return RFL_OK;
+}
+
+/* Parses the values of axis a (text is the value as written, comments removed). */
+static rfl_status parse_values(rfl_sweep_axis *a, const char *text_in) {
+  char buf[MAX_TEXT + 1], sh[96];
+  snprintf(buf, sizeof buf, "%s", text_in);
+  char *text = rfl_ini_trim(buf);
+  char shown_text[MAX_TEXT + 1];
+  snprintf(shown_text, sizeof shown_text, "%s", rfl_ini_shown(text, sh, sizeof sh));
+  int cap = 0;
+  if (!*text) return fail(a->origin, "%s: expected %s, found ''", a->key, values_form);
+  int is_uniform = strncmp(text, "uniform(", 8) == 0, is_normal = strncmp(text, "normal(", 7) == 0;
+  if (is_uniform || is_normal) {
+    size_t n = strlen(text);
+    if (text[n - 1] != ')')
+      return fail(a->origin, "%s: expected %s, found '%s'", a->key, random_form(is_uniform), shown_text);
+    text[n - 1] = '\0';
+    return parse_random(a, text, is_uniform, shown_text);
+  }
+  if (text[0] != '"' && rfl_ini_has_outside_quotes(text, ':')) return parse_range(a, text, shown_text, &cap);
+  return parse_list(a, text, shown_text, &cap);
 }
 
 /* Adds (or replaces, when `replace`) the axis KEY = VALUES. */
@@ -240,7 +209,7 @@ static rfl_status add_axis(rfl_sweep *s, const char *origin, const char *key, co
   char sh[96];
   if (strlen(key) >= RFL_SWEEP_KEY_MAX || !valid_key(key))
     return fail(origin, "%s: expected a case key as SECTION.KEY or SECTION:NAME.KEY (as for --set), found '%s'",
-                shown(key, sh, sizeof sh), shown(key, sh, sizeof sh));
+                rfl_ini_shown(key, sh, sizeof sh), rfl_ini_shown(key, sh, sizeof sh));
   int idx = -1;
   for (int i = 0; i < s->naxes; i++)
     if (strcmp(s->axes[i].key, key) == 0) idx = i;
@@ -272,7 +241,7 @@ static rfl_status add_axis(rfl_sweep *s, const char *origin, const char *key, co
 
 static rfl_status set_samples(rfl_sweep *s, const char *origin, const char *text) {
   double v;
-  if (!parse_number(text, &v) || v != floor(v) || v < 1 || v > RFL_SWEEP_MAX_VALUES)
+  if (!rfl_ini_parse_number(text, &v) || v != floor(v) || v < 1 || v > RFL_SWEEP_MAX_VALUES)
     return fail(origin, "samples: expected an integer in [1, %d], found '%s'", RFL_SWEEP_MAX_VALUES, text);
   s->samples = (long)v;
   snprintf(s->samples_origin, sizeof s->samples_origin, "%s", origin);
@@ -281,7 +250,7 @@ static rfl_status set_samples(rfl_sweep *s, const char *origin, const char *text
 
 static rfl_status set_seed(rfl_sweep *s, const char *origin, const char *text) {
   double v;
-  if (!parse_number(text, &v) || v != floor(v) || v < 0 || v > 4294967295.0)
+  if (!rfl_ini_parse_number(text, &v) || v != floor(v) || v < 0 || v > 4294967295.0)
     return fail(origin, "seed: expected an integer in [0, 4294967295], found '%s'", text);
   s->seed = (unsigned long)v;
   s->seed_given = 1;
@@ -345,7 +314,7 @@ rfl_status rfl_sweep_read_text(rfl_sweep *s, const char *name, const char *data,
     }
     memcpy(line, start, n);
     line[n] = '\0';
-    char *t = trim(line);
+    char *t = rfl_ini_trim(line);
     if (*t == '[') {
       char *close = strchr(t, ']');
       if (!close) {
@@ -353,7 +322,7 @@ rfl_status rfl_sweep_read_text(rfl_sweep *s, const char *name, const char *data,
         continue;
       }
       *close = '\0';
-      char *inside = trim(t + 1);
+      char *inside = rfl_ini_trim(t + 1);
       char *rest = inside;
       while (*rest && *rest != ' ' && *rest != '\t') rest++;
       int named = *rest != '\0';
@@ -364,7 +333,7 @@ rfl_status rfl_sweep_read_text(rfl_sweep *s, const char *name, const char *data,
       }
       if (named)
         return RFL_ERROR(RFL_EINPUT, "%s: [sweep %s]: expected [sweep] without a name, found '%s'", origin,
-                         trim(rest), trim(rest));
+                         rfl_ini_trim(rest), rfl_ini_trim(rest));
       if (sweep_line)
         return RFL_ERROR(RFL_EINPUT, "%s: [sweep]: duplicate section (first on line %d)", origin, sweep_line);
       in_sweep = 1;
@@ -374,9 +343,9 @@ rfl_status rfl_sweep_read_text(rfl_sweep *s, const char *name, const char *data,
     if (!in_sweep || *t == ';' || *t == '#' || !*t) continue;
     strip_comment(t);
     char *eq = strchr(t, '=');
-    if (!eq) return RFL_ERROR(RFL_EINPUT, "%s: [sweep]: expected 'KEY = VALUES', found '%s'", origin, trim(t));
+    if (!eq) return RFL_ERROR(RFL_EINPUT, "%s: [sweep]: expected 'KEY = VALUES', found '%s'", origin, rfl_ini_trim(t));
     *eq = '\0';
-    char *key = trim(t), *value = trim(eq + 1);
+    char *key = rfl_ini_trim(t), *value = rfl_ini_trim(eq + 1);
     rfl_status st;
     if (strcmp(key, "zip") == 0) {
       st = add_zip(s, origin, value);
@@ -404,7 +373,7 @@ rfl_status rfl_sweep_read_text(rfl_sweep *s, const char *name, const char *data,
 rfl_status rfl_sweep_add_option(rfl_sweep *s, const char *option, const char *text) {
   char origin[160], sh[96], buf[MAX_TEXT + 1];
   if (!option || !text) return RFL_ERROR(RFL_EINTERNAL, "rfl_sweep_add_option: no option or text");
-  snprintf(origin, sizeof origin, "--%s %s", option, shown(text, sh, sizeof sh));
+  snprintf(origin, sizeof origin, "--%s %s", option, rfl_ini_shown(text, sh, sizeof sh));
   if (strlen(text) > MAX_TEXT) return fail(origin, "%s: expected at most %d characters, found %zu", option, MAX_TEXT,
                                            strlen(text));
   snprintf(buf, sizeof buf, "%s", text);
@@ -412,13 +381,13 @@ rfl_status rfl_sweep_add_option(rfl_sweep *s, const char *option, const char *te
     char *eq = strchr(buf, '=');
     if (!eq)
       return RFL_ERROR(RFL_EINPUT, "%s: expected KEY=VALUES (KEY as for --set: SECTION.KEY or SECTION:NAME.KEY), found '%s'",
-                       origin, shown(text, sh, sizeof sh));
+                       origin, rfl_ini_shown(text, sh, sizeof sh));
     *eq = '\0';
-    return add_axis(s, origin, trim(buf), eq + 1, 1);
+    return add_axis(s, origin, rfl_ini_trim(buf), eq + 1, 1);
   }
-  if (strcmp(option, "zip") == 0) return add_zip(s, origin, trim(buf));
-  if (strcmp(option, "samples") == 0) return set_samples(s, origin, trim(buf));
-  if (strcmp(option, "seed") == 0) return set_seed(s, origin, trim(buf));
+  if (strcmp(option, "zip") == 0) return add_zip(s, origin, rfl_ini_trim(buf));
+  if (strcmp(option, "samples") == 0) return set_samples(s, origin, rfl_ini_trim(buf));
+  if (strcmp(option, "seed") == 0) return set_seed(s, origin, rfl_ini_trim(buf));
   return RFL_ERROR(RFL_EINTERNAL, "rfl_sweep_add_option: unknown option '%s'", option);
 }
 
@@ -457,40 +426,29 @@ static rfl_status draw_random(rfl_sweep *s) {
   return st;
 }
 
-rfl_status rfl_sweep_finalize(rfl_sweep *s) {
-  if (s->finalized) return RFL_ERROR(RFL_EINTERNAL, "rfl_sweep_finalize: called twice");
-  int nrandom = 0;
-  for (int i = 0; i < s->naxes; i++) {
-    s->axes[i].group = -1;
-    nrandom += s->axes[i].kind == RFL_SWEEP_UNIFORM || s->axes[i].kind == RFL_SWEEP_NORMAL;
-  }
-  if (nrandom && !s->samples)
-    return fail(s->axes[0].origin[0] ? s->axes[0].origin : "(sweep)",
-                "samples: missing required key 'samples' (the number of random draws of uniform(...) and normal(...))");
-  if (!nrandom && s->samples)
-    return fail(s->samples_origin, "samples: expected random values (uniform(...) or normal(...)) to draw, found none");
-  if (!nrandom && s->seed_given)
-    return fail(s->seed_origin, "seed: expected random values (uniform(...) or normal(...)) to draw, found none");
+static int is_random(const rfl_sweep_axis *a) {
+  return a->kind == RFL_SWEEP_UNIFORM || a->kind == RFL_SWEEP_NORMAL;
+}
 
-  /* zips: each a group of list/range axes of one length */
-  int zip_of[RFL_SWEEP_MAX_AXES];
+/* The zips: each a group of list/range axes of one length; zip_of[axis] is its zip or -1. */
+static rfl_status resolve_zips(const rfl_sweep *s, int zip_of[RFL_SWEEP_MAX_AXES]) {
   for (int i = 0; i < s->naxes; i++) zip_of[i] = -1;
   for (int z = 0; z < s->nzips; z++) {
     char buf[512], sh[96];
     snprintf(buf, sizeof buf, "%s", s->zips[z]);
     char *keys[RFL_SWEEP_MAX_AXES + 1];
-    int nk = split_outside_quotes(buf, ',', keys, RFL_SWEEP_MAX_AXES + 1);
+    int nk = rfl_ini_split(buf, ',', 1, keys, RFL_SWEEP_MAX_AXES + 1);
     if (nk < 2)
       return fail(s->zip_origin[z], "zip: expected two or more varied keys separated by commas, found '%s'",
-                  shown(s->zips[z], sh, sizeof sh));
+                  rfl_ini_shown(s->zips[z], sh, sizeof sh));
     int first = -1;
     for (int k = 0; k < nk; k++) {
-      char *key = trim(keys[k]);
+      char *key = rfl_ini_trim(keys[k]);
       int i = find_axis(s, key);
       if (i < 0)
         return fail(s->zip_origin[z], "zip: expected keys that the sweep varies, found '%s'", key);
       const rfl_sweep_axis *a = &s->axes[i];
-      if (a->kind == RFL_SWEEP_UNIFORM || a->kind == RFL_SWEEP_NORMAL)
+      if (is_random(a))
         return fail(s->zip_origin[z], "zip: expected keys with lists or ranges, found '%s' (random values are "
                                       "drawn together already)", key);
       if (zip_of[i] >= 0)
@@ -504,17 +462,18 @@ rfl_status rfl_sweep_finalize(rfl_sweep *s) {
       }
     }
   }
+  return RFL_OK;
+}
 
-  RFL_CHECK(draw_random(s));
-
-  /* groups in the order of their first axis */
+/* Groups in the order of their first axis: a zip, all random axes, or an axis alone. */
+static void assign_groups(rfl_sweep *s, const int zip_of[RFL_SWEEP_MAX_AXES]) {
   s->ngroups = 0;
   int zip_group[RFL_SWEEP_MAX_AXES], random_group = -1;
   for (int z = 0; z < RFL_SWEEP_MAX_AXES; z++) zip_group[z] = -1;
   for (int i = 0; i < s->naxes; i++) {
     rfl_sweep_axis *a = &s->axes[i];
     int *slot = NULL;
-    if (a->kind == RFL_SWEEP_UNIFORM || a->kind == RFL_SWEEP_NORMAL) slot = &random_group;
+    if (is_random(a)) slot = &random_group;
     else if (zip_of[i] >= 0) slot = &zip_group[zip_of[i]];
     if (slot && *slot >= 0) {
       a->group = *slot;
@@ -524,6 +483,26 @@ rfl_status rfl_sweep_finalize(rfl_sweep *s) {
     s->group_size[s->ngroups++] = a->nvalues;
     if (slot) *slot = a->group;
   }
+}
+
+rfl_status rfl_sweep_finalize(rfl_sweep *s) {
+  if (s->finalized) return RFL_ERROR(RFL_EINTERNAL, "rfl_sweep_finalize: called twice");
+  int nrandom = 0;
+  for (int i = 0; i < s->naxes; i++) {
+    s->axes[i].group = -1;
+    nrandom += is_random(&s->axes[i]);
+  }
+  if (nrandom && !s->samples)
+    return fail(s->axes[0].origin[0] ? s->axes[0].origin : "(sweep)",
+                "samples: missing required key 'samples' (the number of random draws of uniform(...) and normal(...))");
+  if (!nrandom && s->samples)
+    return fail(s->samples_origin, "samples: expected random values (uniform(...) or normal(...)) to draw, found none");
+  if (!nrandom && s->seed_given)
+    return fail(s->seed_origin, "seed: expected random values (uniform(...) or normal(...)) to draw, found none");
+  int zip_of[RFL_SWEEP_MAX_AXES];
+  RFL_CHECK(resolve_zips(s, zip_of));
+  RFL_CHECK(draw_random(s));
+  assign_groups(s, zip_of);
   double total = 1.0;
   for (int g = 0; g < s->ngroups; g++) total *= s->group_size[g];
   if (total > RFL_SWEEP_MAX_CASES) {
@@ -536,7 +515,7 @@ rfl_status rfl_sweep_finalize(rfl_sweep *s) {
     a->numeric = 1;
     for (int v = 0; v < a->nvalues && a->numeric; v++) {
       double x;
-      a->numeric = parse_number(a->values[v], &x);
+      a->numeric = rfl_ini_parse_number(a->values[v], &x);
     }
   }
   s->finalized = 1;

@@ -19,23 +19,25 @@ double rfl_tissue_vapour_fraction(const rfl_physics *ph, double T_C, double done
   return f < 1.0 ? f : 1.0;
 }
 
+#define RFL_TISSUE_LAW_ENTRY(word, NAME) [RFL_TISSUE_LAW_##NAME] = &rfl_tissue_##word,
+const rfl_tissue_law *const rfl_tissue_laws[RFL_TISSUE_LAW_COUNT] = {
+    RFL_TISSUE_LAW_LIST(RFL_TISSUE_LAW_ENTRY)};
+#undef RFL_TISSUE_LAW_ENTRY
+
+#define RFL_TISSUE_LAW_WORD(word, NAME) [RFL_TISSUE_LAW_##NAME] = #word,
+const char *const rfl_tissue_law_words[RFL_TISSUE_LAW_COUNT + 1] = {
+    RFL_TISSUE_LAW_LIST(RFL_TISSUE_LAW_WORD)};
+#undef RFL_TISSUE_LAW_WORD
+
 double rfl_tissue_sigma(const rfl_material *m, const rfl_physics *ph, double T_C) {
-  double linear = 1.0 + m->dsigma_dT * (T_C - 37.0);
-  if (linear < 0.01) linear = 0.01;
-  return m->sigma * linear * rfl_tissue_desiccation(ph, T_C);
+  return rfl_tissue_laws[m->law]->sigma(m, ph, T_C);
 }
 
 double rfl_tissue_sigma_vapour(const rfl_material *m, const rfl_physics *ph, double T_C,
                                double fraction) {
-  double linear = 1.0 + m->dsigma_dT * (T_C - 37.0);
-  if (linear < 0.01) linear = 0.01;
-  if (fraction <= 0.0) return m->sigma * linear; /* the common case: no pow() */
-  if (fraction >= 1.0) return m->sigma * linear * ph->desiccation_factor;
-  return m->sigma * linear * pow(ph->desiccation_factor, fraction);
+  return rfl_tissue_laws[m->law]->sigma_vapour(m, ph, T_C, fraction);
 }
 
 double rfl_tissue_k(const rfl_material *m, double T_C) {
-  double linear = 1.0 + m->dk_dT * (T_C - 37.0);
-  if (linear < 0.1) linear = 0.1;
-  return m->k * linear;
+  return rfl_tissue_laws[m->law]->k(m, T_C);
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* Temperature-dependent tissue properties (pure scalar functions, callable from any thread).
+ * Each material names its temperature law ([material] law); the laws are types in a table,
+ * one file each (tissue_<law>.c), listed in RFL_TISSUE_LAW_LIST below. The linear law:
  *
  *   sigma(T) = sigma37 (1 + dsigma_dT (T - 37)) * f_desiccation(T)
  *   k(T)     = k37 (1 + dk_dT (T - 37))
@@ -14,6 +16,31 @@
 
 #include "case.h"
 
+/* The registry of temperature laws: one X(word, NAME) per law, in index order (the
+ * material's `law`). Adding a law: its file, its test, and one line here. */
+#define RFL_TISSUE_LAW_LIST(X) \
+  X(linear, LINEAR) /* linear in T about 37 C, desiccation collapse of sigma */
+
+#define RFL_TISSUE_LAW_ENUM(word, NAME) RFL_TISSUE_LAW_##NAME,
+enum { RFL_TISSUE_LAW_LIST(RFL_TISSUE_LAW_ENUM) RFL_TISSUE_LAW_COUNT };
+#undef RFL_TISSUE_LAW_ENUM
+
+/* What a temperature law is: sigma and k of a material at T (as the functions below). */
+typedef struct {
+  const char *name; /* the case file's [material] law word */
+  double (*sigma)(const rfl_material *m, const rfl_physics *ph, double T_C);
+  double (*sigma_vapour)(const rfl_material *m, const rfl_physics *ph, double T_C,
+                         double fraction);
+  double (*k)(const rfl_material *m, double T_C);
+} rfl_tissue_law;
+
+#define RFL_TISSUE_LAW_DECLARE(word, NAME) extern const rfl_tissue_law rfl_tissue_##word;
+RFL_TISSUE_LAW_LIST(RFL_TISSUE_LAW_DECLARE)
+#undef RFL_TISSUE_LAW_DECLARE
+extern const rfl_tissue_law *const rfl_tissue_laws[RFL_TISSUE_LAW_COUNT];
+extern const char *const rfl_tissue_law_words[RFL_TISSUE_LAW_COUNT + 1];
+
+/* The properties of a material at T through its law. */
 double rfl_tissue_sigma(const rfl_material *m, const rfl_physics *ph, double T_C);
 /* The same with the desiccation multiplier taken from the vaporised water fraction
  * (desiccation_factor^fraction) instead of from T: conductivity lost with the water stays

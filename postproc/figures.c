@@ -31,6 +31,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "generator.h"
 #include "geometry.h"
 #include "grid.h"
 #include "provenance.h"
@@ -1039,13 +1040,7 @@ static double legend_fill(cairo_t *cr, double x, double y, rgb fill, rgb line, c
 
 static void generator_text(const rfl_case *c, char *buf, size_t len) {
   const rfl_generator *g = &c->generator;
-  if (g->mode == RFL_GEN_POWER)
-    snprintf(buf, len, "power %.1f W", g->power_W);
-  else if (g->mode == RFL_GEN_PULSED)
-    snprintf(buf, len, "pulsed %.0f V, %.0f ms at %.1f Hz", g->pulse_voltage_V, 1e3 * g->pulse_width_s,
-             g->pulse_frequency_Hz);
-  else
-    snprintf(buf, len, "set point %.0f \u00b0C", g->set_temperature_C);
+  rfl_generator_describe(g, c->physics.initial_C, RFL_GENERATOR_TEXT_LEGEND, buf, len);
 }
 
 /* The summary's lesion snapshot taken at time t (end of RF, final, growth), or NULL. */

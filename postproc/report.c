@@ -21,6 +21,7 @@
 #include "atomic_file.h"
 #include "case_reader.h"
 #include "figures.h"
+#include "generator.h"
 #include "provenance.h"
 #include "result_reader.h"
 #include "temp_registry.h"
@@ -248,22 +249,9 @@ static void probe_words(FILE *f, const rfl_case *c, const rfl_probe *p) {
 static void generator_words(FILE *f, const rfl_case *c) {
   const rfl_generator *g = &c->generator;
   fputs("<li id=\"generator-words\">", f);
-  switch (g->mode) {
-    case RFL_GEN_TEMPERATURE:
-      textf(f, "Temperature-controlled RF: the set point rises from %.0f \u00b0C to %.0f \u00b0C over a %.0f s ramp "
-               "and is held until RF stops at %.0f s (limits %.0f V, %.0f W).",
-            c->physics.initial_C, g->set_temperature_C, g->ramp_s, g->duration_s, g->max_voltage_V, g->max_power_W);
-      break;
-    case RFL_GEN_POWER:
-      textf(f, "Constant-power RF: %.1f W for %.0f s (voltage limit %.0f V).", g->power_W, g->duration_s,
-            g->max_voltage_V);
-      break;
-    case RFL_GEN_PULSED:
-      textf(f, "Pulsed RF: %.0f V bursts of %.0f ms at %.1f Hz for %.0f s, scaled down when the thermocouple "
-               "passes %.0f \u00b0C.",
-            g->pulse_voltage_V, 1e3 * g->pulse_width_s, g->pulse_frequency_Hz, g->duration_s, g->pulse_limit_C);
-      break;
-  }
+  char words[2048];
+  rfl_generator_describe(g, c->physics.initial_C, RFL_GENERATOR_TEXT_SENTENCE, words, sizeof words);
+  textf(f, "%s", words);
   if (g->cooldown_s > 0) textf(f, " Then %.0f s of cool-down with the generator off (the run ends at %.0f s).",
                                g->cooldown_s, g->duration_s + g->cooldown_s);
   else textf(f, " No cool-down is simulated: the run ends when RF stops.");

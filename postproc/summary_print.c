@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "generator.h"
 #include "metrics.h"
 
 /* The error of a figure is printed like the figure, without its sign. */
@@ -110,7 +111,7 @@ void rfl_summary_print(FILE *f, const rfl_summary *s) {
   if (c->generator.cooldown_s > 0.0) print_snapshot(f, "After the cool-down", s, 1);
   print_run_line(f, "Generator at the end of RF: ", RFL_TERM_GENERATOR, s);
   print_run_line(f, "Peak tissue temperature: ", RFL_TERM_PEAK, s);
-  if (c->generator.mode == RFL_GEN_PULSED) /* the thermocouple reads below the tissue's peaks */
+  if (rfl_generator_type_of(&c->generator)->bursts) /* the thermocouple reads below the tissue's peaks */
     fprintf(f, "Pulsed RF: highest thermocouple reading %.2f C, hottest tissue %.2f C\n",
             s->thermocouple_max_C, s->peak_tissue_run_C);
   print_run_line(f, "Energy (J): ", RFL_TERM_ENERGY, s);

@@ -364,80 +364,82 @@ rfl_status rfl_mg_create_sharing(rfl_mg *lender, rfl_mg **out) {
   return mg_create(lender->grid, &lender->opt, lender, out);
 }
 
-static rfl_status mg_create(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg *lender,
-                            rfl_mg **out) {
-  *out = NULL;
-  rfl_mg_options o = opt ? *opt : rfl_mg_options_default();
-  if (o.pre_sweeps < 0 || o.post_sweeps < 0 || o.pre_sweeps + o.post_sweeps < 1)
+static rfl_status check_options(const rfl_mg_options *o, const rfl_grid *g) {
+  if (o->pre_sweeps < 0 || o->post_sweeps < 0 || o->pre_sweeps + o->post_sweeps < 1)
     return RFL_ERROR(RFL_EINPUT, "mg: sweeps pre %d, post %d: expected >= 0 and at least one",
-                     o.pre_sweeps, o.post_sweeps);
-  if (o.max_coarse < 1 || o.max_coarse > 20000)
-    return RFL_ERROR(RFL_EINPUT, "mg: max_coarse %d: expected 1..20000", o.max_coarse);
-  if (o.weight != RFL_MG_WEIGHT_HALF && o.weight != RFL_MG_WEIGHT_GEOMETRIC)
-    return RFL_ERROR(RFL_EINPUT, "mg: unknown coarse weight %d", (int)o.weight);
-  if (!(o.merge_ratio >= 0.0) || !isfinite(o.merge_ratio))
+                     o->pre_sweeps, o->post_sweeps);
+  if (o->max_coarse < 1 || o->max_coarse > 20000)
+    return RFL_ERROR(RFL_EINPUT, "mg: max_coarse %d: expected 1..20000", o->max_coarse);
+  if (o->weight != RFL_MG_WEIGHT_HALF && o->weight != RFL_MG_WEIGHT_GEOMETRIC)
+    return RFL_ERROR(RFL_EINPUT, "mg: unknown coarse weight %d", (int)o->weight);
+  if (!(o->merge_ratio >= 0.0) || !isfinite(o->merge_ratio))
     return RFL_ERROR(RFL_EINPUT, "mg: merge_ratio %g: expected a finite value >= 0",
-                     o.merge_ratio);
+                     o->merge_ratio);
   if (!g || g->n[0] < 1 || g->n[1] < 1 || g->n[2] < 1)
     return RFL_ERROR(RFL_EINPUT, "mg: grid must have at least one cell per axis");
+  return RFL_OK;
+}
 
-  rfl_mg *mg = calloc(1, sizeof *mg);
-  if (!mg) return RFL_ERROR(RFL_ENOMEM, "mg: out of memory");
-  mg->grid = g;
-  mg->opt = o;
-  mg->borrowed = lender != NULL;
-  mg->lev[0].grid = (rfl_grid *)g; /* never written through: level 0 is the caller's */
-  mg->nlevels = 1;
+/* The coarse levels below level 0 with their aggregation, transfer and operators, and
+ * (unless the scratch is borrowed) their vectors. 0 when out of memory. */
+static int build_levels(rfl_mg *mg, int borrowed) {
+  const rfl_mg_options *o = &mg->opt;
   /* the width below which cells merge doubles with every level (see the header) */
   double href;
-  rfl_grid_spacing_range(g, &href, NULL);
+  rfl_grid_spacing_range(mg->grid, &href, NULL);
   while (mg->nlevels < MG_MAX_LEVELS) {
     mg_level *L = &mg->lev[mg->nlevels - 1];
     const rfl_grid *lg = L->grid;
-    if (lg->ncells <= (size_t)o.max_coarse) break;
+    if (lg->ncells <= (size_t)o->max_coarse) break;
     int nc[3];
-    double limit = plan_level(lg, &o, &href, nc);
-    if (!aggregation_create(L, nc, limit)) goto nomem;
+    double limit = plan_level(lg, o, &href, nc);
+    if (!aggregation_create(L, nc, limit)) return 0;
     mg_level *C = &mg->lev[mg->nlevels];
     C->grid = coarse_grid_create(lg, nc, L->first);
-    if (!C->grid) goto nomem;
+    if (!C->grid) return 0;
     ++mg->nlevels;
-    if (!transfer_create(L, C->grid)) goto nomem;
-    if (rfl_sysmat_create(C->grid, &C->A) != RFL_OK) goto nomem;
-    if (lender) continue; /* same grid and options: the same hierarchy, scratch borrowed */
+    if (!transfer_create(L, C->grid)) return 0;
+    if (rfl_sysmat_create(C->grid, &C->A) != RFL_OK) return 0;
+    if (borrowed) continue; /* same grid and options: the same hierarchy, scratch borrowed */
     C->x = calloc(C->grid->ncells, sizeof(double));
     C->b = calloc(C->grid->ncells, sizeof(double));
     C->r = calloc(C->grid->ncells, sizeof(double));
-    if (!C->x || !C->b || !C->r) goto nomem;
+    if (!C->x || !C->b || !C->r) return 0;
   }
-  const size_t n0 = g->ncells;
-  if (lender) {
-    if (lender->nlevels != mg->nlevels) { /* cannot happen: the hierarchy is deterministic */
-      rfl_mg_free(mg);
-      return RFL_ERROR(RFL_EINTERNAL, "mg: shared workspace of a different hierarchy");
-    }
-    for (int l = 0; l < mg->nlevels; ++l) {
-      mg->lev[l].x = lender->lev[l].x;
-      mg->lev[l].b = lender->lev[l].b;
-      mg->lev[l].r = lender->lev[l].r;
-    }
-    mg->r = lender->r;
-    mg->z = lender->z;
-    mg->p = lender->p;
-    mg->q = lender->q;
-    mg->queue = lender->queue;
-    mg->reached = lender->reached;
-  } else {
-    mg->lev[0].r = calloc(n0, sizeof(double));
-    mg->r = calloc(n0, sizeof(double));
-    mg->z = calloc(n0, sizeof(double));
-    mg->p = calloc(n0, sizeof(double));
-    mg->q = calloc(n0, sizeof(double));
-    mg->queue = malloc(n0 * sizeof(size_t));
-    mg->reached = malloc(n0);
-    if (!mg->lev[0].r || !mg->r || !mg->z || !mg->p || !mg->q || !mg->queue || !mg->reached)
-      goto nomem;
+  return 1;
+}
+
+/* The solver's scratch (level vectors, PCG vectors, the island search), borrowed from the
+ * lender of a shared workspace. */
+static void borrow_scratch(rfl_mg *mg, const rfl_mg *lender) {
+  for (int l = 0; l < mg->nlevels; ++l) {
+    mg->lev[l].x = lender->lev[l].x;
+    mg->lev[l].b = lender->lev[l].b;
+    mg->lev[l].r = lender->lev[l].r;
   }
+  mg->r = lender->r;
+  mg->z = lender->z;
+  mg->p = lender->p;
+  mg->q = lender->q;
+  mg->queue = lender->queue;
+  mg->reached = lender->reached;
+}
+
+/* ... or allocated for level 0; 0 when out of memory. */
+static int allocate_scratch(rfl_mg *mg) {
+  const size_t n0 = mg->grid->ncells;
+  mg->lev[0].r = calloc(n0, sizeof(double));
+  mg->r = calloc(n0, sizeof(double));
+  mg->z = calloc(n0, sizeof(double));
+  mg->p = calloc(n0, sizeof(double));
+  mg->q = calloc(n0, sizeof(double));
+  mg->queue = malloc(n0 * sizeof(size_t));
+  mg->reached = malloc(n0);
+  return mg->lev[0].r && mg->r && mg->z && mg->p && mg->q && mg->queue && mg->reached;
+}
+
+/* The banded direct solver of the coarsest level; 0 when out of memory. */
+static int allocate_coarse_solver(rfl_mg *mg) {
   const rfl_grid *gc = mg->lev[mg->nlevels - 1].grid;
   const size_t nc = gc->ncells;
   mg->bw = gc->n[0] * gc->n[1];
@@ -445,7 +447,32 @@ static rfl_status mg_create(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg
   mg->band = gsl_matrix_alloc(nc, (size_t)mg->bw + 1);
   mg->rhs = gsl_vector_alloc(nc);
   mg->map = malloc(nc * sizeof(int));
-  if (!mg->band || !mg->rhs || !mg->map) goto nomem;
+  return mg->band && mg->rhs && mg->map;
+}
+
+static rfl_status mg_create(const rfl_grid *g, const rfl_mg_options *opt, rfl_mg *lender,
+                            rfl_mg **out) {
+  *out = NULL;
+  rfl_mg_options o = opt ? *opt : rfl_mg_options_default();
+  RFL_CHECK(check_options(&o, g));
+  rfl_mg *mg = calloc(1, sizeof *mg);
+  if (!mg) return RFL_ERROR(RFL_ENOMEM, "mg: out of memory");
+  mg->grid = g;
+  mg->opt = o;
+  mg->borrowed = lender != NULL;
+  mg->lev[0].grid = (rfl_grid *)g; /* never written through: level 0 is the caller's */
+  mg->nlevels = 1;
+  if (!build_levels(mg, lender != NULL)) goto nomem;
+  if (lender) {
+    if (lender->nlevels != mg->nlevels) { /* cannot happen: the hierarchy is deterministic */
+      rfl_mg_free(mg);
+      return RFL_ERROR(RFL_EINTERNAL, "mg: shared workspace of a different hierarchy");
+    }
+    borrow_scratch(mg, lender);
+  } else if (!allocate_scratch(mg)) {
+    goto nomem;
+  }
+  if (!allocate_coarse_solver(mg)) goto nomem;
   *out = mg;
   return RFL_OK;
 nomem:

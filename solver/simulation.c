@@ -18,9 +18,9 @@
 #include "probe.h"
 #include "shares.h"
 #include "time_tolerance.h"
+#include "thermocouple.h"
 #include "tissue.h"
 
-#define RFL_TC_RADIUS_CELLS 1.5 /* thermocouple stencil radius, in local cell widths */
 #define RFL_UNDERSHOOT_K 5.0    /* tolerated dip below the coldest boundary/initial value */
 #define RFL_PICARD_TOLERANCE 0.05 /* relative sigma change that triggers a Picard pass */
 #define RFL_PICARD_MAX 4          /* extra passes at most */
@@ -30,11 +30,6 @@
 #define RFL_VAPOUR_PASS_MAX 4     /* extra passes at most while cells start or stop boiling;
                                      the settled state conserves energy if they run out */
 
-typedef struct {
-  size_t cell;
-  double weight;
-} tc_term;
-
 struct rfl_simulation {
   const rfl_case *kase;
   const rfl_grid *grid;
@@ -43,7 +38,8 @@ struct rfl_simulation {
   rfl_assembler *as;
   rfl_sysmat *Ap, *Ah;      /* potential and heat operators */
   rfl_mg *mgp, *mgh;
-  double *T, *Tprev, *Tpeak, *omega, *cem43;
+  double *T, *Tprev, *Tpeak;
+  double *dose[RFL_DAMAGE_COUNT]; /* per damage model (damage.h): Omega, CEM43 minutes */
   double *phi;              /* unit potential */
   double *q1;               /* unit-voltage Joule heat per cell, W */
   double *b;                /* right-hand side (potential, then heat) */
@@ -52,8 +48,7 @@ struct rfl_simulation {
   double *bg;               /* outer-boundary conductance per cell, W/K */
   double *vapour;           /* vaporised water fraction at t (NULL: no latent heat) */
   double *vapour_iter;      /* ... at t + dt, the current pass's linearisation point */
-  tc_term *tc;              /* thermocouple functional */
-  int ntc;
+  rfl_thermocouple tc;      /* thermocouple functional */
   double cool_coef[RFL_MAX_PROBES]; /* coolant sink per active-tip volume, W/(m^3 K) */
   rfl_generator_state gen;
   double t, dt_prev;
@@ -154,9 +149,6 @@ static double next_event_time(const rfl_case *c, double t) {
   double next = end_time(c);
   double g = rfl_generator_next_event(&c->generator, t);
   if (g < next) next = g;
-  if (c->generator.mode == RFL_GEN_TEMPERATURE && c->generator.ramp_s > t + eps &&
-      c->generator.ramp_s < next)
-    next = c->generator.ramp_s;
   for (int i = 0; i < c->output.ntimes; ++i) {
     double to = c->output.times_s[i];
     if (to > t + eps && to < next) next = to;
@@ -170,9 +162,7 @@ static double next_event_time(const rfl_case *c, double t) {
  * discrete heat content differs from C T by C (dT_last - dT_first) / 2) stays small. */
 #define RFL_STARTUP_FRACTION 0.125
 static double step_length(const rfl_case *c, double t, double dt_prev, int *lands, double *t_next) {
-  double dt = c->solver.dt_s;
-  if (c->generator.mode == RFL_GEN_PULSED && rfl_generator_is_on(&c->generator, t + RFL_TIME_AFTER_S))
-    dt = c->solver.pulse_dt_s;
+  double dt = rfl_generator_step_dt(&c->generator, &c->solver, t);
   if (dt_prev <= 0.0) dt *= RFL_STARTUP_FRACTION;
   if (dt_prev > 0.0 && dt > 2.0 * dt_prev) dt = 2.0 * dt_prev;
   double next = next_event_time(c, t), remaining = next - t;
@@ -200,96 +190,16 @@ static size_t count_steps(const rfl_case *c) {
   return n;
 }
 
-/* ---- thermocouple ---------------------------------------------------------------------- */
-
-static int is_probe_metal(rfl_label l, int probe) {
-  return (l.part == RFL_PART_ACTIVE || l.part == RFL_PART_SHAFT) && l.probe == probe;
-}
-
-static rfl_status build_thermocouple(rfl_simulation *s) {
-  const rfl_grid *g = s->grid;
-  const rfl_geometry *geo = s->geo;
-  const rfl_case *kase = s->kase;
-  rfl_vec3 p = geo->thermocouple[0];
-  int ip = rfl_grid_locate(g, 0, p.x), jp = rfl_grid_locate(g, 1, p.y), kp = rfl_grid_locate(g, 2, p.z);
-  double hloc = fmax(g->dx[0][ip], fmax(g->dx[1][jp], g->dx[2][kp]));
-  double radius = RFL_TC_RADIUS_CELLS * hloc;
-  int lo[3], hi[3];
-  const int pc[3] = {ip, jp, kp};
-  for (int a = 0; a < 3; ++a) {
-    lo[a] = pc[a] - 3 < 0 ? 0 : pc[a] - 3;
-    hi[a] = pc[a] + 3 >= g->n[a] ? g->n[a] - 1 : pc[a] + 3;
-  }
-  /* At most 2 terms per face, 3 faces per cell of the 7^3 window. */
-  size_t cap = 2u * 3u * 343u;
-  s->tc = malloc(cap * sizeof *s->tc);
-  if (!s->tc) return RFL_ERROR(RFL_ENOMEM, "out of memory for the thermocouple stencil");
-  double wsum = 0.0;
-  int nt = 0;
-  size_t best_cell = 0;
-  double best_d = INFINITY;
-  for (int k = lo[2]; k <= hi[2]; ++k)
-    for (int j = lo[1]; j <= hi[1]; ++j)
-      for (int i = lo[0]; i <= hi[0]; ++i) {
-        size_t c = rfl_grid_index(g, i, j, k);
-        const int ijk[3] = {i, j, k};
-        rfl_vec3 xc = rfl_vec3_make(g->xc[0][i], g->xc[1][j], g->xc[2][k]);
-        if (is_probe_metal(geo->label[c], 0)) {
-          double d = rfl_vec3_norm(rfl_vec3_sub(xc, p));
-          if (d < best_d) {
-            best_d = d;
-            best_cell = c;
-          }
-        }
-        for (int a = 0; a < 3; ++a) {
-          if (ijk[a] + 1 > hi[a]) continue;
-          const size_t stride[3] = {1, (size_t)g->n[0], (size_t)g->n[0] * (size_t)g->n[1]};
-          size_t nb = c + stride[a];
-          rfl_label lc = geo->label[c], ln = geo->label[nb];
-          int mc = is_probe_metal(lc, 0), mn = is_probe_metal(ln, 0);
-          if (mc == mn || (!mc && lc.part != RFL_PART_TISSUE) || (!mn && ln.part != RFL_PART_TISSUE)) continue;
-          double d = g->xc[a][ijk[a] + 1] - g->xc[a][ijk[a]];
-          double dc = geo->cut[a][c] * d, dn = d - dc;
-          rfl_vec3 q = xc;
-          if (a == 0) q.x += dc; else if (a == 1) q.y += dc; else q.z += dc;
-          double dist = rfl_vec3_norm(rfl_vec3_sub(q, p));
-          if (dist > radius) continue;
-          double kc = kase->materials[lc.material].k, kn = kase->materials[ln.material].k;
-          double wc = kc / fmax(dc, 1e-3 * d), wn = kn / fmax(dn, 1e-3 * d);
-          double w = 1.0 / (dist * dist + 1e-4 * hloc * hloc);
-          s->tc[nt].cell = c;
-          s->tc[nt++].weight = w * wc / (wc + wn);
-          s->tc[nt].cell = nb;
-          s->tc[nt++].weight = w * wn / (wc + wn);
-          wsum += w;
-        }
-      }
-  if (nt == 0) {
-    if (!isfinite(best_d))
-      return RFL_ERROR(RFL_EINPUT, "[probe] tip_mm: no electrode cell near the thermocouple point "
-                                   "(%.3f, %.3f, %.3f) mm", 1e3 * p.x, 1e3 * p.y, 1e3 * p.z);
-    s->tc[0].cell = best_cell;
-    s->tc[0].weight = 1.0;
-    s->ntc = 1;
-    return RFL_OK;
-  }
-  for (int i = 0; i < nt; ++i) s->tc[i].weight /= wsum;
-  s->ntc = nt;
-  return RFL_OK;
-}
-
 double rfl_simulation_thermocouple(const rfl_simulation *s, const double *T) {
-  double v = 0.0;
-  for (int i = 0; i < s->ntc; ++i) v += s->tc[i].weight * T[s->tc[i].cell];
-  return v;
+  return rfl_thermocouple_read(&s->tc, T);
 }
 
 /* ---- set-up ---------------------------------------------------------------------------- */
 
-/* The per-cell fields of a simulation (one double each). */
+/* The per-cell fields of a simulation (one double each), besides the damage doses. */
 #define SIMULATION_FIELDS(s)                                                                  \
-  {&(s)->T, &(s)->Tprev, &(s)->Tpeak, &(s)->omega, &(s)->cem43, &(s)->phi, &(s)->q1, &(s)->b, \
-   &(s)->TA, &(s)->TB, &(s)->bg, &(s)->Tstar}
+  {&(s)->T, &(s)->Tprev, &(s)->Tpeak, &(s)->phi, &(s)->q1, &(s)->b, &(s)->TA, &(s)->TB,      \
+   &(s)->bg, &(s)->Tstar}
 
 void rfl_simulation_free(rfl_simulation *s) {
   if (!s) return;
@@ -300,9 +210,10 @@ void rfl_simulation_free(rfl_simulation *s) {
   rfl_mg_free(s->mgp);
   double **fields[] = SIMULATION_FIELDS(s);
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) free(*fields[i]);
+  for (int d = 0; d < RFL_DAMAGE_COUNT; ++d) free(s->dose[d]);
   free(s->vapour);
   free(s->vapour_iter);
-  free(s->tc);
+  rfl_thermocouple_free(&s->tc);
   free(s->samples);
   free(s);
 }
@@ -325,11 +236,18 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
       return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
     }
   }
+  for (int d = 0; d < RFL_DAMAGE_COUNT; ++d) {
+    s->dose[d] = calloc(s->n, sizeof(double));
+    if (!s->dose[d]) {
+      rfl_simulation_free(s);
+      return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
+    }
+  }
   if ((st = rfl_assembler_create(c, geo, &s->as)) != RFL_OK ||
       (st = rfl_sysmat_create(g, &s->Ap)) != RFL_OK || (st = rfl_sysmat_create(g, &s->Ah)) != RFL_OK ||
       (st = rfl_mg_create(g, &s->mgp)) != RFL_OK ||
       (st = rfl_mg_create_sharing(s->mgp, &s->mgh)) != RFL_OK || /* never solved at once */
-      (st = build_thermocouple(s)) != RFL_OK) {
+      (st = rfl_thermocouple_create(c, g, geo, &s->tc)) != RFL_OK) {
     rfl_simulation_free(s);
     return st;
   }
@@ -378,7 +296,8 @@ size_t rfl_simulation_step_count(const rfl_simulation *s) { return s->capacity -
 
 double rfl_simulation_bytes(const rfl_case *c, size_t ncells) {
   const rfl_simulation *s = NULL; /* sizeof does not evaluate: only the count is taken */
-  const double fields = (double)(sizeof((double *const *[])SIMULATION_FIELDS(s)) / sizeof(double **));
+  const double fields = (double)(sizeof((double *const *[])SIMULATION_FIELDS(s)) / sizeof(double **)) +
+                        RFL_DAMAGE_COUNT;
   const double vapour = c->physics.latent_heat_J_m3 > 0.0 ? 2.0 : 0.0;
   const double assembler = 1.0; /* rfl_assembler.prop */
   return (double)ncells * (fields + vapour + assembler) * sizeof(double) +
@@ -430,7 +349,7 @@ static inline cell_terms cell_terms_of(const rfl_simulation *s, size_t c, double
     w += x.w[i] * x.m[i]->perfusion;
     t.qmet += x.w[i] * x.m[i]->q_met * vol;
   }
-  if (w > 0.0 && !(k->physics.perfusion_shutoff && s->omega[c] >= 1.0))
+  if (w > 0.0 && !(k->physics.perfusion_shutoff && s->dose[RFL_DAMAGE_ARRHENIUS][c] >= 1.0))
     t.perf = w * k->physics.blood_rho_c * vol;
   if (l.part == RFL_PART_ACTIVE) t.cool = s->cool_coef[l.probe] * vol;
   return t;
@@ -549,17 +468,52 @@ static void next_iterate(rfl_simulation *s, double a0, double V2) {
   }
 }
 
-/* Steps 1-3 for conductivities at Tstar: potential, heat operator, the two heat solves and
- * the generator's voltage (from the controller state `gen`, which is updated). */
-static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const double a[3],
-                             rfl_generator_state *gen, double *voltage, double *tc_a, double *tc_b,
-                             int iterations[3]) {
+/* ---- the step's phases (step() below calls them in order, as CVODE's CVStep does) ------ */
+
+/* The time scheme of a step: BDF2, or backward Euler where BDF2 restarts. */
+typedef struct {
+  int rf_on;   /* generator on over the step */
+  int bdf2;    /* 1: BDF2 with the previous step; 0: backward Euler */
+  double w;    /* dt / dt_prev (BDF2), 0 otherwise */
+  double a[3]; /* weights of T^{n+1}, T^n, T^{n-1} in dT/dt, times dt */
+} step_scheme;
+
+/* BDF2 restarts with a backward Euler step where the generator switches on or off: its
+ * extrapolation across the jump in heating would overshoot (and, with boiling cells, cost
+ * up to a few % of the energy budget). */
+static step_scheme choose_scheme(const rfl_simulation *s, double dt) {
+  const rfl_case *k = s->kase;
+  step_scheme sc;
+  sc.rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
+  sc.bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev && sc.rf_on == s->rf_prev;
+  sc.w = sc.bdf2 ? dt / s->dt_prev : 0.0;
+  const double w = sc.w;
+  sc.a[0] = sc.bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0;
+  sc.a[1] = sc.bdf2 ? -(1.0 + w) : -1.0;
+  sc.a[2] = sc.bdf2 ? w * w / (1.0 + w) : 0.0;
+  return sc;
+}
+
+/* Predict: the temperature the step's conductivities are evaluated at (extrapolated under
+ * BDF2). The first pass assumes no water boils off beyond what has (an extrapolated T*
+ * past the window would have the solve take all the latent heat out of a cell at once);
+ * cells whose T* reaches their boiling front start boiling in it. */
+static void predict(rfl_simulation *s, const step_scheme *sc) {
+  const int bdf2 = sc->bdf2;
+  const double w = sc->w;
+  RFL_OMP_FOR
+  for (size_t c = 0; c < s->n; ++c) s->Tstar[c] = bdf2 ? s->T[c] + w * (s->T[c] - s->Tprev[c]) : s->T[c];
+  if (s->vapour) memcpy(s->vapour_iter, s->vapour, s->n * sizeof *s->vapour);
+}
+
+/* Assemble the heat step for conductivities at Tstar: operator Ah and right-hand side b of
+ * the time scheme with boundary, perfusion, coolant, metabolic and latent terms; TA starts
+ * from T. */
+static void assemble_heat(rfl_simulation *s, double dt, const double a[3]) {
   const rfl_case *k = s->kase;
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
-  const int rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
-  if (rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, &iterations[0]));
   rfl_assembler_heat(s->as, s->Tstar, s->Ah, s->bg);
   const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
   RFL_OMP_FOR
@@ -579,68 +533,80 @@ static rfl_status solve_step(rfl_simulation *s, double dt, double t_next, const 
     }
     s->TA[c] = s->T[c];
   }
+}
+
+/* The outcome of a step's solve: the voltage and the thermocouple reading
+ * T_tc(V) = tc_a + V^2 tc_b it was chosen for, the controller state after it, the
+ * iterations (potential, heat, Joule-heat response) and the passes. */
+typedef struct {
+  rfl_generator_state gen;
+  double V, tc_a, tc_b;
+  int iterations[3];
+  int passes, unconverged;
+} step_solution;
+
+/* One pass for conductivities at Tstar: potential, heat operator, the two heat solves and
+ * the generator's voltage (from the controller state sol->gen, which is updated). */
+static rfl_status solve_pass(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
+                             step_solution *sol) {
+  const rfl_case *k = s->kase;
+  if (sc->rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, &sol->iterations[0]));
+  assemble_heat(s, dt, sc->a);
   RFL_CHECK(rfl_mg_setup(s->mgh, s->Ah));
-  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &iterations[1]));
-  *tc_a = rfl_simulation_thermocouple(s, s->TA);
-  *tc_b = 0.0;
-  if (rf_on) {
-    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &iterations[2]));
-    *tc_b = rfl_simulation_thermocouple(s, s->TB);
+  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &sol->iterations[1]));
+  sol->tc_a = rfl_simulation_thermocouple(s, s->TA);
+  sol->tc_b = 0.0;
+  if (sc->rf_on) {
+    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &sol->iterations[2]));
+    sol->tc_b = rfl_simulation_thermocouple(s, s->TB);
   }
-  double V = rfl_generator_step_voltage(&k->generator, gen, k->physics.initial_C, t_next, dt, *tc_a,
-                                        *tc_b, s->G);
-  *voltage = rf_on ? V : 0.0;
+  double V = rfl_generator_step_voltage(&k->generator, &sol->gen, k->physics.initial_C, t_next, dt,
+                                        sol->tc_a, sol->tc_b, s->G);
+  sol->V = sc->rf_on ? V : 0.0;
   return RFL_OK;
 }
 
-static rfl_status step(rfl_simulation *s, double dt, double t_next) {
+/* Solve the step: passes of solve_pass, each from the same controller state, again with
+ * the conductivities at the new temperature (Picard) where they moved by more than
+ * RFL_PICARD_TOLERANCE (fast heating, desiccation near 100 C), or with the vaporised
+ * fractions the new temperature implies while cells start or stop boiling. Out of passes,
+ * the last is accepted and counted as unconverged. */
+static rfl_status solve_heat(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
+                             step_solution *sol) {
+  memset(sol, 0, sizeof *sol);
+  for (int pass = 0;; ++pass) {
+    sol->gen = s->gen;
+    sol->passes = pass + 1;
+    RFL_CHECK(solve_pass(s, dt, t_next, sc, sol));
+    const double V2 = sol->V * sol->V;
+    int sigma_moved = sc->rf_on && sigma_change(s, V2) > RFL_PICARD_TOLERANCE;
+    int boiling_moved = s->vapour && vapour_mismatch(s, V2) > RFL_VAPOUR_TOLERANCE;
+    if ((sigma_moved && pass < RFL_PICARD_MAX) || (boiling_moved && pass < RFL_VAPOUR_PASS_MAX)) {
+      next_iterate(s, sc->a[0], V2);
+      continue;
+    }
+    sol->unconverged = sigma_moved || boiling_moved;
+    return RFL_OK;
+  }
+}
+
+/* What the cell pass of a step adds up: the temperature range (sanity check), the hottest
+ * tissue, and the heat flows out through the boundary, perfusion and coolant and in from
+ * metabolism, W (computed part of the domain). */
+typedef struct {
+  double tmin, tmax, tissue_max;
+  double boundary, perfusion, cooling, metabolic;
+} step_totals;
+
+/* Update the temperature of every cell from the solve (T = TA + V^2 TB, settled where a
+ * cell can boil), keep T^n in Tprev, raise the peak, and add up the step's totals. */
+static void update_temperature(rfl_simulation *s, const step_scheme *sc, double V2,
+                               step_totals *out) {
   const rfl_case *k = s->kase;
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
   const size_t n = s->n;
-  /* BDF2 restarts with a backward Euler step where the generator switches on or off: its
-     extrapolation across the jump in heating would overshoot (and, with boiling cells,
-     cost up to a few % of the energy budget) */
-  const int rf_on = rfl_generator_is_on(&k->generator, s->t + RFL_TIME_AFTER_S);
-  const int bdf2 = k->solver.scheme == RFL_SCHEME_BDF2 && s->have_prev && rf_on == s->rf_prev;
-  const double w = bdf2 ? dt / s->dt_prev : 0.0;
-  const double a[3] = {bdf2 ? (1.0 + 2.0 * w) / (1.0 + w) : 1.0, bdf2 ? -(1.0 + w) : -1.0,
-                       bdf2 ? w * w / (1.0 + w) : 0.0};
-  int iterations[3] = {0, 0, 0}; /* potential, heat, Joule-heat response */
-
-  /* 1. conductivities at the extrapolated temperature */
-  RFL_OMP_FOR
-  for (size_t c = 0; c < n; ++c) s->Tstar[c] = bdf2 ? s->T[c] + w * (s->T[c] - s->Tprev[c]) : s->T[c];
-
-  /* 2-3. potential, heat step and generator; where the conductivity moved by more than
-   * RFL_PICARD_TOLERANCE over the step (fast heating, desiccation near 100 C), again with
-   * the conductivities at the new temperature (Picard), from the same controller state */
-  /* The first pass assumes no water boils off beyond what has (an extrapolated T* past
-     the window would have the solve take all the latent heat out of a cell at once);
-     cells whose T* reaches their boiling front start boiling in it. */
-  if (s->vapour) memcpy(s->vapour_iter, s->vapour, n * sizeof *s->vapour);
-  rfl_generator_state gen;
-  double V = 0.0, tc_a = 0.0, tc_b = 0.0;
-  int passes = 0, unconverged = 0;
-  for (int pass = 0;; ++pass) {
-    gen = s->gen;
-    passes = pass + 1;
-    RFL_CHECK(solve_step(s, dt, t_next, a, &gen, &V, &tc_a, &tc_b, iterations));
-    int sigma_moved = rf_on && sigma_change(s, V * V) > RFL_PICARD_TOLERANCE;
-    int boiling_moved = s->vapour && vapour_mismatch(s, V * V) > RFL_VAPOUR_TOLERANCE;
-    if ((sigma_moved && pass < RFL_PICARD_MAX) || (boiling_moved && pass < RFL_VAPOUR_PASS_MAX)) {
-      next_iterate(s, a[0], V * V);
-      continue;
-    }
-    unconverged = sigma_moved || boiling_moved; /* out of passes: accepted, and counted */
-    break;
-  }
-  s->gen = gen;
-  const double V2 = V * V, Tb = k->physics.boundary_C, Ta = k->physics.arterial_C;
-  const double bq = tc_b;
-  (void)tc_a;
-
-  /* 4. new temperature, damage, peak, energy terms, sanity bounds: one fused pass */
+  const double Tb = k->physics.boundary_C, Ta = k->physics.arterial_C, a0 = sc->a[0];
   double tmin = INFINITY, tmax = -INFINITY, tissue_max = -INFINITY;
   double e_boundary = 0.0, e_perf = 0.0, e_cool = 0.0, e_met = 0.0;
   RFL_PRAGMA(omp parallel for schedule(static) reduction(min : tmin) reduction(max : tmax, tissue_max) \
@@ -649,20 +615,17 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
     const rfl_material *m = &k->materials[lab[c].material];
     const double vol = cell_volume(g, c);
     const cell_terms t = cell_terms_of(s, c, vol);
-    const double perf = t.perf, cool = t.cool;
     double Tn = s->T[c], Tn1 = s->TA[c] + V2 * s->TB[c];
     double coolant = lab[c].part == RFL_PART_ACTIVE ? k->probes[lab[c].probe].coolant_C : 0.0;
     e_boundary += s->bg[c] * (Tn1 - Tb);
-    e_perf += perf * (Tn1 - Ta);
-    e_cool += cool * (Tn1 - coolant);
+    e_perf += t.perf * (Tn1 - Ta);
+    e_cool += t.cool * (Tn1 - coolant);
     double L = cell_latent(s, c);
     if (L > 0.0) /* energy terms above are the solve's; the state is settled from them */
-      vapour_settle(&k->physics, a[0] * t.rho_c, L, s->vapour[c], vapour_linear(s, c, Tn1),
-                    &Tn1, &s->vapour[c]);
+      vapour_settle(&k->physics, a0 * t.rho_c, L, s->vapour[c], vapour_linear(s, c, Tn1), &Tn1,
+                    &s->vapour[c]);
     if (lab[c].part == RFL_PART_TISSUE && m->kind == RFL_MATERIAL_TISSUE) {
       e_met += t.qmet;
-      s->omega[c] += rfl_damage_arrhenius_increment(m, Tn, Tn1, dt);
-      s->cem43[c] += rfl_damage_cem43_increment(&k->damage, Tn, Tn1, dt);
       if (Tn1 > tissue_max) tissue_max = Tn1;
     }
     if (Tn1 > s->Tpeak[c]) s->Tpeak[c] = Tn1;
@@ -671,39 +634,74 @@ static rfl_status step(rfl_simulation *s, double dt, double t_next) {
     if (!(Tn1 >= tmin)) tmin = isnan(Tn1) ? -INFINITY : Tn1; /* NaN poisons the min */
     if (Tn1 > tmax) tmax = Tn1;
   }
-  /* The minimum/maximum reductions are exact, so the check is thread-independent. */
-  RFL_CHECK(check_state(s, t_next, tmin, tmax));
-  /* the assembler reads the iterate: between steps it is the settled fraction */
-  if (s->vapour) memcpy(s->vapour_iter, s->vapour, n * sizeof *s->vapour);
+  *out = (step_totals){tmin, tmax, tissue_max, e_boundary, e_perf, e_cool, e_met};
+}
 
+/* Update the damage integrals of every tissue cell along its step from Tprev to T. */
+static void update_damage(rfl_simulation *s, double dt) {
+  const rfl_case *k = s->kase;
+  const rfl_label *lab = s->geo->label;
+  RFL_OMP_FOR
+  for (size_t c = 0; c < s->n; ++c) {
+    const rfl_material *m = &k->materials[lab[c].material];
+    if (lab[c].part != RFL_PART_TISSUE || m->kind != RFL_MATERIAL_TISSUE) continue;
+    for (int d = 0; d < RFL_DAMAGE_COUNT; ++d)
+      s->dose[d][c] += rfl_damage_types[d]->increment(m, &k->damage, s->Tprev[c], s->T[c], dt);
+  }
+}
+
+/* Accept the step: the energy budget, the time sample, and the state the next step starts
+ * from. */
+static void accept_step(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
+                        const step_solution *sol, const step_totals *tot) {
+  const rfl_case *k = s->kase;
+  const double V = sol->V, V2 = V * V;
+  /* the assembler reads the iterate: between steps it is the settled fraction */
+  if (s->vapour) memcpy(s->vapour_iter, s->vapour, s->n * sizeof *s->vapour);
   const double mirror = rfl_case_mirror_factor(k); /* cell sums cover the computed part only */
   s->energy.electrical += dt * V2 * s->G;
-  s->energy.boundary += mirror * dt * e_boundary;
-  s->energy.perfusion += mirror * dt * e_perf;
-  s->energy.cooling += mirror * dt * e_cool;
-  s->energy.metabolic += mirror * dt * e_met;
+  s->energy.boundary += mirror * dt * tot->boundary;
+  s->energy.perfusion += mirror * dt * tot->perfusion;
+  s->energy.cooling += mirror * dt * tot->cooling;
+  s->energy.metabolic += mirror * dt * tot->metabolic;
 
   rfl_sample *smp = &s->samples[s->nsamples < s->capacity ? s->nsamples : s->capacity - 1];
   smp->t = t_next;
-  smp->voltage = rf_on ? V : 0.0;
+  smp->voltage = sc->rf_on ? V : 0.0;
   smp->current = smp->voltage * s->G;
   smp->power = smp->voltage * smp->voltage * s->G;
   smp->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
-  smp->thermocouple_C = tc_a + V2 * bq;
+  smp->thermocouple_C = sol->tc_a + V2 * sol->tc_b;
   smp->setpoint_C = rfl_generator_setpoint(&k->generator, k->physics.initial_C, t_next);
-  smp->tissue_max_C = tissue_max;
-  smp->rf_on = rf_on;
-  smp->iterations = iterations[0] + iterations[1] + iterations[2];
-  smp->iterations_potential = iterations[0];
-  smp->iterations_heat = iterations[1] + iterations[2];
-  smp->passes = passes;
-  smp->unconverged = unconverged;
+  smp->tissue_max_C = tot->tissue_max;
+  smp->rf_on = sc->rf_on;
+  smp->iterations = sol->iterations[0] + sol->iterations[1] + sol->iterations[2];
+  smp->iterations_potential = sol->iterations[0];
+  smp->iterations_heat = sol->iterations[1] + sol->iterations[2];
+  smp->passes = sol->passes;
+  smp->unconverged = sol->unconverged;
   if (s->nsamples < s->capacity) s->nsamples++;
 
+  s->gen = sol->gen;
   s->t = t_next;
   s->dt_prev = dt;
   s->have_prev = 1;
-  s->rf_prev = rf_on;
+  s->rf_prev = sc->rf_on;
+}
+
+/* One time step: predict, solve (potential, heat and generator, with passes), update the
+ * temperature and the damage, check, accept. */
+static rfl_status step(rfl_simulation *s, double dt, double t_next) {
+  const step_scheme sc = choose_scheme(s, dt);
+  predict(s, &sc);
+  step_solution sol;
+  RFL_CHECK(solve_heat(s, dt, t_next, &sc, &sol));
+  step_totals tot;
+  update_temperature(s, &sc, sol.V * sol.V, &tot);
+  update_damage(s, dt);
+  /* The minimum/maximum reductions are exact, so the check is thread-independent. */
+  RFL_CHECK(check_state(s, t_next, tot.tmin, tot.tmax));
+  accept_step(s, dt, t_next, &sc, &sol, &tot);
   return RFL_OK;
 }
 
@@ -730,8 +728,8 @@ rfl_field_view rfl_simulation_view(const rfl_simulation *s) {
   v.t = s->t;
   v.temperature = s->T;
   v.peak_temperature = s->Tpeak;
-  v.omega = s->omega;
-  v.cem43 = s->cem43;
+  v.omega = s->dose[RFL_DAMAGE_ARRHENIUS];
+  v.cem43 = s->dose[RFL_DAMAGE_CEM43];
   v.unit_potential = s->phi;
   v.voltage = s->gen.voltage;
   return v;

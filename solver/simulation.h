@@ -2,7 +2,8 @@
 /* The coupled time loop: quasi-static potential, Pennes bioheat, generator control and
  * thermal damage, over the RF application and an optional cool-down.
  *
- * Per step (t -> t + dt):
+ * Per step (t -> t + dt), in the phases of step() in simulation.c (choose_scheme, predict,
+ * solve_heat, update_temperature, update_damage, check_state, accept_step):
  *  1. conductivities at the extrapolated temperature T* (BDF2: T^n + w (T^n - T^{n-1}),
  *     w = dt_n / dt_{n-1}; backward Euler: T^n);
  *  2. unit-voltage potential (MG-PCG, warm-started), Joule heat q1 and tissue conductance G;
@@ -16,11 +17,13 @@
  *     [physics] latent_heat_J_m3; the heat step carries L (f^{n+1} - f^n) / dt (backward
  *     Euler) with the vaporised fraction f^{n+1} linearised per pass (source-based
  *     enthalpy method), and passes repeat until it matches the new temperature;
- *  4. Arrhenius Omega, CEM43 and peak temperature per cell (trapezoid in time), perfusion
- *     shut-off where Omega >= 1 (lagged one step), energy budget, sanity checks.
+ *  4. every damage model's dose (models/damage.h: Arrhenius Omega, CEM43) and the peak
+ *     temperature per cell (trapezoid in time), perfusion shut-off where Omega >= 1
+ *     (lagged one step), energy budget, sanity checks.
  * When the generator is off (cool-down, between pulses) steps 2 and T_B are skipped.
- * Steps end on generator events (burst edges, end of RF) and requested output times; the
- * step grows by at most a factor 2 after short steps (BDF2 zero-stability).
+ * Steps end on the generator mode's events (burst edges, end of the ramp, end of RF) and
+ * requested output times, with the mode's step inside bursts; the step grows by at most a
+ * factor 2 after short steps (BDF2 zero-stability).
  *
  * The thermocouple is the electrode temperature at the probe's distal tip point, taken as
  * the interface temperature (flux-continuity weighted mean of the electrode and tissue cell

@@ -75,36 +75,13 @@ static const char *type_text(hid_t type) {
   return H5Tget_class(type) == H5T_FLOAT ? "floating-point values" : "non-integer values";
 }
 
-/* Opens `dataset` of `path` and checks its header (HDF5 error printing must be off). On
- * success *file and *dset stay open for the caller to read and close; on a problem they
- * are closed and the result is an RFL_CASE_VOXEL_BAD_* code (see rfl_voxels_check). */
-static int open_volume(const char *path, const char *dataset, hid_t *file, hid_t *dset,
-                       rfl_case_voxel_header *hdr, char *problem, size_t size) {
-  int bad = RFL_CASE_VOXEL_BAD_FILE;
+/* The shape and type of an open label dataset, checked, into hdr->n: 1 (with the problem)
+ * if it is not a 3-D volume of unsigned 8-bit labels of a sane size, else 0. */
+static int read_shape(hid_t dset, const char *dataset, rfl_case_voxel_header *hdr, char *problem,
+                      size_t size) {
+  int bad = 1;
   hid_t space = H5I_INVALID_HID, type = H5I_INVALID_HID;
-  *file = *dset = H5I_INVALID_HID;
-  if (!dataset) dataset = "";
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(problem, size, "expected a readable file, found an error: %s", strerror(errno));
-    goto cleanup;
-  }
-  fclose(f);
-  if (H5Fis_hdf5(path) <= 0) {
-    snprintf(problem, size, "expected an HDF5 file, found no HDF5 signature");
-    goto cleanup;
-  }
-  if ((*file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-    snprintf(problem, size, "expected an HDF5 file that HDF5 opens, found one it cannot open");
-    goto cleanup;
-  }
-  if (!dataset[0] || H5Lexists(*file, dataset, H5P_DEFAULT) <= 0 ||
-      (*dset = H5Dopen2(*file, dataset, H5P_DEFAULT)) < 0) {
-    snprintf(problem, size, "expected a dataset '%s', found none", dataset);
-    bad = RFL_CASE_VOXEL_BAD_DATASET;
-    goto cleanup;
-  }
-  if ((space = H5Dget_space(*dset)) < 0 || (type = H5Dget_type(*dset)) < 0) {
+  if ((space = H5Dget_space(dset)) < 0 || (type = H5Dget_type(dset)) < 0) {
     snprintf(problem, size, "expected dataset '%s' with a shape and a type, found an HDF5 error",
              dataset);
     goto cleanup;
@@ -137,6 +114,45 @@ static int open_volume(const char *path, const char *dataset, hid_t *file, hid_t
   hdr->n[0] = (int)dims[2];
   hdr->n[1] = (int)dims[1];
   hdr->n[2] = (int)dims[0];
+  bad = 0;
+cleanup:
+  H5E_BEGIN_TRY {
+    if (type >= 0) H5Tclose(type);
+    if (space >= 0) H5Sclose(space);
+  }
+  H5E_END_TRY;
+  return bad;
+}
+
+/* Opens `dataset` of `path` and checks its header (HDF5 error printing must be off). On
+ * success *file and *dset stay open for the caller to read and close; on a problem they
+ * are closed and the result is an RFL_CASE_VOXEL_BAD_* code (see rfl_voxels_check). */
+static int open_volume(const char *path, const char *dataset, hid_t *file, hid_t *dset,
+                       rfl_case_voxel_header *hdr, char *problem, size_t size) {
+  int bad = RFL_CASE_VOXEL_BAD_FILE;
+  *file = *dset = H5I_INVALID_HID;
+  if (!dataset) dataset = "";
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(problem, size, "expected a readable file, found an error: %s", strerror(errno));
+    goto cleanup;
+  }
+  fclose(f);
+  if (H5Fis_hdf5(path) <= 0) {
+    snprintf(problem, size, "expected an HDF5 file, found no HDF5 signature");
+    goto cleanup;
+  }
+  if ((*file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+    snprintf(problem, size, "expected an HDF5 file that HDF5 opens, found one it cannot open");
+    goto cleanup;
+  }
+  if (!dataset[0] || H5Lexists(*file, dataset, H5P_DEFAULT) <= 0 ||
+      (*dset = H5Dopen2(*file, dataset, H5P_DEFAULT)) < 0) {
+    snprintf(problem, size, "expected a dataset '%s', found none", dataset);
+    bad = RFL_CASE_VOXEL_BAD_DATASET;
+    goto cleanup;
+  }
+  if (read_shape(*dset, dataset, hdr, problem, size)) goto cleanup;
   if (read_vec3_attr(*dset, "spacing_mm", dataset, &hdr->spacing, problem, size) ||
       read_vec3_attr(*dset, "origin_mm", dataset, &hdr->origin, problem, size))
     goto cleanup;
@@ -149,8 +165,6 @@ static int open_volume(const char *path, const char *dataset, hid_t *file, hid_t
   bad = RFL_CASE_VOXEL_OK;
 cleanup:
   H5E_BEGIN_TRY {
-    if (type >= 0) H5Tclose(type);
-    if (space >= 0) H5Sclose(space);
     if (bad != RFL_CASE_VOXEL_OK) {
       if (*dset >= 0) H5Dclose(*dset);
       if (*file >= 0) H5Fclose(*file);

@@ -15,6 +15,7 @@
 #include "grid.h"
 #include "material_library.h"
 #include "probe.h"
+#include "tissue.h"
 
 #define MIN_PROBE "[probe]\ngauge = 18\ntip_length_mm = 10\n"
 
@@ -268,6 +269,9 @@ static void test_structures_and_materials(void **state) {
   assert_string_equal(kase.materials[5].name, "my_nerve");
   assert_int_equal(kase.structures[3].material, 5);
   assert_close(kase.materials[5].sigma, 0.2, 0.0);
+  assert_int_equal(kase.materials[5].law, 0); /* a new tissue need not name its law */
+  read_ok(MIN_PROBE "[material muscle]\nlaw = linear\n");
+  assert_string_equal(rfl_tissue_laws[kase.materials[kase.background_material].law]->name, "linear");
 }
 
 static void test_case_files(void **state) {
@@ -599,6 +603,8 @@ static void test_value_errors(void **state) {
   expect_error(MIN_PROBE "[material muscle]\nsigma_S_m = 50\n",
                "t.ini:5: [material muscle] sigma_S_m: expected a number of S/m in [0.0001, 10], "
                "found '50'");
+  expect_error(MIN_PROBE "[material muscle]\nlaw = cubic\n",
+               "t.ini:5: [material muscle] law: expected one of linear, found 'cubic'");
   expect_error("[probe]\ngauge = 8\ntip_length_mm = 10\n",
                "t.ini:2: [probe] gauge: expected an integer of G in [10, 30], found '8'");
   expect_error("[probe]\ngauge = 18.5\ntip_length_mm = 10\n",
