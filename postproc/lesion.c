@@ -570,6 +570,23 @@ static rfl_status scan_lesion(const work_field *w, const objective_set *os, best
   return RFL_OK;
 }
 
+/* dst = src ORed with its two neighbours along grid axis `axis` (1 or 2). */
+static void spread_bits(const rfl_grid *g, int axis, const uint8_t *src, uint8_t *dst) {
+  const int n0 = g->n[0], n1 = g->n[1], n2 = g->n[2], na = g->n[axis];
+  const size_t stride = axis == 1 ? (size_t)n0 : (size_t)n0 * n1;
+  RFL_OMP_FOR
+  for (int k = 0; k < n2; ++k)
+    for (int j = 0; j < n1; ++j)
+      for (int i = 0; i < n0; ++i) {
+        size_t c = rfl_grid_index(g, i, j, k);
+        const int at = axis == 1 ? j : k;
+        uint8_t bits = src[c];
+        if (at > 0) bits |= src[c - stride];
+        if (at + 1 < na) bits |= src[c + stride];
+        dst[c] = bits;
+      }
+}
+
 /* Fills w->signs by dilating each valued cell's sign bit over its 3x3x3 neighbourhood, one
  * axis at a time (three passes of three byte reads per cell). */
 static rfl_status work_field_mark_signs(work_field *w) {
@@ -581,7 +598,7 @@ static rfl_status work_field_mark_signs(work_field *w) {
     return RFL_ERROR(RFL_ENOMEM, "lesion: cannot allocate sign masks (%zu cells)", g->ncells);
   }
   const int n0 = g->n[0], n1 = g->n[1], n2 = g->n[2];
-  const size_t sx = 1, sy = (size_t)n0, sz = (size_t)n0 * n1;
+  const size_t sx = 1;
   RFL_OMP_FOR
   for (int k = 0; k < n2; ++k)
     for (int j = 0; j < n1; ++j)
@@ -594,26 +611,8 @@ static rfl_status work_field_mark_signs(work_field *w) {
         }
         a[c] = bits;
       }
-  RFL_OMP_FOR
-  for (int k = 0; k < n2; ++k)
-    for (int j = 0; j < n1; ++j)
-      for (int i = 0; i < n0; ++i) {
-        size_t c = rfl_grid_index(g, i, j, k);
-        uint8_t bits = a[c];
-        if (j > 0) bits |= a[c - sy];
-        if (j + 1 < n1) bits |= a[c + sy];
-        b[c] = bits;
-      }
-  RFL_OMP_FOR
-  for (int k = 0; k < n2; ++k)
-    for (int j = 0; j < n1; ++j)
-      for (int i = 0; i < n0; ++i) {
-        size_t c = rfl_grid_index(g, i, j, k);
-        uint8_t bits = b[c];
-        if (k > 0) bits |= b[c - sz];
-        if (k + 1 < n2) bits |= b[c + sz];
-        a[c] = bits;
-      }
+  spread_bits(g, 1, a, b);
+  spread_bits(g, 2, b, a);
   free(b);
   w->signs = a;
   return RFL_OK;
@@ -1046,6 +1045,130 @@ static void shape_cell_range(const rfl_grid *g, const rfl_shape *s, int lo[3], i
   }
 }
 
+/* ---- walks over a structure ------------------------------------------------------------- */
+
+/* What a walk over a structure's cells visits: the tissue cells of the bounding box of the
+ * shape plus one cell (box), z-plane by z-plane in parallel; each plane adds into its own
+ * accumulator, and the caller combines them in plane order. */
+typedef struct {
+  const work_field *w;
+  const rfl_shape *shape;
+  int lo[3], hi[3];
+} structure_cells;
+
+typedef void (*cell_visit)(const structure_cells *sc, int i, int j, int k, size_t c, void *acc);
+
+/* Runs visit over the cells; *planes gets one zeroed accumulator of acc_size bytes per
+ * plane (*nplanes of them; the caller frees it). */
+static rfl_status walk_structure_cells(const structure_cells *sc, const char *fn, size_t acc_size, cell_visit visit,
+                                       unsigned char **planes, int *nplanes) {
+  const rfl_grid *g = sc->w->g;
+  const int nk = sc->hi[2] - sc->lo[2] + 1;
+  unsigned char *acc = calloc((size_t)nk, acc_size);
+  if (!acc) return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate %d plane results", fn, nk);
+  RFL_OMP_FOR
+  for (int kk = 0; kk < nk; ++kk) {
+    const int k = sc->lo[2] + kk;
+    for (int j = sc->lo[1]; j <= sc->hi[1]; ++j)
+      for (int i = sc->lo[0]; i <= sc->hi[0]; ++i) {
+        size_t c = rfl_grid_index(g, i, j, k);
+        if (sc->w->state[c] == CELL_TISSUE) visit(sc, i, j, k, c, acc + (size_t)kk * acc_size);
+      }
+  }
+  *planes = acc;
+  *nplanes = nk;
+  return RFL_OK;
+}
+
+/* Calls visit for every sample point of the structure where the interpolated field has a
+ * value (sample_value finite). */
+typedef void (*sample_visit)(void *ctx, const shape_sample *s, double v);
+
+static rfl_status walk_structure_samples(const work_field *w, const rfl_shape *shape, const char *fn,
+                                         sample_visit visit, void *ctx) {
+  sample_set ss;
+  RFL_CHECK(shape_samples(w->g, shape, fn, &ss));
+  for (size_t m = 0; m < ss.n; ++m) {
+    double v = sample_value(w, ss.s[m].p);
+    if (isfinite(v)) visit(ctx, &ss.s[m], v);
+  }
+  free(ss.s);
+  return RFL_OK;
+}
+
+static structure_cells structure_cells_of(const work_field *w, const rfl_shape *shape) {
+  structure_cells sc = {w, shape, {0, 0, 0}, {0, 0, 0}};
+  shape_cell_range(w->g, shape, sc.lo, sc.hi);
+  return sc;
+}
+
+/* ---- the maximum of a field over a structure ---------------------------------------------- */
+
+/* Minus the field at the centres inside the structure (inner) and where the segments to the
+ * next centres cross its surface (surf), interpolated along the segment. */
+static void max_visit(const structure_cells *sc, int i, int j, int k, size_t c, void *acc) {
+  const work_field *w = sc->w;
+  const rfl_grid *grid = w->g;
+  best_point *inner = acc, *surf = inner + 1;
+  rfl_vec3 p0 = cell_centre(grid, i, j, k);
+  double d0 = rfl_shape_distance(sc->shape, p0);
+  if (d0 <= 0.0) best_update(inner, -w->v[c], p0);
+  const int ijk[3] = {i, j, k};
+  for (int a = 0; a < 3; ++a) {
+    if (ijk[a] + 1 > sc->hi[a]) continue;
+    size_t c1 = c + (a == 0 ? 1 : a == 1 ? (size_t)grid->n[0] : (size_t)grid->n[0] * grid->n[1]);
+    if (w->state[c1] != CELL_TISSUE) continue;
+    rfl_vec3 p1 = axpy(p0, grid->xc[a][ijk[a] + 1] - grid->xc[a][ijk[a]], axis_unit(a));
+    double d1 = rfl_shape_distance(sc->shape, p1);
+    if ((d0 <= 0.0) == (d1 <= 0.0)) continue;
+    double len = grid->xc[a][ijk[a] + 1] - grid->xc[a][ijk[a]];
+    double t = line_root(level_inside_shape, sc->shape, p0, axis_unit(a), 0.0, -d0, len, -d1);
+    double v = w->v[c] + (w->v[c1] - w->v[c]) * t / len;
+    best_update(surf, -v, axpy(p0, t, axis_unit(a)));
+  }
+}
+
+/* best[0] inside, best[1] on the surface. */
+static void max_sample(void *ctx, const shape_sample *s, double v) {
+  best_point *best = ctx;
+  best_update(s->surface ? &best[1] : &best[0], -v, s->p);
+}
+
+/* The surface maximum refined on the interpolated surface. */
+static void refine_surface_max(const work_field *w, const rfl_shape *shape, best_point *surf) {
+  const double hc = cell_size_at(w->g, surf->p), thick = shape_thickness(shape);
+  surface_problem sp = {level_inside_shape, shape, obj_minus_field, w, w};
+  if (thick >= hc) {
+    refine_on_surface(&sp, shape_normal(shape, surf->p, 1e-4 * hc), axis_unit(0), hc, surf);
+    return;
+  }
+  /* lines across a structure thinner than a cell must stay within it, so each pass moves at
+     most about its thickness: repeat while it improves (the best sample lies within a
+     quarter of a cell of a local maximum along the structure) */
+  for (int pass = 0; pass < 64; ++pass) {
+    const double before = surf->f;
+    rfl_vec3 n = shape_normal(shape, surf->p, 1e-4 * thick);
+    refine_on_surface(&sp, n, axis_unit(0), thick, surf);
+    if (!(surf->f < before - 1e-12 * fabs(before))) break;
+  }
+}
+
+/* best[0] the inner and best[1] the surface extreme of minus the field: cells, then the
+ * sample points (a structure between centres has no centre inside and may cross no
+ * segment). */
+static rfl_status structure_extremes(const work_field *w, const rfl_shape *shape, const char *fn, best_point best[2]) {
+  const structure_cells sc = structure_cells_of(w, shape);
+  unsigned char *acc = NULL;
+  int nk = 0;
+  RFL_CHECK(walk_structure_cells(&sc, fn, 2 * sizeof(best_point), max_visit, &acc, &nk));
+  const best_point *plane = (const best_point *)(const void *)acc;
+  for (int kk = 0; kk < nk; ++kk)
+    for (int q = 0; q < 2; ++q)
+      if (plane[2 * kk + q].set) best_update(&best[q], plane[2 * kk + q].f, plane[2 * kk + q].p);
+  free(acc);
+  return walk_structure_samples(w, shape, fn, max_sample, best);
+}
+
 rfl_status rfl_lesion_structure_max(const rfl_grid *grid, const double *field,
                                     const uint8_t *exclude, const rfl_shape *shape,
                                     double *max) {
@@ -1057,85 +1180,81 @@ rfl_status rfl_lesion_structure_max(const rfl_grid *grid, const double *field,
   RFL_CHECK(check_grid(grid, fn));
   work_field w;
   RFL_CHECK(work_field_init(&w, grid, field, exclude, "the field"));
-  int lo[3], hi[3];
-  shape_cell_range(grid, shape, lo, hi);
-  const int nk = hi[2] - lo[2] + 1;
-  best_point *plane = calloc((size_t)nk * 2, sizeof *plane);
-  if (!plane) {
-    work_field_free(&w);
-    return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate %d plane results", fn, nk);
-  }
-  RFL_OMP_FOR
-  for (int kk = 0; kk < nk; ++kk) {
-    const int k = lo[2] + kk;
-    best_point *inner = &plane[2 * kk], *surf = &plane[2 * kk + 1];
-    for (int j = lo[1]; j <= hi[1]; ++j)
-      for (int i = lo[0]; i <= hi[0]; ++i) {
-        size_t c = rfl_grid_index(grid, i, j, k);
-        if (w.state[c] != CELL_TISSUE) continue;
-        rfl_vec3 p0 = cell_centre(grid, i, j, k);
-        double d0 = rfl_shape_distance(shape, p0);
-        if (d0 <= 0.0) best_update(inner, -w.v[c], p0);
-        const int ijk[3] = {i, j, k};
-        for (int a = 0; a < 3; ++a) {
-          if (ijk[a] + 1 > hi[a]) continue;
-          size_t c1 = c + (a == 0 ? 1 : a == 1 ? (size_t)grid->n[0]
-                                               : (size_t)grid->n[0] * grid->n[1]);
-          if (w.state[c1] != CELL_TISSUE) continue;
-          rfl_vec3 p1 = axpy(p0, grid->xc[a][ijk[a] + 1] - grid->xc[a][ijk[a]], axis_unit(a));
-          double d1 = rfl_shape_distance(shape, p1);
-          if ((d0 <= 0.0) == (d1 <= 0.0)) continue;
-          double len = grid->xc[a][ijk[a] + 1] - grid->xc[a][ijk[a]];
-          double t = line_root(level_inside_shape, shape, p0, axis_unit(a), 0.0, -d0, len, -d1);
-          double v = w.v[c] + (w.v[c1] - w.v[c]) * t / len;
-          best_update(surf, -v, axpy(p0, t, axis_unit(a)));
-        }
-      }
-  }
-  best_point inner = {0}, surf = {0};
-  for (int kk = 0; kk < nk; ++kk) {
-    if (plane[2 * kk].set) best_update(&inner, plane[2 * kk].f, plane[2 * kk].p);
-    if (plane[2 * kk + 1].set) best_update(&surf, plane[2 * kk + 1].f, plane[2 * kk + 1].p);
-  }
-  free(plane);
-  /* points inside and on the structure through the interpolated field: a structure between
-     centres has no centre inside and may cross no segment */
-  sample_set ss;
-  rfl_status st = shape_samples(grid, shape, fn, &ss);
-  if (st != RFL_OK) {
-    work_field_free(&w);
-    return st;
-  }
-  for (size_t m = 0; m < ss.n; ++m) {
-    double v = sample_value(&w, ss.s[m].p);
-    if (isfinite(v)) best_update(ss.s[m].surface ? &surf : &inner, -v, ss.s[m].p);
-  }
-  free(ss.s);
-  st = RFL_OK;
-  if (!inner.set && !surf.set) {
+  best_point best[2];
+  memset(best, 0, sizeof best);
+  rfl_status st = structure_extremes(&w, shape, fn, best);
+  const best_point *inner = &best[0], *surf = &best[1];
+  if (st == RFL_OK && !inner->set && !surf->set)
     st = RFL_ERROR(RFL_EINPUT, "%s: no point of the structure lies in tissue inside the grid", fn);
-  } else {
-    if (surf.set) {
-      const double hc = cell_size_at(grid, surf.p), thick = shape_thickness(shape);
-      surface_problem sp = {level_inside_shape, shape, obj_minus_field, &w, &w};
-      if (thick >= hc) {
-        refine_on_surface(&sp, shape_normal(shape, surf.p, 1e-4 * hc), axis_unit(0), hc, &surf);
-      } else {
-        /* lines across a structure thinner than a cell must stay within it, so each pass
-           moves at most about its thickness: repeat while it improves (the best sample
-           lies within a quarter of a cell of a local maximum along the structure) */
-        for (int pass = 0; pass < 64; ++pass) {
-          const double before = surf.f;
-          rfl_vec3 n = shape_normal(shape, surf.p, 1e-4 * thick);
-          refine_on_surface(&sp, n, axis_unit(0), thick, &surf);
-          if (!(surf.f < before - 1e-12 * fabs(before))) break;
-        }
-      }
-    }
-    *max = -(inner.set && (!surf.set || inner.f < surf.f) ? inner.f : surf.f);
+  if (st == RFL_OK) {
+    if (surf->set) refine_surface_max(&w, shape, &best[1]);
+    *max = -(inner->set && (!surf->set || inner->f < surf->f) ? inner->f : surf->f);
   }
   work_field_free(&w);
   return st;
+}
+
+/* ---- the damaged fraction of a structure -------------------------------------------------- */
+
+/* acc[0] += the cell's volume inside the structure, acc[1] += the part also in the lesion:
+ * whole cells inside, else 8^3 (16^3 in a mixed cell) sub-cell points. */
+static void fraction_visit(const structure_cells *sc, int i, int j, int k, size_t c, void *acc_v) {
+  const work_field *w = sc->w;
+  const rfl_grid *g = w->g;
+  double *acc = acc_v;
+  const double dx = g->dx[0][i], dy = g->dx[1][j], dz = g->dx[2][k];
+  const double vol = dx * dy * dz, half_diag = 0.5 * sqrt(dx * dx + dy * dy + dz * dz);
+  const double d = rfl_shape_distance(sc->shape, cell_centre(g, i, j, k));
+  if (d >= half_diag) return;
+  const int mixed = cell_is_mixed(w, i, j, k), in0 = w->v[c] >= 0.0;
+  if (d <= -half_diag) {
+    acc[0] += vol;
+    acc[1] += mixed ? vol * cell_fraction(w, i, j, k) : (in0 ? vol : 0.0);
+    return;
+  }
+  const int ns = mixed ? 16 : 8;
+  int n_shape = 0, n_both = 0;
+  for (int sk = 0; sk < ns; ++sk)
+    for (int sj = 0; sj < ns; ++sj)
+      for (int si = 0; si < ns; ++si) {
+        rfl_vec3 p = rfl_vec3_make(g->xf[0][i] + (si + 0.5) / ns * dx, g->xf[1][j] + (sj + 0.5) / ns * dy,
+                                   g->xf[2][k] + (sk + 0.5) / ns * dz);
+        if (!rfl_shape_contains(sc->shape, p)) continue;
+        ++n_shape;
+        int les = in0;
+        if (mixed) {
+          double v = field_eval(w, p);
+          if (isfinite(v)) les = v >= 0.0;
+        }
+        n_both += les;
+      }
+  acc[0] += vol * n_shape / ((double)ns * ns * ns);
+  acc[1] += vol * n_both / ((double)ns * ns * ns);
+}
+
+/* total[0] one per valued sample point, total[1] one per point in the lesion. */
+static void fraction_sample(void *ctx, const shape_sample *s, double v) {
+  (void)s;
+  double *total = ctx;
+  total[0] += 1.0;
+  total[1] += v >= 0.0;
+}
+
+/* total[0] the structure's tissue volume, total[1] its part in the lesion; from the sample
+ * points when the structure is thinner than the sampling lattice. */
+static rfl_status structure_volumes(const work_field *w, const rfl_shape *shape, const char *fn, double total[2]) {
+  const structure_cells sc = structure_cells_of(w, shape);
+  unsigned char *acc = NULL;
+  int nk = 0;
+  RFL_CHECK(walk_structure_cells(&sc, fn, 2 * sizeof(double), fraction_visit, &acc, &nk));
+  const double *plane = (const double *)(const void *)acc;
+  for (int kk = 0; kk < nk; ++kk) {
+    total[0] += plane[2 * kk];
+    total[1] += plane[2 * kk + 1];
+  }
+  free(acc);
+  if (total[0] > 0.0) return RFL_OK;
+  return walk_structure_samples(w, shape, fn, fraction_sample, total);
 }
 
 rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_shape *shape,
@@ -1146,91 +1265,18 @@ rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_s
     return RFL_ERROR(RFL_EINPUT, "%s: no %s given", fn, shape ? "output" : "shape");
   *fraction = 0.0;
   RFL_CHECK(check_input(in, fn, &frame));
-  const rfl_grid *g = in->grid;
   work_field w;
-  RFL_CHECK(work_field_init(&w, g, in->phi, in->exclude, "phi"));
+  RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
   w.probes = in->probes;
   w.nprobes = in->probes ? in->nprobes : 0;
+  double total[2] = {0.0, 0.0};
   rfl_status st = work_field_mark_signs(&w);
-  if (st != RFL_OK) {
-    work_field_free(&w);
-    return st;
-  }
-  int lo[3], hi[3];
-  shape_cell_range(g, shape, lo, hi);
-  const int nk = hi[2] - lo[2] + 1;
-  double *plane = malloc((size_t)nk * 2 * sizeof *plane);
-  if (!plane) {
-    work_field_free(&w);
-    return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate %d plane sums", fn, nk);
-  }
-  RFL_OMP_FOR
-  for (int kk = 0; kk < nk; ++kk) {
-    const int k = lo[2] + kk;
-    double in_shape = 0.0, in_both = 0.0;
-    for (int j = lo[1]; j <= hi[1]; ++j)
-      for (int i = lo[0]; i <= hi[0]; ++i) {
-        size_t c = rfl_grid_index(g, i, j, k);
-        if (w.state[c] != CELL_TISSUE) continue;
-        const double dx = g->dx[0][i], dy = g->dx[1][j], dz = g->dx[2][k];
-        const double vol = dx * dy * dz, half_diag = 0.5 * sqrt(dx * dx + dy * dy + dz * dz);
-        const double d = rfl_shape_distance(shape, cell_centre(g, i, j, k));
-        if (d >= half_diag) continue;
-        const int mixed = cell_is_mixed(&w, i, j, k), in0 = w.v[c] >= 0.0;
-        if (d <= -half_diag) {
-          in_shape += vol;
-          in_both += mixed ? vol * cell_fraction(&w, i, j, k) : (in0 ? vol : 0.0);
-          continue;
-        }
-        const int ns = mixed ? 16 : 8;
-        int n_shape = 0, n_both = 0;
-        for (int sk = 0; sk < ns; ++sk)
-          for (int sj = 0; sj < ns; ++sj)
-            for (int si = 0; si < ns; ++si) {
-              rfl_vec3 p = rfl_vec3_make(g->xf[0][i] + (si + 0.5) / ns * dx,
-                                         g->xf[1][j] + (sj + 0.5) / ns * dy,
-                                         g->xf[2][k] + (sk + 0.5) / ns * dz);
-              if (!rfl_shape_contains(shape, p)) continue;
-              ++n_shape;
-              int les = in0;
-              if (mixed) {
-                double v = field_eval(&w, p);
-                if (isfinite(v)) les = v >= 0.0;
-              }
-              n_both += les;
-            }
-        in_shape += vol * n_shape / ((double)ns * ns * ns);
-        in_both += vol * n_both / ((double)ns * ns * ns);
-      }
-    plane[2 * kk] = in_shape;
-    plane[2 * kk + 1] = in_both;
-  }
-  double total_shape = 0.0, total_both = 0.0;
-  for (int kk = 0; kk < nk; ++kk) {
-    total_shape += plane[2 * kk];
-    total_both += plane[2 * kk + 1];
-  }
-  free(plane);
-  if (!(total_shape > 0.0)) {
-    /* thinner than the sampling lattice: the share of the structure's sample points */
-    sample_set ss;
-    st = shape_samples(g, shape, fn, &ss);
-    if (st != RFL_OK) {
-      work_field_free(&w);
-      return st;
-    }
-    for (size_t m = 0; m < ss.n; ++m) {
-      double v = sample_value(&w, ss.s[m].p);
-      if (!isfinite(v)) continue;
-      total_shape += 1.0;
-      total_both += v >= 0.0;
-    }
-    free(ss.s);
-  }
+  if (st == RFL_OK) st = structure_volumes(&w, shape, fn, total);
   work_field_free(&w);
-  if (!(total_shape > 0.0))
+  RFL_CHECK(st);
+  if (!(total[0] > 0.0))
     return RFL_ERROR(RFL_EINPUT, "%s: the structure holds no tissue of the grid", fn);
-  *fraction = total_both / total_shape;
+  *fraction = total[1] / total[0];
   return RFL_OK;
 }
 
