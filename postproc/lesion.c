@@ -938,17 +938,24 @@ static rfl_status check_input(const rfl_lesion_input *in, const char *fn, probe_
   return RFL_OK;
 }
 
+/* The checked input's probe frame and the working copy of its phi (with the electrodes),
+ * for the public functions that read phi; the caller frees w. */
+static rfl_status phi_field(const rfl_lesion_input *in, const char *fn, probe_frame *frame, work_field *w) {
+  RFL_CHECK(check_input(in, fn, frame));
+  RFL_CHECK(work_field_init(w, in->grid, in->phi, in->exclude, "phi"));
+  w->probes = in->probes;
+  w->nprobes = in->probes ? in->nprobes : 0;
+  return RFL_OK;
+}
+
 /* ---- public functions ------------------------------------------------------------------- */
 
 rfl_status rfl_lesion_measure(const rfl_lesion_input *in, rfl_lesion_metrics *out) {
   probe_frame frame;
   if (!out) return RFL_ERROR(RFL_EINPUT, "rfl_lesion_measure: no output given");
   memset(out, 0, sizeof *out);
-  RFL_CHECK(check_input(in, "rfl_lesion_measure", &frame));
   work_field w;
-  RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
-  w.probes = in->probes;
-  w.nprobes = in->probes ? in->nprobes : 0;
+  RFL_CHECK(phi_field(in, "rfl_lesion_measure", &frame, &w));
   objective_set os = {3, {obj_minus_r, obj_s, obj_minus_s}, &frame};
   best_point surf[MAX_OBJ], centre[MAX_OBJ];
   size_t nlesion = 0;
@@ -1007,11 +1014,8 @@ rfl_status rfl_lesion_distance_to_shape(const rfl_lesion_input *in, const rfl_sh
     return RFL_ERROR(RFL_EINPUT, "rfl_lesion_distance_to_shape: no %s given",
                      shape ? "output" : "shape");
   *signed_distance = INFINITY;
-  RFL_CHECK(check_input(in, "rfl_lesion_distance_to_shape", &frame));
   work_field w;
-  RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
-  w.probes = in->probes;
-  w.nprobes = in->probes ? in->nprobes : 0;
+  RFL_CHECK(phi_field(in, "rfl_lesion_distance_to_shape", &frame, &w));
   objective_set os = {1, {obj_shape_distance}, shape};
   best_point surf[MAX_OBJ], centre[MAX_OBJ];
   size_t nlesion = 0;
@@ -1264,11 +1268,8 @@ rfl_status rfl_lesion_structure_fraction(const rfl_lesion_input *in, const rfl_s
   if (!fraction || !shape)
     return RFL_ERROR(RFL_EINPUT, "%s: no %s given", fn, shape ? "output" : "shape");
   *fraction = 0.0;
-  RFL_CHECK(check_input(in, fn, &frame));
   work_field w;
-  RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
-  w.probes = in->probes;
-  w.nprobes = in->probes ? in->nprobes : 0;
+  RFL_CHECK(phi_field(in, fn, &frame, &w));
   double total[2] = {0.0, 0.0};
   rfl_status st = work_field_mark_signs(&w);
   if (st == RFL_OK) st = structure_volumes(&w, shape, fn, total);
@@ -1287,11 +1288,8 @@ rfl_status rfl_lesion_structure_covered(const rfl_lesion_input *in, const rfl_sh
   if (!covered || !shape)
     return RFL_ERROR(RFL_EINPUT, "%s: no %s given", fn, shape ? "output" : "shape");
   *covered = 0;
-  RFL_CHECK(check_input(in, fn, &frame));
   work_field w;
-  RFL_CHECK(work_field_init(&w, in->grid, in->phi, in->exclude, "phi"));
-  w.probes = in->probes;
-  w.nprobes = in->probes ? in->nprobes : 0;
+  RFL_CHECK(phi_field(in, fn, &frame, &w));
   sample_set ss;
   rfl_status st = shape_samples(in->grid, shape, fn, &ss);
   if (st != RFL_OK) {
