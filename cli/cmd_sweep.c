@@ -35,6 +35,7 @@
 #include "sweep_farm.h"
 #include "sweep_spec.h"
 #include "voxels.h"
+#include "sweep_job.h"
 
 #define MAX_FIGURES 16
 
@@ -70,321 +71,6 @@ static const char sweep_usage[] =
     "  -h, --help                this help\n"
     "\n"
     "\n";
-
-typedef struct {
-  const char *path;      /* case file */
-  char *data;            /* its bytes */
-  size_t len;
-  rfl_cli_sets sets;     /* --set and --accuracy, in every case */
-  rfl_sweep sweep;
-  size_t ncases;
-  double *cost;          /* cells x steps per case */
-  uint64_t *hash;        /* hash of each resolved case (the manifest's; records carry it) */
-  rfl_sweep_lock lock;   /* of the output directory (rank 0 / the serial process) */
-  const char *out;
-  int fields, quiet;
-  int rank, size;
-  size_t done, todo;     /* progress of this run (rank 0 / serial) */
-  rfl_case *kase;        /* scratch case */
-  rfl_summary *summary;  /* scratch copy of a job's summary */
-  char *manifest;        /* the expanded sweep (DIR/sweep.txt) */
-  size_t *queue, nqueue; /* this process's cases (rank 0 / serial: those still to run) */
-  size_t pending;        /* cases of the queue without a record (rank 0 / serial) */
-} sweep_ctx;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* The --set list of one case: the global ones, then one per varied key. */
-static rfl_status case_sets(const sweep_ctx *c, size_t index, char (*buf)[RFL_CASE_MAX_LINE + 1], const char **sets,
-                            int *nsets) {
-  int n = 0;
-  for (int i = 0; i < c->sets.n; i++) sets[n++] = c->sets.items[i];
-  for (int a = 0; a < c->sweep.naxes; a++) {
-    RFL_CHECK(rfl_sweep_case_set(&c->sweep, index, a, buf[a], sizeof buf[0]));
-    sets[n++] = buf[a];
-  }
-  *nsets = n;
-  return RFL_OK;
-}
-
-static rfl_status read_case(const sweep_ctx *c, size_t index, rfl_case *out, rfl_case_warnings *w) {
-  char buf[RFL_SWEEP_MAX_AXES][RFL_CASE_MAX_LINE + 1];
-  const char *sets[RFL_CLI_MAX_SETS + RFL_SWEEP_MAX_AXES];
-  int nsets;
-  RFL_CHECK(case_sets(c, index, buf, sets, &nsets));
-  rfl_case_read_options opt;
-  rfl_cli_case_options(&opt, sets, nsets, NULL, w);
-  return rfl_case_read_buffer(c->path, c->data, c->len, &opt, out);
-}
-
-/* A rough step count: the time loop's steps at dt (and pulse_dt inside bursts). */
-static double estimate_steps(const rfl_case *k) {
-  const rfl_generator *g = &k->generator;
-  double dt = k->solver.dt_s > 0 ? k->solver.dt_s : 1.0;
-  double rf = g->duration_s / dt;
-  if (g->mode == RFL_GEN_PULSED && k->solver.pulse_dt_s > 0) {
-    double bursts = g->duration_s * g->pulse_frequency_Hz;
-    rf = bursts * (g->pulse_width_s / k->solver.pulse_dt_s + 2.0) + g->duration_s / dt;
-  }
-  return ceil(rf + g->cooldown_s / dt);
-}
-
-/* The reader's message for a failed case, told as the sweep's: "ORIGIN: [sweep] KEY=VALUE
- * (case I): ..." when a varied value is to blame, else "sweep case I (sets): ...". */
-static rfl_status case_error(const sweep_ctx *c, size_t index, rfl_status st) {
-  char msg[2048];
-  snprintf(msg, sizeof msg, "%s", rfl_error_message());
-  for (int a = 0; a < c->sweep.naxes; a++) {
-    char set[RFL_CASE_MAX_LINE + 1], prefix[RFL_CASE_MAX_LINE + 16];
-    if (rfl_sweep_case_set(&c->sweep, index, a, set, sizeof set) != RFL_OK) break;
-    snprintf(prefix, sizeof prefix, "--set %s: ", set);
-    if (strncmp(msg, prefix, strlen(prefix)) == 0)
-      return RFL_ERROR(st, "%s: [sweep] %s (case %zu of %zu): %s", c->sweep.axes[a].origin, set, index, c->ncases,
-                       msg + strlen(prefix));
-  }
-  char sets[1024] = "";
-  for (int a = 0; a < c->sweep.naxes; a++) {
-    char set[RFL_CASE_MAX_LINE + 1];
-    size_t n = strlen(sets);
-    if (rfl_sweep_case_set(&c->sweep, index, a, set, sizeof set) == RFL_OK)
-      snprintf(sets + n, sizeof sets - n, "%s%s", n ? " " : "", set);
-  }
-  return RFL_ERROR(st, "sweep case %zu of %zu (%s): %s", index, c->ncases, sets, msg);
-}
-
-/* Expands and validates every case; builds the manifest and the costs. */
-static rfl_status expand(sweep_ctx *c, char **manifest) {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  if (!f) return RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep manifest");
-  fprintf(f, "# rflesion sweep manifest: the expanded sweep of this directory (do not edit)\n");
-  fprintf(f, "# case file: %s\nrflesion-sweep 1\ncases %zu\n", c->path, c->ncases);
-  for (int i = 0; i < c->sets.n; i++) fprintf(f, "set\t%s\n", c->sets.items[i]);
-  for (int a = 0; a < c->sweep.naxes; a++)
-    fprintf(f, "axis\t%s\t%s\t%d values\n", c->sweep.axes[a].key, c->sweep.axes[a].numeric ? "number" : "text",
-            c->sweep.axes[a].nvalues);
-  rfl_status st = RFL_OK;
-  for (size_t i = 0; i < c->ncases && st == RFL_OK; i++) {
-    rfl_error_clear();
-    st = read_case(c, i, c->kase, NULL);
-    if (st != RFL_OK) {
-      st = case_error(c, i, st);
-      break;
-    }
-    int n[3];
-    c->cost[i] = rfl_case_estimate_cells(&c->kase->grid, n) * estimate_steps(c->kase);
-    uint64_t h = 0;
-    st = rfl_case_hash(c->kase, &h);
-    c->hash[i] = h;
-    char hash[17];
-    rfl_case_hash_text(h, hash);
-    fprintf(f, "case %zu\t%s", i, hash);
-    for (int a = 0; a < c->sweep.naxes; a++)
-      fprintf(f, "\t%s", c->sweep.axes[a].values[rfl_sweep_value_index(&c->sweep, i, a)]);
-    fputc('\n', f);
-  }
-  fclose(f);
-  if (st != RFL_OK || !text) {
-    free(text);
-    return st != RFL_OK ? st : RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep manifest");
-  }
-  *manifest = text;
-  return RFL_OK;
-}
-
-/* ---- one case ----------------------------------------------------------------------------- */
-
-static void add_head(rfl_results_row *row, const sweep_ctx *c, size_t index, const char *status, const char *message,
-                     int exit_code, rfl_status *st) {
-  if (*st == RFL_OK) *st = rfl_results_row_add_int(row, "case", (long long)index);
-  if (*st == RFL_OK) *st = rfl_results_row_add_text(row, "status", status);
-  if (*st == RFL_OK) *st = rfl_results_row_add_text(row, "message", message);
-  if (*st == RFL_OK) *st = rfl_results_row_add_int(row, "exit_code", exit_code);
-  for (int a = 0; a < c->sweep.naxes && *st == RFL_OK; a++) {
-    const rfl_sweep_axis *ax = &c->sweep.axes[a];
-    const char *v = ax->values[rfl_sweep_value_index(&c->sweep, index, a)];
-    *st = ax->numeric ? rfl_results_row_add_real(row, ax->key, strtod(v, NULL)) : rfl_results_row_add_text(row, ax->key, v);
-  }
-}
-
-/* Which build computed the case, and the hash of the case it ran (the manifest's). */
-static rfl_status add_provenance(rfl_results_row *row, uint64_t case_hash) {
-  char hash[17];
-  rfl_case_hash_text(case_hash, hash);
-  RFL_CHECK(rfl_results_row_add_text(row, "case_hash", hash));
-  rfl_provenance p;
-  rfl_provenance_get(&p);
-  return rfl_results_row_add_text(row, "rflesion_version", p.version_full);
-}
-
-static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll poll, void *poll_ctx, void *ctx) {
-  sweep_ctx *c = ctx;
-  rfl_results_row_init(row, (long long)index);
-  row->has_hash = 1;
-  row->hash = c->hash[index];
-  double t0 = now_s();
-  rfl_error_clear();
-  rfl_status st = read_case(c, index, c->kase, NULL);
-  int have_case = st == RFL_OK, have_summary = 0;
-  char h5path[RFL_PATH_MAX];
-  if (c->fields) rfl_sweep_dir_fields_path(c->out, index, h5path, sizeof h5path);
-  rfl_case_job_options jopt = {.h5path = c->fields ? h5path : NULL, .poll = poll, .poll_ctx = poll_ctx};
-  rfl_case_job *job = NULL;
-  const rfl_memory_limit *limit = rfl_cli_memory_limit();
-  if (limit) jopt.memory_limit = limit->bytes;
-  if (st == RFL_OK) st = rfl_case_job_solve(c->kase, &jopt, &job);
-  if (st == RFL_OK) st = rfl_case_job_write_results(job);
-  if (st == RFL_OK) {
-    *c->summary = *rfl_case_job_summary(job); /* the job owns it; keep a copy */
-    have_summary = 1;
-  }
-  st = rfl_case_job_close(job, st);
-  char message[1024] = "";
-  if (st != RFL_OK) snprintf(message, sizeof message, "%s", rfl_error_message()[0] ? rfl_error_message() : rfl_strerror(st));
-  int nflags = st == RFL_OK && have_summary ? c->summary->nflags : 0;
-  const char *status = st != RFL_OK ? "failed" : nflags > 0 ? "flagged" : "ok";
-  int exit_code = st != RFL_OK ? rfl_status_exit_code(st) : nflags > 0 ? 1 : 0;
-  rfl_status rs = RFL_OK;
-  add_head(row, c, index, status, message, exit_code, &rs);
-  if (rs == RFL_OK)
-    rs = rfl_results_row_add_summary(row, st == RFL_OK ? c->summary : NULL, have_case ? c->kase : NULL);
-  if (rs == RFL_OK) rs = rfl_results_row_add_real(row, "wall_s", now_s() - t0);
-  if (rs == RFL_OK) rs = add_provenance(row, c->hash[index]);
-  return rs;
-}
-
-static rfl_status commit(const rfl_results_row *row, const char *who, void *ctx) {
-  sweep_ctx *c = ctx;
-  RFL_CHECK(rfl_sweep_dir_commit_row(c->out, row, who));
-  c->done++;
-  if (!c->quiet) {
-    const rfl_results_cell *s = rfl_results_row_find(row, "status"), *w = rfl_results_row_find(row, "wall_s");
-    const rfl_results_cell *lw = rfl_results_row_find(row, "lesion_width_mm"), *ll = rfl_results_row_find(row, "lesion_length_mm");
-    const rfl_results_cell *m = rfl_results_row_find(row, "message");
-    const char *on = strstr(who, " on "); /* "rank R" of "rank R on HOST pid PID" */
-    printf("[%zu/%zu] case %lld %s (%.*s, %.2f s)", c->done, c->todo, row->index, s ? s->text : "?",
-           on ? (int)(on - who) : (int)strlen(who), who, w ? w->num : NAN);
-    if (s && strcmp(s->text, "failed") == 0 && m) printf(": %s\n", m->text);
-    else if (lw && ll) printf(": lesion %.2f x %.2f mm\n", lw->num, ll->num);
-    else printf("\n");
-    fflush(stdout);
-  }
-  return RFL_OK;
-}
-
-/* ---- planning ------------------------------------------------------------------------------ */
-
-typedef struct {
-  size_t index;
-  double cost;
-} costed;
-
-static int longest_first(const void *a, const void *b) {
-  const costed *p = a, *q = b;
-  if (p->cost != q->cost) return p->cost > q->cost ? -1 : 1;
-  return (p->index > q->index) - (p->index < q->index);
-}
-
-/* The cases of shard `shard` of `nshards`: every nshards-th of the longest-first order, so
- * shards get similar work. Returned longest first (farm) or by index (one process). */
-static rfl_status plan(const sweep_ctx *c, int shard, int nshards, int by_index, size_t **out, size_t *n) {
-  costed *all = malloc((c->ncases ? c->ncases : 1) * sizeof *all);
-  size_t *q = malloc((c->ncases ? c->ncases : 1) * sizeof *q);
-  if (!all || !q) {
-    free(all);
-    free(q);
-    return RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep's queue");
-  }
-  for (size_t i = 0; i < c->ncases; i++) all[i] = (costed){i, c->cost[i]};
-  qsort(all, c->ncases, sizeof *all, longest_first);
-  size_t m = 0;
-  for (size_t k = 0; k < c->ncases; k++)
-    if ((int)(k % (size_t)nshards) == shard) q[m++] = all[k].index;
-  free(all);
-  if (by_index)
-    for (size_t i = 1; i < m; i++) /* insertion sort of the shard's indices */
-      for (size_t j = i; j > 0 && q[j - 1] > q[j]; j--) {
-        size_t t = q[j];
-        q[j] = q[j - 1];
-        q[j - 1] = t;
-      }
-  *out = q;
-  *n = m;
-  return RFL_OK;
-}
-
-static void print_dry_run(const sweep_ctx *c, int shard, int nshards, const size_t *mine, size_t nmine) {
-  printf("Sweep of %s: %zu case%s", c->path, c->ncases, c->ncases == 1 ? "" : "s");
-  if (c->sweep.naxes) {
-    printf(" (");
-    for (int a = 0; a < c->sweep.naxes; a++)
-      printf("%s%s: %d value%s", a ? "; " : "", c->sweep.axes[a].key, c->sweep.axes[a].nvalues,
-             c->sweep.axes[a].nvalues == 1 ? "" : "s");
-    printf("; %d group%s in the product)", c->sweep.ngroups, c->sweep.ngroups == 1 ? "" : "s");
-  }
-  printf("\n");
-  size_t show[5] = {0, 1, 2, c->ncases - 2, c->ncases - 1};
-  int nshow = c->ncases <= 5 ? (int)c->ncases : 5;
-  printf("Examples:\n");
-  for (int k = 0; k < nshow; k++) {
-    size_t i = c->ncases <= 5 ? (size_t)k : show[k];
-    if (c->ncases > 5 && k == 3) printf("  ...\n");
-    printf("  case %zu:", i);
-    for (int a = 0; a < c->sweep.naxes; a++) {
-      char set[RFL_CASE_MAX_LINE + 1];
-      if (rfl_sweep_case_set(&c->sweep, i, a, set, sizeof set) == RFL_OK) printf(" %s", set);
-    }
-    printf("%s  (%.3g cell-steps)\n", c->sweep.naxes ? "" : " the base case", c->cost[i]);
-  }
-  double total = 0, lo = INFINITY, hi = 0;
-  for (size_t i = 0; i < c->ncases; i++) total += c->cost[i], lo = fmin(lo, c->cost[i]), hi = fmax(hi, c->cost[i]);
-  /* about 2 us per cell-step on one core (RC-1-like cases, docs/performance.md): a guide only */
-  printf("Estimated cost: %.3g cell-steps (cells x time steps; smallest case %.3g, largest %.3g), roughly %.0f s of "
-         "one core at 2 us per cell-step\n", total, lo, hi, 2e-6 * total);
-  if (nshards > 1) {
-    printf("This process: shard %d of %d, %zu case%s", shard, nshards, nmine, nmine == 1 ? "" : "s");
-    for (size_t k = 0; k < nmine; k++) printf("%s%zu", k ? ", " : ": ", mine[k]);
-    printf("\n");
-  }
-}
-
-/* A job array task records its array's shape in DIR (when it is the first) once DIR is its
- * sweep's. The shard was read from the environment and any recorded shape before; only
- * another array recording a different shape in between can change it. */
-static rfl_status check_array_shard(const sweep_ctx *c, int shard, int nshards) {
-  int s = shard, n = nshards;
-  RFL_CHECK(rfl_array_shard(c->out, 1, &s, &n));
-  if (s == shard && n == nshards) return RFL_OK;
-  return RFL_ERROR(RFL_EUSAGE, "%s/array.txt: another job array recorded its shape while this task started (this "
-                               "task: shard %d of %d, now shard %d of %d): run this task again",
-                   c->out, shard, nshards, s, n);
-}
-
-/* The exit code of this shard's own cases (from their records). */
-static rfl_status shard_exit_code(const sweep_ctx *c, int shard, int nshards, int *code) {
-  rfl_results_table mine;
-  rfl_results_table_init(&mine);
-  size_t *q = NULL, n = 0;
-  rfl_status st = plan(c, shard, nshards, 1, &q, &n);
-  for (size_t k = 0; st == RFL_OK && k < n; k++) {
-    char path[RFL_PATH_MAX + 64];
-    rfl_results_row row;
-    rfl_sweep_dir_row_path(c->out, q[k], path, sizeof path);
-    st = rfl_results_row_read(path, &row);
-    if (st == RFL_OK) st = rfl_results_table_add(&mine, &row);
-    rfl_results_row_free(&row);
-  }
-  if (st == RFL_OK) st = rfl_results_table_finish(&mine);
-  if (st == RFL_OK) *code = rfl_sweep_table_exit_code(&mine);
-  free(q);
-  rfl_results_table_free(&mine);
-  return st;
-}
 
 /* ---- the directory ---------------------------------------------------------------------------- */
 
@@ -612,9 +298,9 @@ static rfl_status check_figures(sweep_ctx *c, const sweep_args *a) {
   rfl_results_table t;
   rfl_results_table_init(&t);
   rfl_results_row_init(&proto, 0);
-  read_case(c, 0, c->kase, NULL);
+  rfl_sweep_job_read_case(c, 0, c->kase, NULL);
   rfl_status ps = RFL_OK;
-  add_head(&proto, c, 0, "failed", "", 3, &ps);
+  rfl_sweep_job_add_head(&proto, c, 0, "failed", "", 3, &ps);
   if (ps == RFL_OK) ps = rfl_results_row_add_summary(&proto, NULL, c->kase);
   if (ps == RFL_OK) ps = rfl_results_row_add_real(&proto, "wall_s", 0.0);
   if (ps == RFL_OK) ps = rfl_results_table_add(&t, &proto);
@@ -633,11 +319,12 @@ static int prepare(sweep_ctx *c, sweep_args *a) {
   rfl_status st = load_sweep(c, a, &warnings);
   if (st != RFL_OK) return fail(c, st);
   rfl_error_clear();
-  if (read_case(c, 0, c->kase, &warnings) != RFL_OK) return fail(c, case_error(c, 0, RFL_EINPUT));
+  if (rfl_sweep_job_read_case(c, 0, c->kase, &warnings) != RFL_OK)
+    return fail(c, rfl_sweep_job_case_error(c, 0, RFL_EINPUT));
   if (!c->quiet && c->rank == 0) rfl_cli_print_warnings(&warnings, "case 0: ");
-  if ((st = expand(c, &c->manifest)) != RFL_OK) return fail(c, st);
+  if ((st = rfl_sweep_job_expand(c, &c->manifest)) != RFL_OK) return fail(c, st);
   if ((st = check_figures(c, a)) != RFL_OK) return fail(c, st);
-  if ((st = plan(c, a->shard, a->nshards, c->size == 1 || a->dry_run, &c->queue, &c->nqueue)) != RFL_OK)
+  if ((st = rfl_sweep_job_plan(c, a->shard, a->nshards, c->size == 1 || a->dry_run, &c->queue, &c->nqueue)) != RFL_OK)
     return fail(c, st);
   return -1;
 }
@@ -647,7 +334,7 @@ static int prepare(sweep_ctx *c, sweep_args *a) {
 static int own_output(sweep_ctx *c, const sweep_args *a) {
   rfl_status st = RFL_OK;
   if (c->rank == 0) st = own_directory(c, c->manifest, a->shard, a->nshards, c->queue, c->nqueue);
-  if (c->rank == 0 && st == RFL_OK && a->from_array) st = check_array_shard(c, a->shard, a->nshards);
+  if (c->rank == 0 && st == RFL_OK && a->from_array) st = rfl_sweep_job_check_array_shard(c, a->shard, a->nshards);
   int code0 = rfl_farm_bcast_int(st == RFL_OK ? 0 : rfl_status_exit_code(st));
   if (code0 != 0) return c->rank == 0 ? fail(c, st) : code0;
   if (c->rank != 0) return -1;
@@ -690,7 +377,7 @@ static int gather(sweep_ctx *c, const sweep_args *a, double wall) {
            missing, c->out);
   }
   /* one shard of several (also the last, which wrote the table): its own cases decide */
-  if (st == RFL_OK && a->nshards > 1) st = shard_exit_code(c, a->shard, a->nshards, &code);
+  if (st == RFL_OK && a->nshards > 1) st = rfl_sweep_job_shard_exit_code(c, a->shard, a->nshards, &code);
   rfl_results_table_free(&t);
   if (st != RFL_OK) {
     fprintf(stderr, "rflesion: %s\n", rfl_error_message());
@@ -710,15 +397,16 @@ static int sweep(sweep_ctx *c, sweep_args *a, int argc, char **argv) {
   if ((code = prepare(c, a)) >= 0) return code;
   if (a->dry_run) {
     if (c->rank == 0) {
-      print_dry_run(c, a->shard, a->nshards, c->queue, c->nqueue);
-      printf("Execution: %s\n", c->size > 1 ? "MPI task farm" : a->nshards > 1 ? "one process, this shard" : "one process");
+      rfl_sweep_job_print_dry_run(c, a->shard, a->nshards, c->queue, c->nqueue);
+      printf("Execution: %s\n",
+             c->size > 1 ? "MPI task farm" : a->nshards > 1 ? "one process, this shard" : "one process");
     }
     return RFL_CLI_EXIT_OK;
   }
   if ((code = own_output(c, a)) >= 0) return code;
-  double t0 = now_s();
-  st = rfl_farm_run(c->queue, c->rank == 0 ? c->pending : 0, run_case, commit, c);
-  double wall = now_s() - t0;
+  double t0 = rfl_sweep_job_now();
+  st = rfl_farm_run(c->queue, c->rank == 0 ? c->pending : 0, rfl_sweep_job_run_case, rfl_sweep_job_commit, c);
+  double wall = rfl_sweep_job_now() - t0;
   if (st != RFL_OK) return fail(c, st);
   return c->rank == 0 ? gather(c, a, wall) : RFL_CLI_EXIT_OK;
 }

@@ -400,7 +400,8 @@ static double legend_keys(cairo_t *cr, const slice_ctx *s, const slice_marks *mk
   ly += legend_fill(cr, lx, ly, c_active, c_active_line, "active tip");
   ly += legend_fill(cr, lx, ly, c_shaft, c_shaft_line, "insulated shaft");
   for (int l = 0; l < NLOOKS; ++l)
-    if (mk->have_look[l]) ly += legend_line(cr, lx, ly, rfl_slice_look_colour((look)l), l == LOOK_REGION, look_text[l].legend);
+    if (mk->have_look[l])
+      ly += legend_line(cr, lx, ly, rfl_slice_look_colour((look)l), l == LOOK_REGION, look_text[l].legend);
   for (int k = 0; k < ns; ++k)
     if (c->structures[k].role != RFL_ROLE_NONE && mk->outlines[k].nchains == 0) {
       snprintf(buf, sizeof buf, "%s: not in this plane", c->structures[k].name);
