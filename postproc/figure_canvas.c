@@ -119,6 +119,7 @@ rfl_status rfl_canvas_close(figure *f, rfl_status st) {
   else rfl_atomic_discard(f->tmp);
   return st;
 }
+
 /* ---- text and small drawing helpers ------------------------------------------------------ */
 
 /* Text with its anchor at (x, y): ax = 0 left, 0.5 centre, 1 right; ay = 0 baseline,
@@ -214,9 +215,6 @@ const char *rfl_canvas_role_name(rfl_structure_role r) {
   return r == RFL_ROLE_PROTECTED ? "protected" : r == RFL_ROLE_TARGET ? "target" : "region";
 }
 
-/* How a structure is drawn: by its role while the run is not finished, by its verdict once
- * it is (a protected structure flagged or clear, a target covered or not). */
-
 void rfl_canvas_generator_text(const rfl_case *c, char *buf, size_t len) {
   const rfl_generator *g = &c->generator;
   if (g->mode == RFL_GEN_POWER)
@@ -228,6 +226,7 @@ void rfl_canvas_generator_text(const rfl_case *c, char *buf, size_t len) {
     snprintf(buf, len, "set point %.0f \u00b0C", g->set_temperature_C);
 }
 
+/* ---- axes -------------------------------------------------------------------------------- */
 
 double rfl_axes_x(const panel *p, double t) { return p->x + (t - p->t0) / (p->t1 - p->t0) * p->w; }
 double rfl_axes_y(const panel *p, double y) { return p->y + p->h - (y - p->y0) / (p->y1 - p->y0) * p->h; }
