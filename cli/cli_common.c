@@ -3,6 +3,8 @@
  * reader with the solver's memory budget per cell; nothing here knows the case format. */
 #include "cli_common.h"
 
+#include <stdlib.h>
+
 #include "case_reader.h"
 #include "grid.h"
 #include "voxels.h"
@@ -59,21 +61,38 @@ void rfl_cli_memory_check(rfl_case_read_options *opt, const rfl_memory_run_optio
   rfl_memory_check_options(opt, run, &cli_limit);
 }
 
+void rfl_cli_accuracy_set(char buf[RFL_CLI_ACCURACY_SET_MAX], const char *mm) {
+  snprintf(buf, RFL_CLI_ACCURACY_SET_MAX, "solver.accuracy_mm=%.60s", mm);
+}
+
+int rfl_cli_threads_arg(const char *text, int *threads) {
+  char *end;
+  long v = strtol(text, &end, 10);
+  if (*text == '\0' || *end != '\0' || v < 1 || v > 1024) return 0;
+  *threads = (int)v;
+  return 1;
+}
+
+void rfl_cli_case_options(rfl_case_read_options *opt, const char *const *sets, int nsets,
+                          const rfl_memory_run_options *run, rfl_case_warnings *warnings) {
+  *opt = (rfl_case_read_options){.sets = sets, .nsets = nsets, .warnings = warnings, .voxel_check = rfl_voxels_check};
+  rfl_cli_memory_check(opt, run);
+}
+
+void rfl_cli_print_warnings(const rfl_case_warnings *w, const char *prefix) {
+  for (int i = 0; i < w->count && i < RFL_CASE_MAX_WARNINGS; i++)
+    fprintf(stderr, "rflesion: warning: %s%s\n", prefix, w->text[i]);
+  if (w->count > RFL_CASE_MAX_WARNINGS)
+    fprintf(stderr, "rflesion: warning: %s... and %d more warnings\n", prefix, w->count - RFL_CASE_MAX_WARNINGS);
+}
+
 static rfl_status load_case(const char *path, const char *const *sets, int nsets,
                             const rfl_memory_run_options *run, int quiet, rfl_case *out) {
   rfl_case_warnings warnings = {0};
-  rfl_case_read_options opt = {.sets = sets,
-                               .nsets = nsets,
-                               .warnings = &warnings,
-                               .voxel_check = rfl_voxels_check};
-  rfl_cli_memory_check(&opt, run);
+  rfl_case_read_options opt;
+  rfl_cli_case_options(&opt, sets, nsets, run, &warnings);
   rfl_status st = rfl_case_read(path, &opt, out);
-  if (st != RFL_OK || quiet) return st;
-  for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; i++)
-    fprintf(stderr, "rflesion: warning: %s\n", warnings.text[i]);
-  if (warnings.count > RFL_CASE_MAX_WARNINGS)
-    fprintf(stderr, "rflesion: warning: ... and %d more warnings\n",
-            warnings.count - RFL_CASE_MAX_WARNINGS);
+  if (st == RFL_OK && !quiet) rfl_cli_print_warnings(&warnings, "");
   return st;
 }
 

@@ -44,6 +44,23 @@ typedef struct {
  * 2 when there are more than RFL_CLI_MAX_SETS. */
 int rfl_cli_sets_add(rfl_cli_sets *s, const char *cmd, const char *value);
 
+/* --accuracy MM as the --set it stands for ("solver.accuracy_mm=MM", validated by the
+ * reader) into buf. */
+#define RFL_CLI_ACCURACY_SET_MAX 96
+void rfl_cli_accuracy_set(char buf[RFL_CLI_ACCURACY_SET_MAX], const char *mm);
+
+/* --threads N: 1 and *threads = N for an integer 1..1024, else 0 (the caller says so). */
+int rfl_cli_threads_arg(const char *text, int *threads);
+
+/* The case reader's options every command uses: the --set list, the voxel-file check, the
+ * memory check (rfl_cli_memory_check with run) and where warnings go (may be NULL). */
+void rfl_cli_case_options(rfl_case_read_options *opt, const char *const *sets, int nsets,
+                          const rfl_memory_run_options *run, rfl_case_warnings *warnings);
+
+/* The reader's warnings on stderr, "rflesion: warning: PREFIXtext" each (prefix may be ""),
+ * and how many more there were than it keeps. */
+void rfl_cli_print_warnings(const rfl_case_warnings *w, const char *prefix);
+
 /* Read and validate a case file with --set overrides (applied in order; later ones win),
  * checking that its run fits in memory (rfl_cli_memory_check, HDF5 output, no figures). Warnings are printed
  * to stderr as "rflesion: warning: ..." unless quiet; the error (if any) is left in

@@ -32,7 +32,15 @@ static const char merge_usage[] =
     "\n"
     "\n";
 
-int rfl_cmd_merge(int argc, char **argv) {
+typedef struct {
+  const char *out, *figures[MAX_FIGURES];
+  int partial, quiet, nfigures, flags_exit_zero;
+  const char *const *dirs;
+  int ndirs;
+} merge_args;
+
+/* The options and the directories: -1 to go on, else the exit code. */
+static int parse_args(merge_args *a, int argc, char **argv) {
   static const struct option longopts[] = {{"out", required_argument, NULL, 'o'},
                                            {"partial", no_argument, NULL, 'p'},
                                            {"figure", required_argument, NULL, 'g'},
@@ -40,91 +48,97 @@ int rfl_cmd_merge(int argc, char **argv) {
                                            {"flags-exit-zero", no_argument, NULL, 'Z'},
                                            {"help", no_argument, NULL, 'h'},
                                            {NULL, 0, NULL, 0}};
-  const char *out = NULL, *figures[MAX_FIGURES];
-  int partial = 0, quiet = 0, nfigures = 0, flags_exit_zero = 0;
   optind = 0;
   opterr = 0;
   int opt;
   while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
-    switch (opt) {
-      case 'o':
-        out = optarg;
-        break;
-      case 'p':
-        partial = 1;
-        break;
-      case 'g':
-        if (nfigures == MAX_FIGURES) {
-          fprintf(stderr, "rflesion merge: expected at most %d --figure options, found more\n", MAX_FIGURES);
-          return 2;
-        }
-        figures[nfigures++] = optarg;
-        break;
-      case 'q':
-        quiet = 1;
-        break;
-      case 'Z':
-        flags_exit_zero = 1;
-        break;
-      case 'h':
-        rfl_cli_usage(stdout, merge_usage, 1);
-        return RFL_CLI_EXIT_OK;
-      default:
-        fprintf(stderr, "rflesion merge: unknown or incomplete option '%s'\n", argv[optind - 1]);
-        rfl_cli_usage(stderr, merge_usage, 1);
-        return RFL_CLI_EXIT_USAGE;
+    if (opt == 'o') a->out = optarg;
+    else if (opt == 'p') a->partial = 1;
+    else if (opt == 'q') a->quiet = 1;
+    else if (opt == 'Z') a->flags_exit_zero = 1;
+    else if (opt == 'g' && a->nfigures < MAX_FIGURES) a->figures[a->nfigures++] = optarg;
+    else if (opt == 'g') {
+      fprintf(stderr, "rflesion merge: expected at most %d --figure options, found more\n", MAX_FIGURES);
+      return RFL_CLI_EXIT_USAGE;
+    } else if (opt == 'h') {
+      rfl_cli_usage(stdout, merge_usage, 1);
+      return RFL_CLI_EXIT_OK;
+    } else {
+      fprintf(stderr, "rflesion merge: unknown or incomplete option '%s'\n", argv[optind - 1]);
+      rfl_cli_usage(stderr, merge_usage, 1);
+      return RFL_CLI_EXIT_USAGE;
     }
   }
-  int ndirs = argc - optind;
-  if (ndirs < 1 || ndirs > MAX_DIRS) {
-    fprintf(stderr, "rflesion merge: expected 1 to %d sweep directories, found %d\n", MAX_DIRS, ndirs);
+  a->ndirs = argc - optind;
+  if (a->ndirs < 1 || a->ndirs > MAX_DIRS) {
+    fprintf(stderr, "rflesion merge: expected 1 to %d sweep directories, found %d\n", MAX_DIRS, a->ndirs);
     rfl_cli_usage(stderr, merge_usage, 1);
     return RFL_CLI_EXIT_USAGE;
   }
-  const char *const *dirs = (const char *const *)(argv + optind);
-  if (!out) out = dirs[0];
+  a->dirs = (const char *const *)(argv + optind);
+  if (!a->out) a->out = a->dirs[0];
+  return -1;
+}
 
-  /* every directory a sweep's, of the same sweep: a typo is refused, never created */
-  char *manifest = NULL;
-  size_t ncases = 0;
-  uint64_t *hashes = NULL;
-  rfl_status st = rfl_sweep_dir_read_manifest(dirs[0], &manifest, &ncases);
-  if (st == RFL_OK && !(hashes = malloc((ncases ? ncases : 1) * sizeof *hashes)))
-    st = RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", ncases);
-  if (st == RFL_OK) st = rfl_sweep_dir_manifest_hashes(dirs[0], manifest, ncases, hashes);
-  for (int d = 1; d < ndirs && st == RFL_OK; d++) st = rfl_sweep_dir_check_same(dirs[d], manifest);
-  if (st == RFL_OK && strcmp(out, dirs[0]) != 0) st = rfl_sweep_dir_prepare(out, manifest, 0);
-  rfl_results_table t;
-  rfl_results_table_init(&t);
+/* Every directory a sweep's, of the same sweep (a typo is refused, never created), and OUT
+ * prepared: the manifest and its cases' hashes. */
+static rfl_status check_dirs(const merge_args *a, char **manifest, size_t *ncases, uint64_t **hashes) {
+  RFL_CHECK(rfl_sweep_dir_read_manifest(a->dirs[0], manifest, ncases));
+  if (!(*hashes = malloc((*ncases ? *ncases : 1) * sizeof **hashes)))
+    return RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", *ncases);
+  RFL_CHECK(rfl_sweep_dir_manifest_hashes(a->dirs[0], *manifest, *ncases, *hashes));
+  for (int d = 1; d < a->ndirs; d++) RFL_CHECK(rfl_sweep_dir_check_same(a->dirs[d], *manifest));
+  if (strcmp(a->out, a->dirs[0]) != 0) RFL_CHECK(rfl_sweep_dir_prepare(a->out, *manifest, 0));
+  return RFL_OK;
+}
+
+/* The records into t; without --partial every case must have one. */
+static rfl_status collect(const merge_args *a, size_t ncases, const uint64_t *hashes, rfl_results_table *t) {
   size_t missing = 0, first[8];
-  if (st == RFL_OK) st = rfl_sweep_dir_collect(dirs, ndirs, ncases, hashes, &t, &missing, first, 8);
-  if (st == RFL_OK && missing && !partial) {
-    char list[160] = "";
-    for (size_t i = 0; i < missing && i < 8; i++) {
-      size_t n = strlen(list);
-      snprintf(list + n, sizeof list - n, "%s%zu", i ? ", " : "", first[i]);
-    }
-    st = RFL_ERROR(RFL_EINPUT,
+  RFL_CHECK(rfl_sweep_dir_collect(a->dirs, a->ndirs, ncases, hashes, t, &missing, first, 8));
+  if (!missing || a->partial) return RFL_OK;
+  char list[160] = "";
+  for (size_t i = 0; i < missing && i < 8; i++) {
+    size_t n = strlen(list);
+    snprintf(list + n, sizeof list - n, "%s%zu", i ? ", " : "", first[i]);
+  }
+  return RFL_ERROR(RFL_EINPUT,
                    "expected results for all %zu cases, found %zu missing (cases %s%s): run the unfinished shards "
                    "again (the same command resumes them), or give --partial",
                    ncases, missing, list, missing > 8 ? ", ..." : "");
-  }
-  if (st == RFL_OK) st = rfl_sweep_dir_write_table(out, &t, manifest);
-  for (int i = 0; i < nfigures && st == RFL_OK; i++) {
+}
+
+/* The table and its figures in OUT. */
+static rfl_status write_out(const merge_args *a, const rfl_results_table *t, const char *manifest) {
+  RFL_CHECK(rfl_sweep_dir_write_table(a->out, t, manifest));
+  for (int i = 0; i < a->nfigures; i++) {
     char path[RFL_PATH_MAX + 512];
-    st = rfl_sweep_figure(out, &t, figures[i], path, sizeof path);
-    if (st == RFL_OK && !quiet) printf("Figure: %s\n", path);
+    RFL_CHECK(rfl_sweep_figure(a->out, t, a->figures[i], path, sizeof path));
+    if (!a->quiet) printf("Figure: %s\n", path);
   }
-  int code;
+  return RFL_OK;
+}
+
+int rfl_cmd_merge(int argc, char **argv) {
+  merge_args a = {0};
+  int code = parse_args(&a, argc, argv);
+  if (code >= 0) return code;
+  char *manifest = NULL;
+  size_t ncases = 0;
+  uint64_t *hashes = NULL;
+  rfl_results_table t;
+  rfl_results_table_init(&t);
+  rfl_status st = check_dirs(&a, &manifest, &ncases, &hashes);
+  if (st == RFL_OK) st = collect(&a, ncases, hashes, &t);
+  if (st == RFL_OK) st = write_out(&a, &t, manifest);
   if (st != RFL_OK) {
-    fprintf(stderr, "rflesion: %s\n", rfl_error_message());
-    code = rfl_status_exit_code(st);
+    code = rfl_cli_fail(st);
   } else {
     code = rfl_sweep_table_exit_code(&t);
-    if (code == 1 && flags_exit_zero) code = 0;
-    if (!quiet)
+    if (code == 1 && a.flags_exit_zero) code = 0;
+    if (!a.quiet)
       printf("Merged %zu of %zu cases from %d director%s into %s/results.h5 and %s/results.csv\n", t.nrows, ncases,
-             ndirs, ndirs == 1 ? "y" : "ies", out, out);
+             a.ndirs, a.ndirs == 1 ? "y" : "ies", a.out, a.out);
   }
   rfl_results_table_free(&t);
   free(manifest);

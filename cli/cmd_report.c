@@ -34,9 +34,8 @@ static const char report_usage[] =
     "  -q, --quiet             print nothing but errors\n"
     "  -h, --help              this help\n"
     "\n"
-    "Exit codes: 0 written, 2 bad input or usage (no such file, not a result file or sweep\n"
-    "directory, an output that cannot be written), 4 I/O or system failure.\n"
-    "Page layout: docs/report.md.\n";
+    "Page layout: docs/report.md.\n"
+    "\n";
 
 /* RESULT.h5 -> RESULT.html; a name without the .h5 extension gets .html appended. */
 static void default_output(const char *input, int is_dir, char *buf, size_t size) {
@@ -105,16 +104,18 @@ int rfl_cmd_report(int argc, char **argv) {
     switch (opt) {
       case 'o': out = optarg; break;
       case 'q': quiet = 1; break;
-      case 'h': fputs(report_usage, stdout); return 0;
+      case 'h': rfl_cli_usage(stdout, report_usage, 0); return RFL_CLI_EXIT_OK;
       default:
-        fprintf(stderr, "rflesion report: unknown or incomplete option '%s'\n%s", argv[optind - 1], report_usage);
-        return 2;
+        fprintf(stderr, "rflesion report: unknown or incomplete option '%s'\n", argv[optind - 1]);
+        rfl_cli_usage(stderr, report_usage, 0);
+        return RFL_CLI_EXIT_USAGE;
     }
   }
   if (argc - optind != 1) {
-    fprintf(stderr, "rflesion report: expected one result file or sweep directory, found %d arguments\n%s",
-            argc - optind, report_usage);
-    return 2;
+    fprintf(stderr, "rflesion report: expected one result file or sweep directory, found %d arguments\n",
+            argc - optind);
+    rfl_cli_usage(stderr, report_usage, 0);
+    return RFL_CLI_EXIT_USAGE;
   }
   const char *input = argv[optind];
   struct stat sb;

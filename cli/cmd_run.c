@@ -62,7 +62,52 @@ static void print_outputs(const char *h5path, const char *xmfpath, const char *j
   if (figures) printf("Figures: %s/\n", figures);
 }
 
-int rfl_cmd_run(int argc, char **argv) {
+typedef struct {
+  rfl_cli_sets sets;
+  char accuracy_set[RFL_CLI_ACCURACY_SET_MAX];
+  int quiet, verbose, threads, no_output, figure_formats;
+  const char *json, *output, *figures, *path;
+} run_args;
+
+/* One option: -1 to go on, else the exit code. */
+static int take_option(run_args *a, int opt, const char *arg) {
+  switch (opt) {
+    case 'A': /* the same as --set solver.accuracy_mm=MM, validated by the reader */
+      rfl_cli_accuracy_set(a->accuracy_set, arg);
+      arg = a->accuracy_set;
+      /* fall through */
+    case 's': return rfl_cli_sets_add(&a->sets, "run", arg) ? RFL_CLI_EXIT_USAGE : -1;
+    case 'j': a->json = arg; return -1;
+    case 'o': a->output = arg; return -1;
+    case 'n': a->no_output = 1; return -1;
+    case 'f': a->figures = arg; return -1;
+    case 'F':
+      if (strcmp(arg, "png") == 0) a->figure_formats = RFL_FIGURES_PNG;
+      else if (strcmp(arg, "svg") == 0) a->figure_formats = RFL_FIGURES_SVG;
+      else if (strcmp(arg, "both") == 0) a->figure_formats = RFL_FIGURES_PNG | RFL_FIGURES_SVG;
+      else {
+        fprintf(stderr, "rflesion run: --figure-format: expected png, svg or both, found '%s'\n", arg);
+        return RFL_CLI_EXIT_USAGE;
+      }
+      return -1;
+    case 't':
+      if (rfl_cli_threads_arg(arg, &a->threads)) return -1;
+      fprintf(stderr, "rflesion run: --threads: expected an integer 1..1024, found '%s'\n", arg);
+      return RFL_CLI_EXIT_USAGE;
+    case 'q': a->quiet = 1; return -1;
+    case 'v': a->verbose = 1; return -1;
+    case 'h':
+      usage(stdout);
+      return RFL_CLI_EXIT_OK;
+    default:
+      fprintf(stderr, "rflesion run: unknown or incomplete option '%s'\n", arg);
+      usage(stderr);
+      return RFL_CLI_EXIT_USAGE;
+  }
+}
+
+/* The options and the case file's name: -1 to go on, else the exit code. */
+static int parse_args(run_args *a, int argc, char **argv) {
   static const struct option longopts[] = {
       RFL_CLI_SET_OPTION, {"json", required_argument, NULL, 'j'},
       {"output", required_argument, NULL, 'o'}, {"no-output", no_argument, NULL, 'n'},
@@ -70,130 +115,57 @@ int rfl_cmd_run(int argc, char **argv) {
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
       {"accuracy", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
-  static rfl_cli_sets sets;
-  static char accuracy_set[96];
-  sets.n = 0;
-  int quiet = 0, verbose = 0, threads = -1, no_output = 0;
-  const char *json = NULL, *output = NULL, *figures = NULL;
-  int figure_formats = RFL_FIGURES_PNG;
   optind = 0; /* GNU getopt: restart scanning (and permuting) from argv[1] */
   opterr = 0;
-  int opt;
-  while ((opt = getopt_long(argc, argv, "s:qvh", longopts, NULL)) != -1) {
-    switch (opt) {
-      case 's':
-        if (rfl_cli_sets_add(&sets, "run", optarg)) return RFL_CLI_EXIT_USAGE;
-        break;
-      case 'A': /* the same as --set solver.accuracy_mm=MM, validated by the reader */
-        snprintf(accuracy_set, sizeof accuracy_set, "solver.accuracy_mm=%.60s", optarg);
-        if (rfl_cli_sets_add(&sets, "run", accuracy_set)) return RFL_CLI_EXIT_USAGE;
-        break;
-      case 'j':
-        json = optarg;
-        break;
-      case 'o':
-        output = optarg;
-        break;
-      case 'n':
-        no_output = 1;
-        break;
-      case 'f':
-        figures = optarg;
-        break;
-      case 'F':
-        if (strcmp(optarg, "png") == 0)
-          figure_formats = RFL_FIGURES_PNG;
-        else if (strcmp(optarg, "svg") == 0)
-          figure_formats = RFL_FIGURES_SVG;
-        else if (strcmp(optarg, "both") == 0)
-          figure_formats = RFL_FIGURES_PNG | RFL_FIGURES_SVG;
-        else {
-          fprintf(stderr, "rflesion run: --figure-format: expected png, svg or both, found '%s'\n", optarg);
-          return RFL_CLI_EXIT_USAGE;
-        }
-        break;
-      case 't': {
-        char *end;
-        long v = strtol(optarg, &end, 10);
-        if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1024) {
-          fprintf(stderr, "rflesion run: --threads: expected an integer 1..1024, found '%s'\n", optarg);
-          return RFL_CLI_EXIT_USAGE;
-        }
-        threads = (int)v;
-        break;
-      }
-      case 'q':
-        quiet = 1;
-        break;
-      case 'v':
-        verbose = 1;
-        break;
-      case 'h':
-        usage(stdout);
-        return RFL_CLI_EXIT_OK;
-      default:
-        fprintf(stderr, "rflesion run: unknown or incomplete option '%s'\n", argv[optind - 1]);
-        usage(stderr);
-        return RFL_CLI_EXIT_USAGE;
-    }
-  }
+  int opt, code;
+  while ((opt = getopt_long(argc, argv, "s:qvh", longopts, NULL)) != -1)
+    if ((code = take_option(a, opt, opt == '?' ? argv[optind - 1] : optarg)) >= 0) return code;
   if (optind != argc - 1) {
     fprintf(stderr, "rflesion run: expected one case file, found %d arguments\n", argc - optind);
     usage(stderr);
     return RFL_CLI_EXIT_USAGE;
   }
-  const char *path = argv[optind];
+  a->path = argv[optind];
+  return -1;
+}
 
-  /* parse and validate */
-  static rfl_case kase; /* large; static keeps it off the stack */
-  const rfl_memory_run_options writes = {.output = !no_output, .figures = figures != NULL};
-  rfl_status st = rfl_cli_load_case_run(path, &sets, &writes, quiet, &kase);
-  if (st != RFL_OK) return rfl_cli_fail(st);
-  if (threads < 0 && kase.solver.threads > 0) threads = kase.solver.threads;
-#ifdef _OPENMP
-  if (threads > 0) omp_set_num_threads(threads);
-#endif
-  if (verbose) rfl_case_write(stdout, &kase);
-
-  /* every output path, checked before any work (a bad one must not cost the run) */
-  char h5path[RFL_PATH_MAX], xmfpath[RFL_PATH_MAX + 8];
-  st = RFL_OK;
-  if (no_output) {
-    h5path[0] = '\0';
-  } else if (output) {
-    if (snprintf(h5path, sizeof h5path, "%s", output) >= (int)sizeof h5path)
-      st = RFL_ERROR(RFL_EUSAGE, "--output: path longer than %d characters", RFL_PATH_MAX - 1);
-  } else {
-    st = rfl_h5out_default_path(&kase, h5path, sizeof h5path);
-  }
-  const char *h5option = output ? "--output" : "HDF5 output";
-  if (st == RFL_OK && !no_output) st = rfl_output_check(h5option, h5path);
-  if (st == RFL_OK && !no_output) st = rfl_h5out_xdmf_path(h5path, xmfpath, sizeof xmfpath);
-  if (st == RFL_OK && !no_output) st = rfl_output_check(h5option, xmfpath);
-  if (st == RFL_OK && json) st = rfl_output_check("--json", json);
-  rfl_case_job_options jopt = {.h5path = no_output ? NULL : h5path, .figures = figures,
-                               .figure_formats = figure_formats,
-                               .progress = !quiet && !verbose && isatty(fileno(stderr)),
-                               .verbose = verbose};
+/* Every output path, checked before any work (a bad one must not cost the run), and the
+ * figures' directory made. */
+static rfl_status check_outputs(const run_args *a, const rfl_case *kase, char *h5path, char *xmfpath,
+                                rfl_case_job_options *jopt) {
+  const int out = !a->no_output;
+  if (!out) h5path[0] = '\0';
+  else if (!a->output) RFL_CHECK(rfl_h5out_default_path(kase, h5path, RFL_PATH_MAX));
+  else if (snprintf(h5path, RFL_PATH_MAX, "%s", a->output) >= RFL_PATH_MAX)
+    return RFL_ERROR(RFL_EUSAGE, "--output: path longer than %d characters", RFL_PATH_MAX - 1);
+  const char *h5option = a->output ? "--output" : "HDF5 output";
+  if (out) RFL_CHECK(rfl_output_check(h5option, h5path));
+  if (out) RFL_CHECK(rfl_h5out_xdmf_path(h5path, xmfpath, RFL_PATH_MAX + 8));
+  if (out) RFL_CHECK(rfl_output_check(h5option, xmfpath));
+  if (a->json) RFL_CHECK(rfl_output_check("--json", a->json));
+  *jopt = (rfl_case_job_options){.h5path = out ? h5path : NULL, .figures = a->figures,
+                                 .figure_formats = a->figure_formats,
+                                 .progress = !a->quiet && !a->verbose && isatty(fileno(stderr)),
+                                 .verbose = a->verbose};
   const rfl_memory_limit *limit = rfl_cli_memory_limit();
-  if (limit) jopt.memory_limit = limit->bytes;
-  if (st == RFL_OK) st = rfl_case_job_check_figures(&jopt);
-  if (st != RFL_OK) return rfl_cli_fail(st);
-  if (figures && mkdir(figures, 0777) != 0 && errno != EEXIST)
-    return rfl_cli_fail(RFL_ERROR(RFL_EIO, "%s: cannot create the figures directory: %s", figures,
-                                  strerror(errno)));
+  if (limit) jopt->memory_limit = limit->bytes;
+  RFL_CHECK(rfl_case_job_check_figures(jopt));
+  if (a->figures && mkdir(a->figures, 0777) != 0 && errno != EEXIST)
+    return RFL_ERROR(RFL_EIO, "%s: cannot create the figures directory: %s", a->figures, strerror(errno));
+  return RFL_OK;
+}
 
-  /* the run, with its discretisation settled (a coarse solution for the error estimate,
-   * refinement for the accuracy target) */
+/* The run, with its discretisation settled (a coarse solution for the error estimate,
+ * refinement for the accuracy target), its report and its files; the exit code. */
+static int run_case(rfl_case *kase, const run_args *a, const rfl_case_job_options *jopt, const char *h5path,
+                    const char *xmfpath) {
   rfl_case_job *job = NULL;
-  st = rfl_case_job_solve(&kase, &jopt, &job);
-
-  /* report */
+  rfl_status st = rfl_case_job_solve(kase, jopt, &job);
   const rfl_summary *summary = job ? rfl_case_job_summary(job) : NULL;
-  if (st == RFL_OK && !quiet) rfl_summary_print(stdout, summary);
+  if (st == RFL_OK && !a->quiet) rfl_summary_print(stdout, summary);
   else if (st == RFL_OK) rfl_summary_print_flags(stdout, summary); /* --quiet still says them */
   /* a JSON file that cannot be written after all (a full disk) keeps the HDF5 results */
-  rfl_status json_st = st == RFL_OK && json ? rfl_summary_write_json(json, summary) : RFL_OK;
+  rfl_status json_st = st == RFL_OK && a->json ? rfl_summary_write_json(a->json, summary) : RFL_OK;
   char json_msg[1024] = "";
   if (json_st != RFL_OK) snprintf(json_msg, sizeof json_msg, "%s", rfl_error_message());
   if (st == RFL_OK) st = rfl_case_job_write_results(job);
@@ -201,6 +173,26 @@ int rfl_cmd_run(int argc, char **argv) {
   st = rfl_case_job_close(job, st);
   if (st == RFL_OK && json_st != RFL_OK) st = RFL_ERROR(json_st, "%s", json_msg);
   if (st != RFL_OK) return rfl_cli_fail(st);
-  if (!quiet) print_outputs(no_output ? NULL : h5path, xmfpath, json, figures);
+  if (!a->quiet) print_outputs(a->no_output ? NULL : h5path, xmfpath, a->json, a->figures);
   return nflags > 0 ? RFL_CLI_EXIT_FLAGS : RFL_CLI_EXIT_OK;
+}
+
+int rfl_cmd_run(int argc, char **argv) {
+  static run_args a; /* large; static keeps it off the stack */
+  static rfl_case kase;
+  a = (run_args){.threads = -1, .figure_formats = RFL_FIGURES_PNG};
+  int code = parse_args(&a, argc, argv);
+  if (code >= 0) return code;
+  const rfl_memory_run_options writes = {.output = !a.no_output, .figures = a.figures != NULL};
+  rfl_status st = rfl_cli_load_case_run(a.path, &a.sets, &writes, a.quiet, &kase);
+  if (st != RFL_OK) return rfl_cli_fail(st);
+  if (a.threads < 0 && kase.solver.threads > 0) a.threads = kase.solver.threads;
+#ifdef _OPENMP
+  if (a.threads > 0) omp_set_num_threads(a.threads);
+#endif
+  if (a.verbose) rfl_case_write(stdout, &kase);
+  char h5path[RFL_PATH_MAX], xmfpath[RFL_PATH_MAX + 8];
+  rfl_case_job_options jopt;
+  if ((st = check_outputs(&a, &kase, h5path, xmfpath, &jopt)) != RFL_OK) return rfl_cli_fail(st);
+  return run_case(&kase, &a, &jopt, h5path, xmfpath);
 }

@@ -27,7 +27,6 @@
 #include "case_reader.h"
 #include "cli_common.h"
 #include "commands.h"
-#include "generator.h"
 #include "grid.h"
 #include "parallel.h"
 #include "provenance.h"
@@ -36,6 +35,7 @@
 #include "sweep_farm.h"
 #include "sweep_spec.h"
 #include "voxels.h"
+#include "sweep_job.h"
 
 #define MAX_FIGURES 16
 
@@ -71,316 +71,6 @@ static const char sweep_usage[] =
     "  -h, --help                this help\n"
     "\n"
     "\n";
-
-typedef struct {
-  const char *path;      /* case file */
-  char *data;            /* its bytes */
-  size_t len;
-  const char *sets[RFL_CLI_MAX_SETS];
-  int nsets;
-  rfl_sweep sweep;
-  size_t ncases;
-  double *cost;          /* cells x steps per case */
-  uint64_t *hash;        /* hash of each resolved case (the manifest's; records carry it) */
-  rfl_sweep_lock lock;   /* of the output directory (rank 0 / the serial process) */
-  const char *out;
-  int fields, quiet;
-  int rank, size;
-  size_t done, todo;     /* progress of this run (rank 0 / serial) */
-  rfl_case *kase;        /* scratch case */
-  rfl_summary *summary;  /* scratch copy of a job's summary */
-} sweep_ctx;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* The --set list of one case: the global ones, then one per varied key. */
-static rfl_status case_sets(const sweep_ctx *c, size_t index, char (*buf)[RFL_CASE_MAX_LINE + 1], const char **sets,
-                            int *nsets) {
-  int n = 0;
-  for (int i = 0; i < c->nsets; i++) sets[n++] = c->sets[i];
-  for (int a = 0; a < c->sweep.naxes; a++) {
-    RFL_CHECK(rfl_sweep_case_set(&c->sweep, index, a, buf[a], sizeof buf[0]));
-    sets[n++] = buf[a];
-  }
-  *nsets = n;
-  return RFL_OK;
-}
-
-static rfl_status read_case(const sweep_ctx *c, size_t index, rfl_case *out, rfl_case_warnings *w) {
-  char buf[RFL_SWEEP_MAX_AXES][RFL_CASE_MAX_LINE + 1];
-  const char *sets[RFL_CLI_MAX_SETS + RFL_SWEEP_MAX_AXES];
-  int nsets;
-  RFL_CHECK(case_sets(c, index, buf, sets, &nsets));
-  rfl_case_read_options opt = {.sets = sets, .nsets = nsets, .voxel_check = rfl_voxels_check,
-                               .warnings = w};
-  rfl_cli_memory_check(&opt, NULL);
-  return rfl_case_read_buffer(c->path, c->data, c->len, &opt, out);
-}
-
-/* A rough step count: the time loop's steps at dt (and pulse_dt inside bursts). */
-static double estimate_steps(const rfl_case *k) {
-  const rfl_generator *g = &k->generator;
-  double dt = k->solver.dt_s > 0 ? k->solver.dt_s : 1.0;
-  double rf = rfl_generator_rf_steps(g, &k->solver, dt);
-  return ceil(rf + g->cooldown_s / dt);
-}
-
-/* The reader's message for a failed case, told as the sweep's: "ORIGIN: [sweep] KEY=VALUE
- * (case I): ..." when a varied value is to blame, else "sweep case I (sets): ...". */
-static rfl_status case_error(const sweep_ctx *c, size_t index, rfl_status st) {
-  char msg[2048];
-  snprintf(msg, sizeof msg, "%s", rfl_error_message());
-  for (int a = 0; a < c->sweep.naxes; a++) {
-    char set[RFL_CASE_MAX_LINE + 1], prefix[RFL_CASE_MAX_LINE + 16];
-    if (rfl_sweep_case_set(&c->sweep, index, a, set, sizeof set) != RFL_OK) break;
-    snprintf(prefix, sizeof prefix, "--set %s: ", set);
-    if (strncmp(msg, prefix, strlen(prefix)) == 0)
-      return RFL_ERROR(st, "%s: [sweep] %s (case %zu of %zu): %s", c->sweep.axes[a].origin, set, index, c->ncases,
-                       msg + strlen(prefix));
-  }
-  char sets[1024] = "";
-  for (int a = 0; a < c->sweep.naxes; a++) {
-    char set[RFL_CASE_MAX_LINE + 1];
-    size_t n = strlen(sets);
-    if (rfl_sweep_case_set(&c->sweep, index, a, set, sizeof set) == RFL_OK)
-      snprintf(sets + n, sizeof sets - n, "%s%s", n ? " " : "", set);
-  }
-  return RFL_ERROR(st, "sweep case %zu of %zu (%s): %s", index, c->ncases, sets, msg);
-}
-
-/* Expands and validates every case; builds the manifest and the costs. */
-static rfl_status expand(sweep_ctx *c, char **manifest) {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  if (!f) return RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep manifest");
-  fprintf(f, "# rflesion sweep manifest: the expanded sweep of this directory (do not edit)\n");
-  fprintf(f, "# case file: %s\nrflesion-sweep 1\ncases %zu\n", c->path, c->ncases);
-  for (int i = 0; i < c->nsets; i++) fprintf(f, "set\t%s\n", c->sets[i]);
-  for (int a = 0; a < c->sweep.naxes; a++)
-    fprintf(f, "axis\t%s\t%s\t%d values\n", c->sweep.axes[a].key, c->sweep.axes[a].numeric ? "number" : "text",
-            c->sweep.axes[a].nvalues);
-  rfl_status st = RFL_OK;
-  for (size_t i = 0; i < c->ncases && st == RFL_OK; i++) {
-    rfl_error_clear();
-    st = read_case(c, i, c->kase, NULL);
-    if (st != RFL_OK) {
-      st = case_error(c, i, st);
-      break;
-    }
-    int n[3];
-    c->cost[i] = rfl_case_estimate_cells(&c->kase->grid, n) * estimate_steps(c->kase);
-    uint64_t h = 0;
-    st = rfl_case_hash(c->kase, &h);
-    c->hash[i] = h;
-    char hash[17];
-    rfl_case_hash_text(h, hash);
-    fprintf(f, "case %zu\t%s", i, hash);
-    for (int a = 0; a < c->sweep.naxes; a++)
-      fprintf(f, "\t%s", c->sweep.axes[a].values[rfl_sweep_value_index(&c->sweep, i, a)]);
-    fputc('\n', f);
-  }
-  fclose(f);
-  if (st != RFL_OK || !text) {
-    free(text);
-    return st != RFL_OK ? st : RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep manifest");
-  }
-  *manifest = text;
-  return RFL_OK;
-}
-
-/* ---- one case ----------------------------------------------------------------------------- */
-
-static void add_head(rfl_results_row *row, const sweep_ctx *c, size_t index, const char *status, const char *message,
-                     int exit_code, rfl_status *st) {
-  if (*st == RFL_OK) *st = rfl_results_row_add_int(row, "case", (long long)index);
-  if (*st == RFL_OK) *st = rfl_results_row_add_text(row, "status", status);
-  if (*st == RFL_OK) *st = rfl_results_row_add_text(row, "message", message);
-  if (*st == RFL_OK) *st = rfl_results_row_add_int(row, "exit_code", exit_code);
-  for (int a = 0; a < c->sweep.naxes && *st == RFL_OK; a++) {
-    const rfl_sweep_axis *ax = &c->sweep.axes[a];
-    const char *v = ax->values[rfl_sweep_value_index(&c->sweep, index, a)];
-    *st = ax->numeric ? rfl_results_row_add_real(row, ax->key, strtod(v, NULL)) : rfl_results_row_add_text(row, ax->key, v);
-  }
-}
-
-/* Which build computed the case, and the hash of the case it ran (the manifest's). */
-static rfl_status add_provenance(rfl_results_row *row, uint64_t case_hash) {
-  char hash[17];
-  rfl_case_hash_text(case_hash, hash);
-  RFL_CHECK(rfl_results_row_add_text(row, "case_hash", hash));
-  rfl_provenance p;
-  rfl_provenance_get(&p);
-  return rfl_results_row_add_text(row, "rflesion_version", p.version_full);
-}
-
-static rfl_status run_case(size_t index, rfl_results_row *row, rfl_farm_poll poll, void *poll_ctx, void *ctx) {
-  sweep_ctx *c = ctx;
-  rfl_results_row_init(row, (long long)index);
-  row->has_hash = 1;
-  row->hash = c->hash[index];
-  double t0 = now_s();
-  rfl_error_clear();
-  rfl_status st = read_case(c, index, c->kase, NULL);
-  int have_case = st == RFL_OK, have_summary = 0;
-  char h5path[RFL_PATH_MAX];
-  if (c->fields) rfl_sweep_dir_fields_path(c->out, index, h5path, sizeof h5path);
-  rfl_case_job_options jopt = {.h5path = c->fields ? h5path : NULL, .poll = poll, .poll_ctx = poll_ctx};
-  rfl_case_job *job = NULL;
-  const rfl_memory_limit *limit = rfl_cli_memory_limit();
-  if (limit) jopt.memory_limit = limit->bytes;
-  if (st == RFL_OK) st = rfl_case_job_solve(c->kase, &jopt, &job);
-  if (st == RFL_OK) st = rfl_case_job_write_results(job);
-  if (st == RFL_OK) {
-    *c->summary = *rfl_case_job_summary(job); /* the job owns it; keep a copy */
-    have_summary = 1;
-  }
-  st = rfl_case_job_close(job, st);
-  char message[1024] = "";
-  if (st != RFL_OK) snprintf(message, sizeof message, "%s", rfl_error_message()[0] ? rfl_error_message() : rfl_strerror(st));
-  int nflags = st == RFL_OK && have_summary ? c->summary->nflags : 0;
-  const char *status = st != RFL_OK ? "failed" : nflags > 0 ? "flagged" : "ok";
-  int exit_code = st != RFL_OK ? rfl_status_exit_code(st) : nflags > 0 ? 1 : 0;
-  rfl_status rs = RFL_OK;
-  add_head(row, c, index, status, message, exit_code, &rs);
-  if (rs == RFL_OK)
-    rs = rfl_results_row_add_summary(row, st == RFL_OK ? c->summary : NULL, have_case ? c->kase : NULL);
-  if (rs == RFL_OK) rs = rfl_results_row_add_real(row, "wall_s", now_s() - t0);
-  if (rs == RFL_OK) rs = add_provenance(row, c->hash[index]);
-  return rs;
-}
-
-static rfl_status commit(const rfl_results_row *row, const char *who, void *ctx) {
-  sweep_ctx *c = ctx;
-  RFL_CHECK(rfl_sweep_dir_commit_row(c->out, row, who));
-  c->done++;
-  if (!c->quiet) {
-    const rfl_results_cell *s = rfl_results_row_find(row, "status"), *w = rfl_results_row_find(row, "wall_s");
-    const rfl_results_cell *lw = rfl_results_row_find(row, "lesion_width_mm"), *ll = rfl_results_row_find(row, "lesion_length_mm");
-    const rfl_results_cell *m = rfl_results_row_find(row, "message");
-    const char *on = strstr(who, " on "); /* "rank R" of "rank R on HOST pid PID" */
-    printf("[%zu/%zu] case %lld %s (%.*s, %.2f s)", c->done, c->todo, row->index, s ? s->text : "?",
-           on ? (int)(on - who) : (int)strlen(who), who, w ? w->num : NAN);
-    if (s && strcmp(s->text, "failed") == 0 && m) printf(": %s\n", m->text);
-    else if (lw && ll) printf(": lesion %.2f x %.2f mm\n", lw->num, ll->num);
-    else printf("\n");
-    fflush(stdout);
-  }
-  return RFL_OK;
-}
-
-/* ---- planning ------------------------------------------------------------------------------ */
-
-typedef struct {
-  size_t index;
-  double cost;
-} costed;
-
-static int longest_first(const void *a, const void *b) {
-  const costed *p = a, *q = b;
-  if (p->cost != q->cost) return p->cost > q->cost ? -1 : 1;
-  return (p->index > q->index) - (p->index < q->index);
-}
-
-/* The cases of shard `shard` of `nshards`: every nshards-th of the longest-first order, so
- * shards get similar work. Returned longest first (farm) or by index (one process). */
-static rfl_status plan(const sweep_ctx *c, int shard, int nshards, int by_index, size_t **out, size_t *n) {
-  costed *all = malloc((c->ncases ? c->ncases : 1) * sizeof *all);
-  size_t *q = malloc((c->ncases ? c->ncases : 1) * sizeof *q);
-  if (!all || !q) {
-    free(all);
-    free(q);
-    return RFL_ERROR(RFL_ENOMEM, "out of memory for the sweep's queue");
-  }
-  for (size_t i = 0; i < c->ncases; i++) all[i] = (costed){i, c->cost[i]};
-  qsort(all, c->ncases, sizeof *all, longest_first);
-  size_t m = 0;
-  for (size_t k = 0; k < c->ncases; k++)
-    if ((int)(k % (size_t)nshards) == shard) q[m++] = all[k].index;
-  free(all);
-  if (by_index)
-    for (size_t i = 1; i < m; i++) /* insertion sort of the shard's indices */
-      for (size_t j = i; j > 0 && q[j - 1] > q[j]; j--) {
-        size_t t = q[j];
-        q[j] = q[j - 1];
-        q[j - 1] = t;
-      }
-  *out = q;
-  *n = m;
-  return RFL_OK;
-}
-
-static void print_dry_run(const sweep_ctx *c, int shard, int nshards, const size_t *mine, size_t nmine) {
-  printf("Sweep of %s: %zu case%s", c->path, c->ncases, c->ncases == 1 ? "" : "s");
-  if (c->sweep.naxes) {
-    printf(" (");
-    for (int a = 0; a < c->sweep.naxes; a++)
-      printf("%s%s: %d value%s", a ? "; " : "", c->sweep.axes[a].key, c->sweep.axes[a].nvalues,
-             c->sweep.axes[a].nvalues == 1 ? "" : "s");
-    printf("; %d group%s in the product)", c->sweep.ngroups, c->sweep.ngroups == 1 ? "" : "s");
-  }
-  printf("\n");
-  size_t show[5] = {0, 1, 2, c->ncases - 2, c->ncases - 1};
-  int nshow = c->ncases <= 5 ? (int)c->ncases : 5;
-  printf("Examples:\n");
-  for (int k = 0; k < nshow; k++) {
-    size_t i = c->ncases <= 5 ? (size_t)k : show[k];
-    if (c->ncases > 5 && k == 3) printf("  ...\n");
-    printf("  case %zu:", i);
-    for (int a = 0; a < c->sweep.naxes; a++) {
-      char set[RFL_CASE_MAX_LINE + 1];
-      if (rfl_sweep_case_set(&c->sweep, i, a, set, sizeof set) == RFL_OK) printf(" %s", set);
-    }
-    printf("%s  (%.3g cell-steps)\n", c->sweep.naxes ? "" : " the base case", c->cost[i]);
-  }
-  double total = 0, lo = INFINITY, hi = 0;
-  for (size_t i = 0; i < c->ncases; i++) total += c->cost[i], lo = fmin(lo, c->cost[i]), hi = fmax(hi, c->cost[i]);
-  /* about 2 us per cell-step on one core (RC-1-like cases, docs/performance.md): a guide only */
-  printf("Estimated cost: %.3g cell-steps (cells x time steps; smallest case %.3g, largest %.3g), roughly %.0f s of "
-         "one core at 2 us per cell-step\n", total, lo, hi, 2e-6 * total);
-  if (nshards > 1) {
-    printf("This process: shard %d of %d, %zu case%s", shard, nshards, nmine, nmine == 1 ? "" : "s");
-    for (size_t k = 0; k < nmine; k++) printf("%s%zu", k ? ", " : ": ", mine[k]);
-    printf("\n");
-  }
-}
-
-/* A job array task records its array's shape in DIR (when it is the first) once DIR is its
- * sweep's. The shard was read from the environment and any recorded shape before; only
- * another array recording a different shape in between can change it. */
-static rfl_status check_array_shard(const sweep_ctx *c, int shard, int nshards) {
-  int s = shard, n = nshards;
-  RFL_CHECK(rfl_array_shard(c->out, 1, &s, &n));
-  if (s == shard && n == nshards) return RFL_OK;
-  return RFL_ERROR(RFL_EUSAGE, "%s/array.txt: another job array recorded its shape while this task started (this "
-                               "task: shard %d of %d, now shard %d of %d): run this task again",
-                   c->out, shard, nshards, s, n);
-}
-
-/* The exit code of this shard's own cases (from their records). */
-static rfl_status shard_exit_code(const sweep_ctx *c, int shard, int nshards, int *code) {
-  rfl_results_table mine;
-  rfl_results_table_init(&mine);
-  size_t *q = NULL, n = 0;
-  rfl_status st = plan(c, shard, nshards, 1, &q, &n);
-  for (size_t k = 0; st == RFL_OK && k < n; k++) {
-    char path[RFL_PATH_MAX + 64];
-    rfl_results_row row;
-    rfl_sweep_dir_row_path(c->out, q[k], path, sizeof path);
-    st = rfl_results_row_read(path, &row);
-    if (st == RFL_OK) st = rfl_results_table_add(&mine, &row);
-    rfl_results_row_free(&row);
-  }
-  if (st == RFL_OK) st = rfl_results_table_finish(&mine);
-  if (st == RFL_OK) *code = rfl_sweep_table_exit_code(&mine);
-  free(q);
-  rfl_results_table_free(&mine);
-  return st;
-}
 
 /* ---- the directory ---------------------------------------------------------------------------- */
 
@@ -443,6 +133,7 @@ static int parse_shard(const char *s, int *i, int *n) {
   return 1;
 }
 
+/* The one way out: everything the context holds is released here. */
 static int finish(sweep_ctx *c, int code) {
   rfl_sweep_dir_unlock(&c->lock);
   rfl_sweep_free(&c->sweep);
@@ -451,30 +142,84 @@ static int finish(sweep_ctx *c, int code) {
   free(c->hash);
   free(c->kase);
   free(c->summary);
+  free(c->manifest);
+  free(c->queue);
   rfl_farm_finalize();
   return code;
 }
 
-/* Message from rank 0 only (every rank reaches the same input errors). */
-static int fail(sweep_ctx *c, rfl_status st) {
-  int code = rfl_status_exit_code(st);
+/* Message from rank 0 only (every rank reaches the same input errors); the exit code. */
+static int fail(const sweep_ctx *c, rfl_status st) {
   if (c->rank == 0) fprintf(stderr, "rflesion: %s\n", rfl_error_message()[0] ? rfl_error_message() : rfl_strerror(st));
-  return finish(c, code);
+  return rfl_status_exit_code(st);
 }
 
-static int usage_error(sweep_ctx *c, const char *fmt, const char *arg) {
+static int usage_error(const sweep_ctx *c, const char *fmt, const char *arg) {
   if (c->rank == 0) {
     fprintf(stderr, "rflesion sweep: ");
     fprintf(stderr, fmt, arg);
     fputc('\n', stderr);
     rfl_cli_usage(stderr, sweep_usage, 1);
   }
-  return finish(c, 2);
+  return RFL_CLI_EXIT_USAGE;
 }
 
-int rfl_cmd_sweep(int argc, char **argv) {
+/* The command line's options besides the case (sweep_ctx holds what the cases need). */
+typedef struct {
+  struct {
+    const char *option, *text;
+  } sweep_opts[RFL_CLI_MAX_SETS]; /* --vary, --zip, --samples, --seed in order */
+  int nsweep_opts, dry_run, shard, nshards, from_array, threads, flags_exit_zero;
+  const char *figures[MAX_FIGURES];
+  int nfigures;
+  char accuracy_set[RFL_CLI_ACCURACY_SET_MAX];
+} sweep_args;
+
+/* One option of the sweep's: -1 to go on, else the exit code. */
+static int take_option(sweep_ctx *c, sweep_args *a, int opt, const char *arg) {
+  switch (opt) {
+    case 'A': /* --set solver.accuracy_mm=MM */
+      rfl_cli_accuracy_set(a->accuracy_set, arg);
+      arg = a->accuracy_set;
+      /* fall through */
+    case 's':
+      if (c->sets.n == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 --set options, found more%s", "");
+      c->sets.items[c->sets.n++] = arg;
+      return -1;
+    case 'V': case 'z': case 'N': case 'S':
+      if (a->nsweep_opts == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 sweep options, found more%s", "");
+      a->sweep_opts[a->nsweep_opts].option = opt == 'V' ? "vary" : opt == 'z' ? "zip" : opt == 'N' ? "samples" : "seed";
+      a->sweep_opts[a->nsweep_opts++].text = arg;
+      return -1;
+    case 'o': c->out = arg; return -1;
+    case 'd': a->dry_run = 1; return -1;
+    case 'x':
+      if (!parse_shard(arg, &a->shard, &a->nshards))
+        return usage_error(c, "--shard: expected I/N with 0 <= I < N, found '%s'", arg);
+      return -1;
+    case 'F': c->fields = 1; return -1;
+    case 'g':
+      if (a->nfigures == MAX_FIGURES) return usage_error(c, "expected at most 16 --figure options, found more%s", "");
+      a->figures[a->nfigures++] = arg;
+      return -1;
+    case 't':
+      if (!rfl_cli_threads_arg(arg, &a->threads))
+        return usage_error(c, "--threads: expected an integer 1..1024, found '%s'", arg);
+      return -1;
+    case 'q': c->quiet = 1; return -1;
+    case 'Z': a->flags_exit_zero = 1; return -1;
+    case 'h':
+      if (c->rank == 0) rfl_cli_usage(stdout, sweep_usage, 1);
+      return RFL_CLI_EXIT_OK;
+    default:
+      return usage_error(c, "unknown or incomplete option '%s'", arg);
+  }
+}
+
+/* The options and the case file's name: -1 to go on, else the exit code. */
+static int parse_args(sweep_ctx *c, sweep_args *a, int argc, char **argv) {
   static const struct option longopts[] = {
-      {"set", required_argument, NULL, 's'},     {"vary", required_argument, NULL, 'V'},
+      RFL_CLI_SET_OPTION,                        {"vary", required_argument, NULL, 'V'},
       {"zip", required_argument, NULL, 'z'},     {"samples", required_argument, NULL, 'N'},
       {"seed", required_argument, NULL, 'S'},    {"out", required_argument, NULL, 'o'},
       {"dry-run", no_argument, NULL, 'd'},       {"shard", required_argument, NULL, 'x'},
@@ -482,244 +227,193 @@ int rfl_cmd_sweep(int argc, char **argv) {
       {"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
       {"help", no_argument, NULL, 'h'},          {"flags-exit-zero", no_argument, NULL, 'Z'},
       {"accuracy", required_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
-  static char accuracy_set[96];
-  sweep_ctx ctx = {.lock = {-1, -1, 0}}, *c = &ctx;
-  rfl_sweep_init(&c->sweep);
-  /* MPI first: every rank parses the same arguments and reaches the same verdicts */
-  rfl_status st = rfl_farm_init(&c->rank, &c->size);
-  if (st != RFL_OK) return fail(c, st);
-  struct {
-    const char *option, *text;
-  } sweep_opts[RFL_CLI_MAX_SETS];
-  int nsweep_opts = 0, dry_run = 0, shard = -1, nshards = 0, threads = -1, flags_exit_zero = 0;
-  const char *figures[MAX_FIGURES];
-  int nfigures = 0;
   optind = 0;
   opterr = 0;
-  int opt;
-  while ((opt = getopt_long(argc, argv, "s:qh", longopts, NULL)) != -1) {
-    switch (opt) {
-      case 's':
-        if (c->nsets == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 --set options, found more%s", "");
-        c->sets[c->nsets++] = optarg;
-        break;
-      case 'A': /* --set solver.accuracy_mm=MM */
-        if (c->nsets == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 --set options, found more%s", "");
-        snprintf(accuracy_set, sizeof accuracy_set, "solver.accuracy_mm=%.60s", optarg);
-        c->sets[c->nsets++] = accuracy_set;
-        break;
-      case 'V':
-      case 'z':
-      case 'N':
-      case 'S':
-        if (nsweep_opts == RFL_CLI_MAX_SETS) return usage_error(c, "expected at most 256 sweep options, found more%s", "");
-        sweep_opts[nsweep_opts].option = opt == 'V' ? "vary" : opt == 'z' ? "zip" : opt == 'N' ? "samples" : "seed";
-        sweep_opts[nsweep_opts++].text = optarg;
-        break;
-      case 'o':
-        c->out = optarg;
-        break;
-      case 'd':
-        dry_run = 1;
-        break;
-      case 'x':
-        if (!parse_shard(optarg, &shard, &nshards))
-          return usage_error(c, "--shard: expected I/N with 0 <= I < N, found '%s'", optarg);
-        break;
-      case 'F':
-        c->fields = 1;
-        break;
-      case 'g':
-        if (nfigures == MAX_FIGURES) return usage_error(c, "expected at most 16 --figure options, found more%s", "");
-        figures[nfigures++] = optarg;
-        break;
-      case 't': {
-        char *end;
-        long v = strtol(optarg, &end, 10);
-        if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1024)
-          return usage_error(c, "--threads: expected an integer 1..1024, found '%s'", optarg);
-        threads = (int)v;
-        break;
-      }
-      case 'q':
-        c->quiet = 1;
-        break;
-      case 'Z':
-        flags_exit_zero = 1;
-        break;
-      case 'h':
-        if (c->rank == 0) rfl_cli_usage(stdout, sweep_usage, 1);
-        return finish(c, 0);
-      default:
-        return usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
-    }
-  }
+  int opt, code;
+  while ((opt = getopt_long(argc, argv, "s:qh", longopts, NULL)) != -1)
+    if ((code = take_option(c, a, opt, opt == '?' || opt == ':' ? argv[optind - 1] : optarg)) >= 0) return code;
   if (optind != argc - 1) {
     char n[32];
     snprintf(n, sizeof n, "%d", argc - optind);
     return usage_error(c, "expected one case file, found %s arguments", n);
   }
   c->path = argv[optind];
-  if (!c->out && !dry_run) return usage_error(c, "expected --out DIR (or --dry-run)%s", "");
-  int from_array = 0;
-  if (shard < 0) {
-    /* read only here (a dry run writes nothing); recorded in DIR once it is prepared */
-    if ((st = rfl_array_shard(c->out, 0, &shard, &nshards)) != RFL_OK) return fail(c, st);
-    from_array = nshards > 0;
-    if (!from_array) shard = 0, nshards = 1;
+  if (!c->out && !a->dry_run) return usage_error(c, "expected --out DIR (or --dry-run)%s", "");
+  return -1;
+}
+
+/* The shard: --shard, else a SLURM array task's (read only here: a dry run writes nothing;
+ * recorded in DIR once it is prepared), else the whole sweep. Then the threads per process. */
+static rfl_status shard_and_threads(const sweep_ctx *c, sweep_args *a) {
+  if (a->shard < 0) {
+    RFL_CHECK(rfl_array_shard(c->out, 0, &a->shard, &a->nshards));
+    a->from_array = a->nshards > 0;
+    if (!a->from_array) a->shard = 0, a->nshards = 1;
   }
 #ifdef _OPENMP
-  if (threads > 0) {
-    omp_set_num_threads(threads);
+  if (a->threads > 0) {
+    omp_set_num_threads(a->threads);
   } else {
     const int t = rfl_farm_threads_per_rank(omp_get_num_procs());
     if (t > 0) omp_set_num_threads(t);
   }
 #endif
+  return RFL_OK;
+}
 
-  /* the sweep: the file's [sweep] section, then the command line's options */
+/* The sweep: the case file's [sweep] section, then the command line's options; the case
+ * file's bytes are kept for reading every case. */
+static rfl_status load_sweep(sweep_ctx *c, sweep_args *a, rfl_case_warnings *warnings) {
   c->kase = malloc(sizeof *c->kase);
   c->summary = malloc(sizeof *c->summary);
-  if (!c->kase || !c->summary) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory"));
-  rfl_case_warnings warnings = {0};
-  rfl_case_read_options ropt = {.sets = c->sets, .nsets = c->nsets, .voxel_check = rfl_voxels_check,
-                                .warnings = &warnings};
-  rfl_cli_memory_check(&ropt, NULL);
+  if (!c->kase || !c->summary) return RFL_ERROR(RFL_ENOMEM, "out of memory");
+  rfl_case_read_options ropt;
+  rfl_cli_case_options(&ropt, c->sets.items, c->sets.n, NULL, warnings);
   FILE *f = fopen(c->path, "rb");
-  if (!f) {
-    /* the reader's own message for a missing or unreadable file */
-    return fail(c, rfl_case_read(c->path, &ropt, c->kase));
-  }
+  if (!f) return rfl_case_read(c->path, &ropt, c->kase); /* the reader's message for a missing file */
   c->data = malloc(RFL_CASE_MAX_BYTES + 1);
   if (!c->data) {
     fclose(f);
-    return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory"));
+    return RFL_ERROR(RFL_ENOMEM, "out of memory");
   }
   c->len = fread(c->data, 1, RFL_CASE_MAX_BYTES + 1, f);
   fclose(f);
-  if (c->len > RFL_CASE_MAX_BYTES) return fail(c, rfl_case_read(c->path, &ropt, c->kase));
-  if ((st = rfl_sweep_read_text(&c->sweep, c->path, c->data, c->len)) != RFL_OK) return fail(c, st);
-  for (int i = 0; i < nsweep_opts; i++)
-    if ((st = rfl_sweep_add_option(&c->sweep, sweep_opts[i].option, sweep_opts[i].text)) != RFL_OK) return fail(c, st);
-  if ((st = rfl_sweep_finalize(&c->sweep)) != RFL_OK) return fail(c, st);
-  flags_exit_zero = flags_exit_zero || c->sweep.flags_exit_zero;
+  if (c->len > RFL_CASE_MAX_BYTES) return rfl_case_read(c->path, &ropt, c->kase);
+  RFL_CHECK(rfl_sweep_read_text(&c->sweep, c->path, c->data, c->len));
+  for (int i = 0; i < a->nsweep_opts; i++)
+    RFL_CHECK(rfl_sweep_add_option(&c->sweep, a->sweep_opts[i].option, a->sweep_opts[i].text));
+  RFL_CHECK(rfl_sweep_finalize(&c->sweep));
+  a->flags_exit_zero = a->flags_exit_zero || c->sweep.flags_exit_zero;
   c->ncases = rfl_sweep_count(&c->sweep);
   c->cost = malloc(c->ncases * sizeof *c->cost);
   c->hash = malloc(c->ncases * sizeof *c->hash);
-  if (!c->cost || !c->hash) return fail(c, RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases));
+  if (!c->cost || !c->hash) return RFL_ERROR(RFL_ENOMEM, "out of memory for %zu cases", c->ncases);
+  return RFL_OK;
+}
 
-  /* every case read and validated before anything runs; the first case's warnings shown */
+/* --figure names must be columns: checked against case 0's row as a failed case. */
+static rfl_status check_figures(sweep_ctx *c, const sweep_args *a) {
+  if (!a->nfigures) return RFL_OK;
+  rfl_results_row proto;
+  rfl_results_table t;
+  rfl_results_table_init(&t);
+  rfl_results_row_init(&proto, 0);
+  rfl_sweep_job_read_case(c, 0, c->kase, NULL);
+  rfl_status ps = RFL_OK;
+  rfl_sweep_job_add_head(&proto, c, 0, "failed", "", 3, &ps);
+  if (ps == RFL_OK) ps = rfl_results_row_add_summary(&proto, NULL, c->kase);
+  if (ps == RFL_OK) ps = rfl_results_row_add_real(&proto, "wall_s", 0.0);
+  if (ps == RFL_OK) ps = rfl_results_table_add(&t, &proto);
+  if (ps == RFL_OK) ps = rfl_results_table_finish(&t);
+  for (int i = 0; i < a->nfigures && ps == RFL_OK; i++) ps = rfl_sweep_figure_check(&t, a->figures[i]);
+  rfl_results_row_free(&proto);
+  rfl_results_table_free(&t);
+  return ps;
+}
+
+/* Every case read and validated before anything runs (case 0's warnings shown), the
+ * manifest built, the --figure names checked and this process's queue planned: -1 to go
+ * on, else the exit code. */
+static int prepare(sweep_ctx *c, sweep_args *a) {
+  rfl_case_warnings warnings = {0};
+  rfl_status st = load_sweep(c, a, &warnings);
+  if (st != RFL_OK) return fail(c, st);
   rfl_error_clear();
-  if (read_case(c, 0, c->kase, &warnings) != RFL_OK) return fail(c, case_error(c, 0, RFL_EINPUT));
-  if (!c->quiet && c->rank == 0)
-    for (int i = 0; i < warnings.count && i < RFL_CASE_MAX_WARNINGS; ++i)
-      fprintf(stderr, "rflesion: warning: case 0: %s\n", warnings.text[i]);
-  char *manifest = NULL;
-  if ((st = expand(c, &manifest)) != RFL_OK) return fail(c, st);
-
-  /* --figure names must be columns: check them against case 0's row as a failed case */
-  if (nfigures) {
-    rfl_results_row proto;
-    rfl_results_table t;
-    rfl_results_table_init(&t);
-    rfl_results_row_init(&proto, 0);
-    read_case(c, 0, c->kase, NULL);
-    rfl_status ps = RFL_OK;
-    add_head(&proto, c, 0, "failed", "", 3, &ps);
-    if (ps == RFL_OK) ps = rfl_results_row_add_summary(&proto, NULL, c->kase);
-    if (ps == RFL_OK) ps = rfl_results_row_add_real(&proto, "wall_s", 0.0);
-    if (ps == RFL_OK) ps = rfl_results_table_add(&t, &proto);
-    if (ps == RFL_OK) ps = rfl_results_table_finish(&t);
-    for (int i = 0; i < nfigures && ps == RFL_OK; i++) ps = rfl_sweep_figure_check(&t, figures[i]);
-    rfl_results_row_free(&proto);
-    rfl_results_table_free(&t);
-    if (ps != RFL_OK) {
-      free(manifest);
-      return fail(c, ps);
-    }
-  }
-
-  size_t *queue = NULL, nqueue = 0;
-  if ((st = plan(c, shard, nshards, c->size == 1 || dry_run, &queue, &nqueue)) != RFL_OK) {
-    free(manifest);
+  if (rfl_sweep_job_read_case(c, 0, c->kase, &warnings) != RFL_OK)
+    return fail(c, rfl_sweep_job_case_error(c, 0, RFL_EINPUT));
+  if (!c->quiet && c->rank == 0) rfl_cli_print_warnings(&warnings, "case 0: ");
+  if ((st = rfl_sweep_job_expand(c, &c->manifest)) != RFL_OK) return fail(c, st);
+  if ((st = check_figures(c, a)) != RFL_OK) return fail(c, st);
+  if ((st = rfl_sweep_job_plan(c, a->shard, a->nshards, c->size == 1 || a->dry_run, &c->queue, &c->nqueue)) != RFL_OK)
     return fail(c, st);
-  }
-  if (dry_run) {
-    if (c->rank == 0) {
-      print_dry_run(c, shard, nshards, queue, nqueue);
-      printf("Execution: %s\n", c->size > 1 ? "MPI task farm" : nshards > 1 ? "one process, this shard" : "one process");
-    }
-    free(manifest);
-    free(queue);
-    return finish(c, 0);
-  }
+  return -1;
+}
 
-  /* the directory: rank 0 (or each shard) locks it, then writes the manifest or checks it */
-  if (c->rank == 0) st = own_directory(c, manifest, shard, nshards, queue, nqueue);
-  if (c->rank == 0 && st == RFL_OK && from_array) st = check_array_shard(c, shard, nshards);
+/* The directory: rank 0 (or each shard) locks it, writes the manifest or checks it, and
+ * keeps the cases without a record: -1 to go on, else the exit code. */
+static int own_output(sweep_ctx *c, const sweep_args *a) {
+  rfl_status st = RFL_OK;
+  if (c->rank == 0) st = own_directory(c, c->manifest, a->shard, a->nshards, c->queue, c->nqueue);
+  if (c->rank == 0 && st == RFL_OK && a->from_array) st = rfl_sweep_job_check_array_shard(c, a->shard, a->nshards);
   int code0 = rfl_farm_bcast_int(st == RFL_OK ? 0 : rfl_status_exit_code(st));
-  if (code0 != 0) {
-    free(manifest);
-    free(queue);
-    return c->rank == 0 ? fail(c, st) : finish(c, code0);
-  }
-  size_t pending = 0;
-  if (c->rank == 0) {
-    pending = unfinished(c, queue, nqueue);
-    c->todo = pending;
-    if (!c->quiet) {
-      printf("Sweep of %s: %zu cases", c->path, c->ncases);
-      if (nshards > 1) printf(", shard %d of %d: %zu cases", shard, nshards, nqueue);
-      printf(", %zu to run", pending);
-      if (nqueue > pending) printf(" (%zu done before)", nqueue - pending);
-      if (c->size > 1) printf(", %d MPI ranks", c->size);
-      printf(", %d thread(s) each\n", rfl_parallel_threads());
-      fflush(stdout);
-    }
-  }
+  if (code0 != 0) return c->rank == 0 ? fail(c, st) : code0;
+  if (c->rank != 0) return -1;
+  c->pending = unfinished(c, c->queue, c->nqueue);
+  c->todo = c->pending;
+  if (c->quiet) return -1;
+  printf("Sweep of %s: %zu cases", c->path, c->ncases);
+  if (a->nshards > 1) printf(", shard %d of %d: %zu cases", a->shard, a->nshards, c->nqueue);
+  printf(", %zu to run", c->pending);
+  if (c->nqueue > c->pending) printf(" (%zu done before)", c->nqueue - c->pending);
+  if (c->size > 1) printf(", %d MPI ranks", c->size);
+  printf(", %d thread(s) each\n", rfl_parallel_threads());
+  fflush(stdout);
+  return -1;
+}
 
-  /* run */
-  double t0 = now_s();
-  st = rfl_farm_run(queue, c->rank == 0 ? pending : 0, run_case, commit, c);
-  double wall = now_s() - t0;
-  free(queue);
-  if (c->rank != 0) {
-    free(manifest);
-    return st != RFL_OK ? fail(c, st) : finish(c, 0);
-  }
-  if (st != RFL_OK) {
-    free(manifest);
-    return fail(c, st);
-  }
-
-  /* the table (all shards' records) or this shard's verdict */
+/* The table (all shards' records) and figures once every case has its record, else what is
+ * missing; a shard of several is judged by its own cases. Returns the exit code. */
+static int gather(sweep_ctx *c, const sweep_args *a, double wall) {
   rfl_results_table t;
   rfl_results_table_init(&t);
   size_t missing = 0, first[8];
   const char *dirs[1] = {c->out};
-  st = rfl_sweep_dir_collect(dirs, 1, c->ncases, c->hash, &t, &missing, first, 8);
-  int code = st != RFL_OK ? rfl_status_exit_code(st) : 0;
+  rfl_status st = rfl_sweep_dir_collect(dirs, 1, c->ncases, c->hash, &t, &missing, first, 8);
+  int code = 0;
   if (st == RFL_OK && missing == 0) {
-    st = rfl_sweep_dir_write_table(c->out, &t, manifest);
-    for (int i = 0; i < nfigures && st == RFL_OK; i++) {
+    st = rfl_sweep_dir_write_table(c->out, &t, c->manifest);
+    for (int i = 0; i < a->nfigures && st == RFL_OK; i++) {
       char path[RFL_PATH_MAX + 512];
-      st = rfl_sweep_figure(c->out, &t, figures[i], path, sizeof path);
+      st = rfl_sweep_figure(c->out, &t, a->figures[i], path, sizeof path);
       if (st == RFL_OK && !c->quiet) printf("Figure: %s\n", path);
     }
     if (st == RFL_OK) code = rfl_sweep_table_exit_code(&t);
     if (st == RFL_OK && !c->quiet)
-      printf("Done: %zu cases in %.1f s (%.1f cases per minute); table %s/results.h5 and %s/results.csv\n", pending,
-             wall, wall > 0 ? 60.0 * (double)pending / wall : 0.0, c->out, c->out);
+      printf("Done: %zu cases in %.1f s (%.1f cases per minute); table %s/results.h5 and %s/results.csv\n", c->pending,
+             wall, wall > 0 ? 60.0 * (double)c->pending / wall : 0.0, c->out, c->out);
   } else if (st == RFL_OK && !c->quiet) {
     printf("Done: shard %d of %d (%zu cases in %.1f s); %zu cases of the sweep have no results yet: when every "
-           "shard has finished, 'rflesion merge %s' writes the table\n", shard, nshards, pending, wall, missing, c->out);
+           "shard has finished, 'rflesion merge %s' writes the table\n", a->shard, a->nshards, c->pending, wall,
+           missing, c->out);
   }
   /* one shard of several (also the last, which wrote the table): its own cases decide */
-  if (st == RFL_OK && nshards > 1) st = shard_exit_code(c, shard, nshards, &code);
-  if (st != RFL_OK) code = rfl_status_exit_code(st);
-  else if (code == 1 && flags_exit_zero) code = 0;
-  if (st != RFL_OK) fprintf(stderr, "rflesion: %s\n", rfl_error_message());
+  if (st == RFL_OK && a->nshards > 1) st = rfl_sweep_job_shard_exit_code(c, a->shard, a->nshards, &code);
   rfl_results_table_free(&t);
-  free(manifest);
-  return finish(c, code);
+  if (st != RFL_OK) {
+    fprintf(stderr, "rflesion: %s\n", rfl_error_message());
+    return rfl_status_exit_code(st);
+  }
+  return code == 1 && a->flags_exit_zero ? 0 : code;
+}
+
+/* The sweep from the options to the exit code (every exit through rfl_cmd_sweep's finish). */
+static int sweep(sweep_ctx *c, sweep_args *a, int argc, char **argv) {
+  /* MPI first: every rank parses the same arguments and reaches the same verdicts */
+  rfl_status st = rfl_farm_init(&c->rank, &c->size);
+  if (st != RFL_OK) return fail(c, st);
+  int code = parse_args(c, a, argc, argv);
+  if (code >= 0) return code;
+  if ((st = shard_and_threads(c, a)) != RFL_OK) return fail(c, st);
+  if ((code = prepare(c, a)) >= 0) return code;
+  if (a->dry_run) {
+    if (c->rank == 0) {
+      rfl_sweep_job_print_dry_run(c, a->shard, a->nshards, c->queue, c->nqueue);
+      printf("Execution: %s\n",
+             c->size > 1 ? "MPI task farm" : a->nshards > 1 ? "one process, this shard" : "one process");
+    }
+    return RFL_CLI_EXIT_OK;
+  }
+  if ((code = own_output(c, a)) >= 0) return code;
+  double t0 = rfl_sweep_job_now();
+  st = rfl_farm_run(c->queue, c->rank == 0 ? c->pending : 0, rfl_sweep_job_run_case, rfl_sweep_job_commit, c);
+  double wall = rfl_sweep_job_now() - t0;
+  if (st != RFL_OK) return fail(c, st);
+  return c->rank == 0 ? gather(c, a, wall) : RFL_CLI_EXIT_OK;
+}
+
+int rfl_cmd_sweep(int argc, char **argv) {
+  sweep_ctx ctx = {.lock = {-1, -1, 0}};
+  sweep_args args = {.shard = -1, .threads = -1};
+  rfl_sweep_init(&ctx.sweep);
+  return finish(&ctx, sweep(&ctx, &args, argc, argv));
 }

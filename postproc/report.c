@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /* The HTML report (report.h). The page is built in two passes: the figures are drawn first
- * by figures.c into a private temporary directory and read back as data URIs, then the
- * page is written through one atomic file, so a failure leaves neither a partial page nor
- * stray figures. Every piece of text that comes from the case or the file goes through
+ * by the figure code (figures.h) into a private temporary directory and read back as data
+ * URIs, then the page is written through one atomic file, so a failure leaves neither a
+ * partial page nor stray figures. Every piece of text that comes from the case or the file goes through
  * rfl_html_escape; numbers carry their full value in a data-value attribute, so scripts and
  * tests read what the page rounds. */
 #include "report.h"

@@ -6,7 +6,7 @@
  * the case in words, the lesion table (with discretisation error bars when the file
  * records them), each structure's margin, peak temperature, time over its threshold,
  * thermal dose and flags in words (flagged structures carry the CSS class "flagged"), the
- * generator curves and the slices (drawn again by figures.c), and the provenance.
+ * generator curves and the slices (drawn again by the figure code, figures.h), and the provenance.
  * A sweep's report (rfl_report_sweep) shows its figures and its results table.
  * Both pages are written atomically (atomic_file.h). Layout and classes: docs/report.md. */
 #ifndef RFL_REPORT_H

@@ -93,21 +93,21 @@ static long long extent(hid_t loc, const char *path, int *rank, hsize_t dims[3])
   return n;
 }
 
-/* A whole numeric dataset of exactly n elements as doubles; 0 on any mismatch. */
-static int read_f64(hid_t loc, const char *path, size_t n, double *out) {
+/* A whole numeric dataset of exactly n elements, converted to memtype; 0 on any mismatch. */
+static int read_n(hid_t loc, const char *path, size_t n, hid_t memtype, void *out) {
   if (!exists(loc, path) || extent(loc, path, NULL, NULL) != (long long)n) return 0;
   hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
-  int ok = d >= 0 && (n == 0 || H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
+  int ok = d >= 0 && (n == 0 || H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
   if (d >= 0) H5Dclose(d);
   return ok;
 }
 
+static int read_f64(hid_t loc, const char *path, size_t n, double *out) {
+  return read_n(loc, path, n, H5T_NATIVE_DOUBLE, out);
+}
+
 static int read_u8(hid_t loc, const char *path, size_t n, uint8_t *out) {
-  if (!exists(loc, path) || extent(loc, path, NULL, NULL) != (long long)n) return 0;
-  hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
-  int ok = d >= 0 && (n == 0 || H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) >= 0);
-  if (d >= 0) H5Dclose(d);
-  return ok;
+  return read_n(loc, path, n, H5T_NATIVE_UINT8, out);
 }
 
 /* Column `member` of the compound table dset (nrows rows) as doubles: 1 read, 0 the table
@@ -512,10 +512,10 @@ static rfl_status read_flags_and_history(rfl_result *r, hid_t f) {
 static rfl_status read_snapshots(rfl_result *r, hid_t f) {
   long long n = exists(f, "fields/times_s") ? extent(f, "fields/times_s", NULL, NULL) : 0;
   if (n <= 0) return RFL_OK;
-  if (n > RFL_MAX_OUTPUT_TIMES) n = RFL_MAX_OUTPUT_TIMES;
-  double t[RFL_MAX_OUTPUT_TIMES];
-  if (!read_f64(f, "fields/times_s", (size_t)n, t)) return RFL_OK;
-  for (long long i = 0; i < n; ++i) {
+  double *t = malloc((size_t)n * sizeof *t);
+  if (!t) return RFL_ERROR(RFL_ENOMEM, "%s: out of memory", r->path);
+  if (!read_f64(f, "fields/times_s", (size_t)n, t)) n = 0;
+  for (long long i = 0; i < n && r->nsnapshots < RFL_RESULT_MAX_SNAPSHOTS; ++i) {
     rfl_result_snapshot *s = &r->snapshots[r->nsnapshots];
     snprintf(s->name, sizeof s->name, "t_%07.3f", t[i]);
     char path[64];
@@ -524,6 +524,7 @@ static rfl_status read_snapshots(rfl_result *r, hid_t f) {
     s->t = t[i];
     r->nsnapshots++;
   }
+  free(t);
   return RFL_OK;
 }
 
@@ -586,6 +587,13 @@ void rfl_result_close(rfl_result *r) {
   free(r->geometry.label);
   rfl_grid_free(r->grid);
   free(r);
+}
+
+int rfl_result_is_hdf5(const char *path) {
+  htri_t is;
+  H5E_BEGIN_TRY { is = H5Fis_hdf5(path); }
+  H5E_END_TRY;
+  return is > 0;
 }
 
 int rfl_result_snapshot_at(const rfl_result *r, double t) {

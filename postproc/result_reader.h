@@ -2,7 +2,8 @@
 /* A finished run's HDF5 result file read back (layout: docs/output-format.md): the resolved
  * case, the grid and its labels, the time series, the summary tables as an rfl_summary, the
  * provenance attributes and the saved field snapshots, so that the report and the figures
- * are made from the file without running the case again. Serial HDF5 C API only.
+ * are made from the file without running the case again (`rflesion report` and
+ * `rflesion figures` both read it here). Serial HDF5 C API only.
  *
  * The case comes back from the `ini` text under /case (a case with a voxel file needs that
  * file where the run found it). The grid comes from the stored face coordinates and the
@@ -47,6 +48,9 @@ typedef struct {
   double margin_mm, isotherm_margin_mm, peak_C;
 } rfl_result_structure_error;
 
+/* Field snapshots a run writes at most: its output times, the end of RF and the end. */
+#define RFL_RESULT_MAX_SNAPSHOTS (RFL_MAX_OUTPUT_TIMES + 2)
+
 typedef struct {
   double t;       /* s */
   char name[32];  /* group under /fields */
@@ -63,7 +67,7 @@ typedef struct {
   rfl_summary summary;           /* /summary (structure reports point into kase) */
   rfl_result_lesion_error lesion_error, isotherm_error;       /* end of RF */
   rfl_result_structure_error structure_error[RFL_MAX_STRUCTURES];
-  rfl_result_snapshot snapshots[RFL_MAX_OUTPUT_TIMES];
+  rfl_result_snapshot snapshots[RFL_RESULT_MAX_SNAPSHOTS];
   int nsnapshots;
   /* private */
   long long file_id;
@@ -74,6 +78,10 @@ typedef struct {
 /* Opens and reads everything but the fields. *out is NULL on failure. */
 rfl_status rfl_result_open(const char *path, rfl_result **out);
 void rfl_result_close(rfl_result *r);
+
+/* 1 if path names an HDF5 file of any kind, 0 otherwise (no file, another format): for a
+ * command's own check before rfl_result_open. */
+int rfl_result_is_hdf5(const char *path);
 
 /* The snapshot nearest to time t within 1 ms, or -1. */
 int rfl_result_snapshot_at(const rfl_result *r, double t);

@@ -7,8 +7,9 @@ short) is run once with --output and --figures; `rflesion figures` then draws th
 figures from the .h5. Stated tolerance: the .h5 stores the fields as float32, so a few
 pixels may differ by a rounding step: no pixel differs by more than 8 levels (of 255) in any
 channel, and at most 0.1 % of the pixels differ at all. The time series (stored as float64)
-is identical. Then --format, --dpi, --range and --crop, and the exact messages of bad
-options (exit 2).
+is identical. A file whose case, read again, builds another grid (a run refined for its
+accuracy target) is drawn on the file's own grid. Then --format, --dpi, --range and --crop,
+and the exact messages of bad options (exit 2).
 
 usage: figures_redraw.py RFLESION CASE WORKDIR
 """
@@ -73,6 +74,22 @@ if not os.path.getsize(os.path.join(redraw, "slice_towards_ventral_ramus.png")) 
     fail("no slice towards the ventral ramus")
 if os.path.exists(os.path.join(runfig, "slice_towards_ventral_ramus.png")):
     fail("run --figures drew the per-structure slice")
+
+# a run whose case, read again, builds another grid (as one refined for its accuracy target
+# does) is drawn on the grid the file stores
+import h5py  # noqa: E402
+refined, refined_out = os.path.join(work, "refined.h5"), os.path.join(work, "refined")
+shutil.copy(h5, refined)
+with h5py.File(refined, "r+") as f:
+    ini = f["case"].attrs["ini"].decode().replace("spacing_mm = 0.21", "spacing_mm = 0.2")
+    del f["case"].attrs["ini"]
+    f["case"].attrs["ini"] = np.bytes_(ini)
+p = run([rfl, "figures", refined, "--out", refined_out, "-q"], 0)
+if p.returncode == 0:
+    a = mpimg.imread(os.path.join(redraw, "slice_end_of_rf.png"))
+    b = mpimg.imread(os.path.join(refined_out, "slice_end_of_rf.png"))
+    if a.shape != b.shape or np.abs(a - b).max() != 0:
+        fail("the slice of a file whose case builds another grid differs from the file's own")
 
 # formats and resolution
 run([rfl, "figures", h5, "--out", redraw, "--format", "svg", "-q"], 0)

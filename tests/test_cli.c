@@ -35,6 +35,13 @@ static void test_help_version(void **state) {
   RUN(0, "check", "--help");
   assert_contains(out_text, "Usage: rflesion check CASE");
   assert_contains(out_text, "--set SECTION.KEY=VALUE");
+  /* every command's help ends with the one exit-code table */
+  static const char *const commands[] = {"check", "run", "sweep", "merge", "report", "figures"};
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; ++i) {
+    RUN(0, commands[i], "--help");
+    assert_contains(out_text, "Exit codes:\n  0  ok\n  1  a safety flag was raised");
+    assert_contains(out_text, "  4  I/O or system failure");
+  }
 }
 
 static void test_usage_errors(void **state) {
