@@ -212,10 +212,6 @@ void rfl_axes_tick_label(char *buf, size_t len, double v, double step) {
   snprintf(buf, len, "%.*f", dec, v);
 }
 
-const char *rfl_canvas_role_name(rfl_structure_role r) {
-  return r == RFL_ROLE_PROTECTED ? "protected" : r == RFL_ROLE_TARGET ? "target" : "region";
-}
-
 void rfl_canvas_generator_text(const rfl_case *c, char *buf, size_t len) {
   rfl_generator_describe(&c->generator, c->physics.initial_C, RFL_GENERATOR_TEXT_LEGEND, buf, len);
 }

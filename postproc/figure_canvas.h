@@ -76,9 +76,6 @@ void rfl_canvas_footer(cairo_t *cr, double width, double height, const char *foo
 
 void rfl_canvas_rounded_rect(cairo_t *cr, double x, double y, double w, double h, double r);
 
-/* A structure's role in a label: "protected", "target" or "region". */
-const char *rfl_canvas_role_name(rfl_structure_role r);
-
 /* The generator's settings in words, for titles ("set point 90 C", "power 10.0 W", ...). */
 void rfl_canvas_generator_text(const rfl_case *c, char *buf, size_t len);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "figure_slice.h"
+#include "metrics.h"
 
 static const rgb c_protected = {0.95, 0.15, 0.15};
 static const rgb c_clear = {0.30, 0.62, 1.0};
@@ -74,7 +75,7 @@ static void label_text(const rfl_structure *st, look lk, char *label, size_t siz
   else if (look_text[lk].word)
     snprintf(label, size, "%s (%s)", st->name, look_text[lk].word);
   else
-    snprintf(label, size, "%s (%s)", st->name, rfl_canvas_role_name(st->role));
+    snprintf(label, size, "%s (%s)", st->name, rfl_role_words(st->role));
 }
 
 /* score lowered for each outline point under box b (grown by 3): the structures' more than

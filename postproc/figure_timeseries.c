@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "figure_canvas.h"
+#include "metrics.h"
 
 enum { TS_W = 1000, TS_LEFT = 88, TS_RIGHT = 250, TS_TOP = 84, TS_PANEL = 150, TS_GAP = 22, TS_BOTTOM = 64 };
 
@@ -136,7 +137,7 @@ static void panel_structures(ts_figure *ts) {
     ts->y[0] = ts->kase->physics.initial_C;
     for (size_t i = 0; i < ts->hsteps; ++i) ts->y[i + 1] = summary->history_peak_C[i * ns + (size_t)ts->shown[q]];
     rfl_axes_series(ts->cr, &ts->p, ts->t, ts->y, ts->hsteps + 1, 1, col, 2.4, 0);
-    snprintf(text_buf, sizeof text_buf, "%s (%s)", sk->name, rfl_canvas_role_name(sk->role));
+    snprintf(text_buf, sizeof text_buf, "%s (%s)", sk->name, rfl_role_words(sk->role));
     ly += rfl_axes_legend_entry(ts->cr, ts->lx, ly, col, 0, text_buf);
     if (prot) ly = threshold_marks(ts, r, col, ly);
   }

@@ -22,6 +22,7 @@
 #include "case_reader.h"
 #include "figures.h"
 #include "generator.h"
+#include "metrics.h"
 #include "provenance.h"
 #include "result_reader.h"
 #include "temp_registry.h"
@@ -258,8 +259,11 @@ static void generator_words(FILE *f, const rfl_case *c) {
   fputs("</li>\n", f);
 }
 
+/* "target nerve", "protected nerve" or "region" (the role's words from the metric table) */
 static const char *role_words(rfl_structure_role r) {
-  return r == RFL_ROLE_TARGET ? "target nerve" : r == RFL_ROLE_PROTECTED ? "protected nerve" : "region";
+  static char words[3][24];
+  snprintf(words[r], sizeof words[r], r == RFL_ROLE_NONE ? "%s" : "%s nerve", rfl_role_words(r));
+  return words[r];
 }
 
 static void case_section(FILE *f, const rfl_result *r) {
