@@ -125,8 +125,8 @@ def main():
                 ok = err is not None and true <= err
                 covered += ok
                 total += 1
-                lines.append("| %s | %s | %.3f | %s | %.3f | %.3f | %s |" % (
-                    name, fig, v, "%.3f" % err if err is not None else "-", fv, true, "yes" if ok else "**no**"))
+                lines.append("| %s | %s | %.4f | %s | %.4f | %.4f | %s |" % (
+                    name, fig, v, "%.4f" % err if err is not None else "-", fv, true, "yes" if ok else "**no**"))
             ref = REFERENCE.get(name)
             if ref:
                 for lesion in ("lesion", "isotherm"):
