@@ -328,8 +328,11 @@ static double refined_spacing(const rfl_case *kase, double largest, double limit
   return h;
 }
 
-static void set_errors(rfl_case_job *job, const rfl_error_figures *coarse, double coarse_h,
-                       double coarse_dt, double start_h, int refinements, const char *note) {
+/* The run's error estimate against the coarser solution; after a refinement round (earlier:
+ * the estimate of the run it refines, else NULL) no figure's error falls below the earlier
+ * one carried to the finer cells. */
+static void set_errors(rfl_case_job *job, const rfl_error_figures *coarse, double coarse_h, double coarse_dt,
+                       double start_h, const rfl_error_estimate *earlier, const char *note) {
   const rfl_case *k = job->kase;
   rfl_error_figures fine;
   rfl_summary_error_figures(&job->summary, &fine);
@@ -340,8 +343,9 @@ static void set_errors(rfl_case_job *job, const rfl_error_figures *coarse, doubl
   e->coarse_spacing = coarse_h;
   e->dt = k->solver.dt_s;
   e->coarse_dt = coarse_dt;
-  e->refinements = refinements;
+  e->refinements = earlier ? earlier->refinements + 1 : 0;
   e->accuracy = k->solver.accuracy;
+  if (earlier) rfl_error_estimate_carry(e, earlier, job->summary.nstructures);
   snprintf(e->note, sizeof e->note, "%s", note);
   rfl_summary_apply_errors(&job->summary);
 }
@@ -379,7 +383,7 @@ rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, r
     return RFL_OK;
   }
   const double start_h = kase->grid.spacing;
-  set_errors(*out, &coarse, coarse_h, coarse_dt, start_h, 0, note);
+  set_errors(*out, &coarse, coarse_h, coarse_dt, start_h, NULL, note);
   for (int refinements = 1; refinements <= MAX_REFINEMENTS; refinements++) {
     rfl_error_estimate *e = &(*out)->summary.errors;
     if (rfl_error_estimate_met(e)) break;
@@ -388,6 +392,7 @@ rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, r
       snprintf(e->note, sizeof e->note, "%s", note);
       break;
     }
+    const rfl_error_estimate earlier = *e; /* kept: the refined run's estimate carries it */
     rfl_summary_error_figures(&(*out)->summary, &coarse); /* this run is the coarse one now */
     coarse_h = kase->grid.spacing;
     coarse_dt = kase->solver.dt_s;
@@ -399,7 +404,7 @@ rfl_status rfl_case_job_solve(rfl_case *kase, const rfl_case_job_options *opt, r
     if (kase->grid.auto_fine_box) rfl_discretisation_fine_box(kase, h, have_box ? &lo : NULL, have_box ? &hi : NULL);
     note[0] = '\0';
     RFL_CHECK(run_main(kase, opt, out, note, sizeof note));
-    set_errors(*out, &coarse, coarse_h, coarse_dt, start_h, refinements, note);
+    set_errors(*out, &coarse, coarse_h, coarse_dt, start_h, &earlier, note);
   }
   rfl_error_estimate *e = &(*out)->summary.errors;
   if (!rfl_error_estimate_met(e) && !e->note[0])

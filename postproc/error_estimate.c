@@ -46,3 +46,15 @@ void rfl_error_estimate_compute(const rfl_error_figures *fine, const rfl_error_f
 int rfl_error_estimate_met(const rfl_error_estimate *e) {
   return e->largest_length <= e->accuracy * (1.0 + 1e-9);
 }
+
+void rfl_error_estimate_carry(rfl_error_estimate *e, const rfl_error_estimate *earlier, int nstructures) {
+  if (!earlier->estimated || !(earlier->spacing > 0.0) || earlier->error.n != e->error.n) return;
+  const double shrink = pow(e->spacing / earlier->spacing, RFL_ERROR_ORDER);
+  e->largest_length = 0.0;
+  for (int i = 0; i < e->error.n; i++) {
+    double carried = shrink * earlier->error.value[i];
+    if (isfinite(e->error.value[i]) && isfinite(carried)) e->error.value[i] = fmax(e->error.value[i], carried);
+    if (rfl_error_figure_kind(i, nstructures) == RFL_ERROR_OF_LENGTH && e->error.value[i] > e->largest_length)
+      e->largest_length = e->error.value[i];
+  }
+}

@@ -67,6 +67,46 @@ static void richardson_part_and_floors(void **state) {
   assert_false(rfl_error_estimate_met(&e));
 }
 
+/* A refined pair that agrees by chance keeps the wider pair's estimate carried to its cells
+ * at order 2; figures the refined pair sees larger keep their own; the largest length is
+ * taken again. */
+static void refinement_carries_the_earlier_estimate(void **state) {
+  (void)state;
+  const int ns = 1;
+  rfl_error_figures fine, coarse;
+  fine.n = coarse.n = rfl_error_peak_index(ns) + 1;
+  for (int i = 0; i < fine.n; i++) fine.value[i] = coarse.value[i] = 1e-3;
+  int width = rfl_error_lesion_index(0, 0, 0), margin = rfl_error_structure_index(0, 0);
+  int peak = rfl_error_structure_index(0, 2);
+  const double h0 = 0.2e-3, h1 = 0.16e-3, shrink = (h1 / h0) * (h1 / h0); /* 0.64 */
+  rfl_error_estimate earlier, e;
+  memset(&earlier, 0, sizeof earlier);
+  memset(&e, 0, sizeof e);
+  coarse.value[width] = 1e-3 - 0.05e-3; /* first pair: width 0.05 mm apart -> 0.12 mm */
+  coarse.value[peak] = 1e-3 + 0.1;
+  rfl_error_estimate_compute(&fine, &coarse, 1.5, h0, h0, ns, &earlier);
+  earlier.spacing = h0;
+  assert_close(earlier.error.value[width], 2.4 * 0.05e-3, 1e-15);
+  /* the refined pair (r = 1.25): width agrees, the margin moves by 0.02 mm */
+  for (int i = 0; i < fine.n; i++) coarse.value[i] = fine.value[i];
+  coarse.value[margin] = 1e-3 + 0.02e-3;
+  rfl_error_estimate_compute(&fine, &coarse, 1.25, h1, h0, ns, &e);
+  e.spacing = h1;
+  const double margin_own = 3.0 / (1.25 * 1.25 - 1.0) * 0.02e-3; /* 0.107 mm */
+  assert_close(e.error.value[width], 0.05 * h1, 1e-15);          /* the floor alone */
+  rfl_error_estimate_carry(&e, &earlier, ns);
+  assert_close(e.error.value[width], shrink * 2.4 * 0.05e-3, 1e-15); /* 0.0768 mm */
+  assert_close(e.error.value[margin], margin_own, 1e-15);
+  assert_close(e.error.value[peak], shrink * 2.4 * 0.1, 1e-12);
+  assert_close(e.largest_length, margin_own, 1e-15);
+  /* an estimate from another list of figures is not carried */
+  rfl_error_estimate other = earlier;
+  other.error.n = 3;
+  rfl_error_estimate before = e;
+  rfl_error_estimate_carry(&e, &other, ns);
+  assert_memory_equal(&e, &before, sizeof e);
+}
+
 static void kinds_follow_the_list(void **state) {
   (void)state;
   assert_int_equal(rfl_error_figure_kind(rfl_error_lesion_index(1, 1, 2), 2), RFL_ERROR_OF_LENGTH);
@@ -79,6 +119,7 @@ static void kinds_follow_the_list(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(richardson_part_and_floors),
+      cmocka_unit_test(refinement_carries_the_earlier_estimate),
       cmocka_unit_test(kinds_follow_the_list),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
