@@ -4,8 +4,10 @@
  * One X-macro list generates the enum and rfl_strerror(). Functions that can fail return
  * an rfl_status; they raise through RFL_ERROR, which records a formatted message (with the
  * source location of the raise, for debugging) in one place and returns the code, so one
- * breakpoint on rfl_error_raise catches every error. Only cli/ maps status to exit codes
- * (see rfl_status_exit_code). The last message is kept per thread. */
+ * breakpoint on rfl_error_raise catches every error. The exit code of each status is in
+ * the same list (the one table behind `rflesion --help` and the C API); only the programs
+ * (cli/, api/) turn statuses into exit codes, through rfl_status_exit_code. The last message
+ * is kept per thread. */
 #ifndef RFL_STATUS_H
 #define RFL_STATUS_H
 
