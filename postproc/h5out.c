@@ -162,8 +162,8 @@ static rfl_status new_writer(const char *path, const rfl_h5out_options *opt, rfl
 rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5out **out) {
   rfl_h5out *o;
   RFL_CHECK(new_writer(path, opt, &o));
-  h5o_quiet_state q;
-  h5o_quiet_begin(&q);
+  rfl_hdf5_quiet q;
+  rfl_hdf5_quiet_begin(&q);
   if (o->deflate >= 0 && (H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0 ||
                           H5Zfilter_avail(H5Z_FILTER_SHUFFLE) <= 0))
     o->deflate = -1; /* an HDF5 built without zlib: chunked, uncompressed */
@@ -174,7 +174,7 @@ rfl_status rfl_h5out_open(const char *path, const rfl_h5out_options *opt, rfl_h5
     H5E_BEGIN_TRY { H5Fclose(o->file); }
     H5E_END_TRY;
   }
-  h5o_quiet_end(&q);
+  rfl_hdf5_quiet_end(&q);
   if (st != RFL_OK) {
     if (created) remove(o->tmp);
     rfl_atomic_discard(o->tmp);
@@ -276,8 +276,8 @@ static rfl_status discard(rfl_h5out *o) {
 rfl_status rfl_h5out_close(rfl_h5out *out, int commit_it) {
   if (!out) return RFL_OK;
   rfl_status st = RFL_OK;
-  h5o_quiet_state q;
-  h5o_quiet_begin(&q);
+  rfl_hdf5_quiet q;
+  rfl_hdf5_quiet_begin(&q);
   if (commit_it) {
     if (out->status != RFL_OK)
       st = h5o_reraise(out);
@@ -295,7 +295,7 @@ rfl_status rfl_h5out_close(rfl_h5out *out, int commit_it) {
   } else {
     st = discard(out);
   }
-  h5o_quiet_end(&q);
+  rfl_hdf5_quiet_end(&q);
   free_writer(out);
   return st;
 }

@@ -126,10 +126,10 @@ rfl_status rfl_h5out_write_fields(rfl_h5out *out, const rfl_field_view *view) {
     out->snaps = p;
     out->capsnaps = cap;
   }
-  h5o_quiet_state q;
-  h5o_quiet_begin(&q);
+  rfl_hdf5_quiet q;
+  rfl_hdf5_quiet_begin(&q);
   rfl_status st = write_fields(out, view, s.name);
-  h5o_quiet_end(&q);
+  rfl_hdf5_quiet_end(&q);
   if (st == RFL_OK) out->snaps[out->nsnaps++] = s;
   return h5o_poison(out, st);
 }

@@ -123,10 +123,10 @@ rfl_status rfl_h5out_write_grid(rfl_h5out *out, const rfl_grid *grid, const rfl_
     return RFL_ERROR(RFL_EUSAGE, "%s: the grid was already written", out->path);
   if (!grid || !geo || !c || grid->ncells == 0)
     return RFL_ERROR(RFL_EUSAGE, "%s: write_grid needs a grid, its geometry and the case", out->path);
-  h5o_quiet_state q;
-  h5o_quiet_begin(&q);
+  rfl_hdf5_quiet q;
+  rfl_hdf5_quiet_begin(&q);
   rfl_status st = write_grid(out, grid, geo, c);
-  h5o_quiet_end(&q);
+  rfl_hdf5_quiet_end(&q);
   if (st == RFL_OK) out->have_grid = 1;
   return h5o_poison(out, st);
 }

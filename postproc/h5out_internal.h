@@ -13,6 +13,7 @@
 
 #include "atomic_file.h"
 #include "h5out.h"
+#include "hdf5_quiet.h"
 
 #define CHUNK_ELEMENTS 262144 /* target elements per chunk (1 MiB of float32) */
 #define MSG_MAX 1024
@@ -45,15 +46,6 @@ struct rfl_h5out {
   char msg[MSG_MAX];           /* its message */
 };
 
-typedef struct {
-  H5E_auto2_t func;
-  void *data;
-  int restore;
-} h5o_quiet_state;
-
-/* Switch HDF5's automatic error printing off for a public call, and back on. */
-void h5o_quiet_begin(h5o_quiet_state *q);
-void h5o_quiet_end(const h5o_quiet_state *q);
 
 /* RFL_EIO naming the file and what failed, with HDF5's innermost reason when there is one. */
 rfl_status h5o_h5_fail(const rfl_h5out *o, const char *src_line_file, int src_line, const char *fmt, ...)

@@ -11,17 +11,6 @@
 /* ---- errors ---------------------------------------------------------------------------- */
 
 
-void h5o_quiet_begin(h5o_quiet_state *q) {
-  q->func = NULL;
-  q->data = NULL;
-  q->restore = H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data) >= 0;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-void h5o_quiet_end(const h5o_quiet_state *q) {
-  if (q->restore) H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
-}
-
 typedef struct {
   char text[200];
 } h5_detail;

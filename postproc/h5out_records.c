@@ -280,10 +280,10 @@ rfl_status rfl_h5out_write_summary(rfl_h5out *out, const rfl_summary *s) {
   if (out->status != RFL_OK) return h5o_reraise(out);
   if (out->have_summary) return RFL_ERROR(RFL_EUSAGE, "%s: the summary was already written", out->path);
   if (!s) return RFL_ERROR(RFL_EUSAGE, "%s: no summary", out->path);
-  h5o_quiet_state q;
-  h5o_quiet_begin(&q);
+  rfl_hdf5_quiet q;
+  rfl_hdf5_quiet_begin(&q);
   rfl_status st = write_summary(out, s);
-  h5o_quiet_end(&q);
+  rfl_hdf5_quiet_end(&q);
   if (st == RFL_OK) out->have_summary = 1;
   return h5o_poison(out, st);
 }

@@ -57,10 +57,10 @@ rfl_status rfl_h5out_write_series(rfl_h5out *out, const rfl_sample *samples, siz
   if (out->status != RFL_OK) return h5o_reraise(out);
   if (out->have_series) return RFL_ERROR(RFL_EUSAGE, "%s: the series was already written", out->path);
   if (n > 0 && !samples) return RFL_ERROR(RFL_EUSAGE, "%s: no samples", out->path);
-  h5o_quiet_state q;
-  h5o_quiet_begin(&q);
+  rfl_hdf5_quiet q;
+  rfl_hdf5_quiet_begin(&q);
   rfl_status st = write_series(out, samples, n);
-  h5o_quiet_end(&q);
+  rfl_hdf5_quiet_end(&q);
   if (st == RFL_OK) out->have_series = 1;
   return h5o_poison(out, st);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "case_reader.h"
+#include "hdf5_quiet.h"
 
 #define NOT_A_RESULT "expected an rflesion result file (the .h5 of rflesion run)"
 
@@ -550,10 +551,8 @@ rfl_status rfl_result_open(const char *path, rfl_result **out) {
   if (!r) return RFL_ERROR(RFL_ENOMEM, "%s: out of memory", path);
   r->file_id = H5I_INVALID_HID;
   snprintf(r->path, sizeof r->path, "%s", path);
-  H5E_auto2_t func = NULL;
-  void *data = NULL;
-  int restore = H5Eget_auto2(H5E_DEFAULT, &func, &data) >= 0;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  rfl_hdf5_quiet quiet;
+  rfl_hdf5_quiet_begin(&quiet);
   rfl_status st = RFL_OK;
   htri_t is = H5Fis_hdf5(path);
   if (is <= 0) {
@@ -566,7 +565,7 @@ rfl_status rfl_result_open(const char *path, rfl_result **out) {
     r->file_id = f;
     st = f < 0 ? not_result(r, "an HDF5 file that cannot be opened") : read_all(r, f);
   }
-  if (restore) H5Eset_auto2(H5E_DEFAULT, func, data);
+  rfl_hdf5_quiet_end(&quiet);
   if (st != RFL_OK) {
     rfl_result_close(r);
     return st;
@@ -607,10 +606,8 @@ rfl_status rfl_result_view(rfl_result *r, int i, rfl_field_view *view) {
   static const char *const names[5] = {"temperature_C", "peak_temperature_C", "omega", "cem43_min", "potential_V"};
   size_t nc = r->grid->ncells;
   hid_t f = (hid_t)r->file_id;
-  H5E_auto2_t func = NULL;
-  void *data = NULL;
-  int restore = H5Eget_auto2(H5E_DEFAULT, &func, &data) >= 0;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  rfl_hdf5_quiet quiet;
+  rfl_hdf5_quiet_begin(&quiet);
   rfl_status st = RFL_OK;
   for (int k = 0; k < 5 && st == RFL_OK; ++k) {
     char path[96];
@@ -628,7 +625,7 @@ rfl_status rfl_result_view(rfl_result *r, int i, rfl_field_view *view) {
     if (!attr_num(g, "voltage_V", &voltage)) voltage = 0.0;
     H5Gclose(g);
   }
-  if (restore) H5Eset_auto2(H5E_DEFAULT, func, data);
+  rfl_hdf5_quiet_end(&quiet);
   if (st != RFL_OK) return st;
   if (voltage != 0.0) /* the file holds the potential; the view the unit-voltage solution */
     for (size_t c = 0; c < nc; ++c) r->field[4][c] /= voltage;

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hdf5_quiet.h"
+
 #define MAX_VOXELS 2000000000.0 /* 2 * 10^9 labels, 2 GB */
 
 /* Reads the 3-number attribute `name` of dataset `dset` (in mm) into out (in m). Returns 0,
@@ -176,28 +178,11 @@ cleanup:
 }
 
 /* HDF5's automatic error printing, switched off around our calls and restored. */
-typedef struct {
-  H5E_auto2_t func;
-  void *data;
-  int saved;
-} quiet_hdf5;
-
-static void hdf5_quiet(quiet_hdf5 *q) {
-  q->func = NULL;
-  q->data = NULL;
-  q->saved = H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data) >= 0;
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-}
-
-static void hdf5_restore(const quiet_hdf5 *q) {
-  if (q->saved) H5Eset_auto2(H5E_DEFAULT, q->func, q->data);
-}
-
 int rfl_voxels_check(const char *path, const char *dataset, rfl_case_voxel_header *hdr,
                      char *problem, size_t size) {
-  quiet_hdf5 q;
+  rfl_hdf5_quiet q;
   hid_t file, dset;
-  hdf5_quiet(&q);
+  rfl_hdf5_quiet_begin(&q);
   int bad = open_volume(path, dataset, &file, &dset, hdr, problem, size);
   if (bad == RFL_CASE_VOXEL_OK) {
     H5E_BEGIN_TRY {
@@ -206,7 +191,7 @@ int rfl_voxels_check(const char *path, const char *dataset, rfl_case_voxel_heade
     }
     H5E_END_TRY;
   }
-  hdf5_restore(&q);
+  rfl_hdf5_quiet_end(&q);
   return bad;
 }
 
@@ -217,8 +202,8 @@ rfl_status rfl_voxels_read(const char *path, const char *dataset, rfl_voxels **o
   rfl_voxels *v = NULL;
   rfl_case_voxel_header hdr;
   char problem[RFL_PATH_MAX + 256];
-  quiet_hdf5 q;
-  hdf5_quiet(&q);
+  rfl_hdf5_quiet q;
+  rfl_hdf5_quiet_begin(&q);
   if (open_volume(path, dataset, &file, &dset, &hdr, problem, sizeof problem) !=
       RFL_CASE_VOXEL_OK) {
     st = RFL_ERROR(RFL_EINPUT, "%s: %s", path, problem);
@@ -243,7 +228,7 @@ cleanup:
     if (file >= 0) H5Fclose(file);
   }
   H5E_END_TRY;
-  hdf5_restore(&q);
+  rfl_hdf5_quiet_end(&q);
   if (st != RFL_OK) {
     rfl_voxels_free(v);
     return st;
