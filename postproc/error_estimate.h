@@ -13,7 +13,7 @@
  * RFL_ERROR_LENGTH_FLOOR_CELLS cells of the grid the run started on: the proximal end lies
  * beyond the tip/shaft junction, where the current density is singular, and moves with the
  * cell size non-monotonically and slowly (RC-1's length is 16.67, 16.68, 16.75, 16.66, 16.64,
- * 16.68, 16.72 and 16.78 mm at 0.208, 0.200, 0.192, 0.179, 0.167, 0.159, 0.133 and 0.105 mm
+ * 16.68, 16.77 and 16.78 mm at 0.208, 0.200, 0.192, 0.179, 0.167, 0.159, 0.133 and 0.105 mm
  * cells against 16.748 mm from the reference). Two solutions cannot see that, and one
  * refinement round by 1.25-1.6 does not shrink it: runs refined from 0.200 to 0.159 mm were
  * still 0.08-0.11 mm from solutions 1.5 times finer. A volume's floor is the
