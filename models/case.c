@@ -76,6 +76,8 @@ static void default_generator(rfl_generator *g) {
   g->pulse_width_s = 20e-3;
   g->pulse_frequency_Hz = 2.0;
   g->pulse_limit_C = 42.0;
+  g->return_path_ohm = RFL_RETURN_PATH_OHM;
+  g->auto_return_path = 1;
 }
 
 static void default_physics(rfl_physics *ph) {

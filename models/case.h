@@ -46,6 +46,10 @@ typedef struct {
   double pulse_frequency_Hz; /* pulsed mode: bursts per second, Hz */
   double pulse_limit_C;      /* pulsed mode: thermocouple limit; bursts are scaled down
                                 when the thermocouple exceeds it, C */
+  double return_path_ohm;    /* resistance in series with the modelled tissue: dispersive
+                                pad, skin and cables, ohm (see generator.h) */
+  int auto_return_path;      /* 1: return_path_ohm not given: the body beyond the domain is
+                                added to it (monopolar) */
 } rfl_generator;
 
 /* ---- structures (anatomy) ----------------------------------------------------------- */

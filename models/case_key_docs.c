@@ -80,6 +80,10 @@ const rfl_case_key_doc rfl_case_key_docs[] = {
      "bursts per second (pulsed mode)"},
     {"generator", "pulse_limit_C", NULL, "",
      "thermocouple limit; bursts are scaled down above it (pulsed mode)"},
+    {"generator", "return_path_ohm", "20 plus the body beyond the domain (monopolar)", "",
+     "resistance in series with the modelled tissue: dispersive pad, skin, cables (and, when "
+     "not given, the body between the domain and the pad); the generator reads the tissue's "
+     "impedance plus this; 0 for the circuit of the domain alone"},
     {"tissue", "background", NULL, "a tissue",
      "material filling the domain before structures are painted"},
     {"physics", "initial_C", NULL, "",

@@ -91,6 +91,7 @@ const key_spec generator_keys[] = {
     REAL("pulse_width_ms", "ms", 0.1, 1000.0, 1e-3, rfl_generator, pulse_width_s),
     REAL("pulse_frequency_Hz", "Hz", 0.1, 1000.0, 1.0, rfl_generator, pulse_frequency_Hz),
     TEMP("pulse_limit_C", rfl_generator, pulse_limit_C),
+    REAL("return_path_ohm", "ohm", 0.0, 10000.0, 1.0, rfl_generator, return_path_ohm),
     END};
 
 const key_spec tissue_keys[] = {MAT("background", rfl_case, background_material), END};

@@ -393,6 +393,7 @@ static void choose_discretisation(reader *r) {
   g->auto_fine_box = !reader_find_entry_kind(r, S_GRID, "fine_min_mm") &&
                      !reader_find_entry_kind(r, S_GRID, "fine_max_mm") && !(growth && g->growth <= 1.0);
   c->solver.auto_dt = !reader_find_entry_kind(r, S_SOLVER, "dt_s");
+  c->generator.auto_return_path = !reader_find_entry_kind(r, S_GENERATOR, "return_path_ohm");
   /* the electrode's radius as check_probes will settle it: a diameter given wins over the
    * default gauge (both given is an error reported there) */
   for (int p = 0; p < c->nprobes; p++) {

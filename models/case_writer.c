@@ -153,6 +153,8 @@ static const char *skip_probe(const key_spec *k, const void *t, const rfl_case *
 static const char *skip_generator(const key_spec *k, const void *t, const rfl_case *c) {
   const rfl_generator *g = t;
   (void)c;
+  if (g->auto_return_path && strcmp(k->name, "return_path_ohm") == 0)
+    return "automatic: plus the body beyond the domain when monopolar";
   const rfl_generator_type *owner = rfl_generator_key_owner(k->name);
   return owner && owner != rfl_generator_type_of(g) ? owner->unused_note : NULL;
 }

@@ -66,13 +66,16 @@ double rfl_generator_step_voltage(const rfl_generator *g, rfl_generator_state *s
                                   double b, double G) {
   /* The step (t_next - dt, t_next] is on if RF is on at its start (edges are step ends). */
   double t_start = t_next - dt;
-  double V = 0.0;
+  double V_out = 0.0;
+  const double divider = 1.0 + s->series_ohm * G; /* V_out / V_tip */
   if (rfl_generator_is_on(g, t_start + RFL_TIME_AFTER_S))
-    V = rfl_generator_type_of(g)->control(g, s, initial_C, t_next, dt, a, b, G);
+    V_out = rfl_generator_type_of(g)->control(g, s, initial_C, t_next, dt, a, b / (divider * divider),
+                                              G / divider);
   else
     s->clamped = 0;
-  s->voltage = V;
-  return V;
+  s->output_voltage = V_out;
+  s->voltage = V_out / divider;
+  return s->voltage;
 }
 
 double rfl_generator_step_dt(const rfl_generator *g, const rfl_solver_settings *s, double t) {

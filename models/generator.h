@@ -20,15 +20,31 @@
  *   reduces output to hold the limit); 0 between bursts.
  * After duration_s (cool-down) every mode delivers 0 V.
  *
- * The set point ramps linearly from the initial tissue temperature over ramp_s. */
+ * The set point ramps linearly from the initial tissue temperature over ramp_s.
+ *
+ * The circuit: the generator's output drives the tissue the grid models (conductance G)
+ * in series with the return path R (the body beyond the domain, the dispersive pad, the
+ * skin under it and the cables). The modes work at the generator's terminals: they see the
+ * circuit's conductance G / (1 + R G) and the thermocouple as a function of the output
+ * voltage, T_tc = a + b V_out^2 / (1 + R G)^2; the tip then carries V_out / (1 + R G). With
+ * R = 0 (the reference cases) the output is the tip voltage. */
 #ifndef RFL_GENERATOR_H
 #define RFL_GENERATOR_H
 
 #include "case.h"
 
+/* The default return path, ohm: the dispersive pad's spreading resistance into the body,
+ * 1 / (4 sigma a) for a disc of radius a on a half-space (13 ohm for a 130 cm^2 pad on
+ * 0.3 S/m tissue), the skin and gel under it and the cables, about 7 ohm together. The
+ * body between the modelled domain and the pad is computed per run (return_path.h).
+ * docs/physics-and-numerics.md, "Impedance as the generator reads it". */
+#define RFL_RETURN_PATH_OHM 20.0
+
 typedef struct {
   double integral;     /* PI integral of the error, K s */
-  double voltage;      /* voltage of the last step, V */
+  double voltage;      /* tip voltage of the last step, V */
+  double output_voltage; /* the generator's output voltage of the last step, V */
+  double series_ohm;   /* return path in series with the tissue, ohm (set by the solver) */
   int clamped;         /* 1 if the last step's voltage sat on a limit */
 } rfl_generator_state;
 
@@ -127,8 +143,10 @@ int rfl_generator_is_on(const rfl_generator *g, double t);
  * of the ramp, end of RF), or INFINITY. Time steps end on these. */
 double rfl_generator_next_event(const rfl_generator *g, double t);
 
-/* Voltage for the step (t_next - dt, t_next], given T_tc(V) = a + b V^2 and the tissue
- * conductance G (A/V, > 0). Updates the controller state. */
+/* Tip voltage for the step (t_next - dt, t_next], given T_tc(V) = a + b V^2 at the tip
+ * voltage V and the tissue conductance G (A/V, > 0); the mode acts at the generator's
+ * terminals through the return path s->series_ohm (see above). Updates the controller
+ * state (s->voltage, s->output_voltage). */
 double rfl_generator_step_voltage(const rfl_generator *g, rfl_generator_state *s,
                                   double initial_C, double t_next, double dt, double a,
                                   double b, double G);

@@ -143,36 +143,58 @@ static void panel_structures(ts_figure *ts) {
   }
 }
 
-/* 3-5: power, voltage, impedance (the last only while RF is on). */
+/* y[1..n] = the samples' field at offset (y[0] the value at t = 0); with rf_only, NaN
+ * after RF. */
+static void sample_series(const ts_figure *ts, size_t offset, double at_zero, int rf_only, double *y) {
+  y[0] = at_zero;
+  for (size_t i = 0; i < ts->n; ++i) {
+    memcpy(&y[i + 1], (const char *)&ts->samples[i] + offset, sizeof(double));
+    if (rf_only && !ts->samples[i].rf_on && ts->samples[i].t > ts->kase->generator.duration_s + 1e-9)
+      y[i + 1] = NAN;
+  }
+}
+
+static int any_finite(const double *y, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (isfinite(y[i])) return 1;
+  return 0;
+}
+
+/* 3-5: power, voltage, impedance (the last only while RF is on). The impedance panel
+ * shows the tissue's and, dashed, what the generator reads through the return path
+ * (files written before it was recorded have no reading: all NaN, no line). */
 static void panels_generator(ts_figure *ts) {
   static const struct {
     const char *label, *legend;
     size_t offset;
-  } gen_panels[3] = {{"power (W)", "power", offsetof(rfl_sample, power)},
-                     {"voltage (V)", "voltage", offsetof(rfl_sample, voltage)},
-                     {"impedance (\u03a9)", "impedance", offsetof(rfl_sample, impedance)}};
+  } gen_panels[3] = {{"power (W)", "power into the tissue", offsetof(rfl_sample, power)},
+                     {"voltage (V)", "tip voltage", offsetof(rfl_sample, voltage)},
+                     {"impedance (\u03a9)", "tissue", offsetof(rfl_sample, impedance)}};
   const rgb colour[3] = {c_power, c_volt, c_imp};
   double *y = ts->y;
+  double *reading = malloc(ts->m * sizeof *reading);
   for (int q = 0; q < 3; ++q) {
     next_panel(ts);
-    for (size_t i = 0; i < ts->n; ++i) {
-      double v;
-      memcpy(&v, (const char *)&ts->samples[i] + gen_panels[q].offset, sizeof v);
-      y[i + 1] = v;
-    }
-    y[0] = q == 2 ? NAN : 0.0;
-    if (q == 2)
-      for (size_t i = 0; i < ts->n; ++i)
-        if (!ts->samples[i].rf_on && ts->samples[i].t > ts->kase->generator.duration_s + 1e-9) y[i + 1] = NAN;
-    double lo = q == 2 ? INFINITY : 0.0, hi = -INFINITY;
+    const int imp = q == 2;
+    sample_series(ts, gen_panels[q].offset, imp ? NAN : 0.0, imp, y);
+    double lo = imp ? INFINITY : 0.0, hi = -INFINITY;
     rfl_axes_range_of(y, ts->m, 1, &lo, &hi);
+    if (imp && reading) {
+      sample_series(ts, offsetof(rfl_sample, reading_ohm), NAN, 1, reading);
+      rfl_axes_range_of(reading, ts->m, 1, &lo, &hi);
+    }
     rfl_axes_nice_range(&lo, &hi);
-    if (q < 2) ts->p.y0 = 0.0, ts->p.y1 = hi;
-    else ts->p.y0 = lo, ts->p.y1 = hi;
+    ts->p.y0 = imp ? lo : 0.0, ts->p.y1 = hi;
     rfl_axes_frame(ts->cr, &ts->p, gen_panels[q].label, ts->ip == ts->npanels, ts->cool_from);
     rfl_axes_series(ts->cr, &ts->p, ts->t, y, ts->m, 1, colour[q], 2.0, 0);
-    rfl_axes_legend_entry(ts->cr, ts->lx, ts->p.y + 12, colour[q], 0, gen_panels[q].legend);
+    double ly = ts->p.y + 12;
+    ly += rfl_axes_legend_entry(ts->cr, ts->lx, ly, colour[q], 0, gen_panels[q].legend);
+    if (imp && reading && any_finite(reading, ts->m)) {
+      rfl_axes_series(ts->cr, &ts->p, ts->t, reading, ts->m, 1, colour[q], 2.0, 1);
+      rfl_axes_legend_entry(ts->cr, ts->lx, ly, colour[q], 1, "generator reads");
+    }
   }
+  free(reading);
 }
 
 /* The structures with a peak-temperature curve (all but other regions), when the summary

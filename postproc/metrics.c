@@ -36,6 +36,10 @@ RUN(voltage, s->generator_end.voltage)
 RUN(current, s->generator_end.current)
 RUN(power, s->generator_end.power)
 RUN(impedance, s->generator_end.impedance)
+RUN(reading, s->generator_end.reading_ohm)
+RUN(output_voltage, s->generator_end.output_voltage)
+RUN(output_power, s->generator_end.output_power)
+RUN(return_path, s->generator_end.reading_ohm - s->generator_end.impedance)
 RUN(thermocouple, s->generator_end.thermocouple_C)
 RUN(thermocouple_max, s->thermocouple_max_C)
 RUN(peak_end, s->peak_tissue_end_C)
@@ -144,13 +148,26 @@ static const rfl_metric table[] = {
     {"generator.voltage_V", "voltage_V", NULL, "V",
      "at the end of RF, as the current, power and impedance; P = V^2 G and Z = 1/G with the tissue "
      "conductance G from sigma at the end-of-RF temperature",
-     RFL_METRIC_RUN, REAL, voltage, NULL, -1, TERM(RFL_TERM_GENERATOR, "", "%.2f", " V", 1.0)},
+     RFL_METRIC_RUN, REAL, voltage, NULL, -1, TERM(RFL_TERM_GENERATOR, "tip ", "%.2f", " V", 1.0)},
     {"generator.current_A", "current_A", NULL, "A", "current at the end of RF", RFL_METRIC_RUN, REAL, current, NULL,
      -1, TERM(RFL_TERM_GENERATOR, ", ", "%.1f", " mA", 1e3)},
-    {"generator.power_W", "power_W", NULL, "W", "power at the end of RF", RFL_METRIC_RUN, REAL, power, NULL, -1,
-     TERM(RFL_TERM_GENERATOR, ", ", "%.2f", " W", 1.0)},
-    {"generator.impedance_ohm", "impedance_ohm", NULL, "ohm", "impedance at the end of RF", RFL_METRIC_RUN, REAL,
-     impedance, NULL, -1, TERM(RFL_TERM_GENERATOR, ", ", "%.1f", " ohm", 1.0)},
+    {"generator.power_W", "power_W", NULL, "W", "power into the tissue at the end of RF", RFL_METRIC_RUN, REAL, power, NULL, -1,
+     TERM(RFL_TERM_GENERATOR, ", ", "%.2f", " W into the tissue", 1.0)},
+    {"generator.impedance_ohm", "impedance_ohm", NULL, "ohm", "the tissue's impedance at the end of RF (the modelled domain)",
+     RFL_METRIC_RUN, REAL, impedance, NULL, -1, TERM(RFL_TERM_GENERATOR, ", tissue ", "%.1f", " ohm", 1.0)},
+    {"generator.reading_ohm", "reading_ohm", NULL, "ohm",
+     "the impedance the generator reads at the end of RF: the tissue's plus the return path",
+     RFL_METRIC_RUN, REAL, reading, NULL, -1, TERM(RFL_TERM_GENERATOR, ", generator reads ", "%.1f", " ohm", 1.0)},
+    {"generator.return_path_ohm", "return_path_ohm", NULL, "ohm",
+     "resistance in series with the tissue: the body beyond the domain (monopolar, unless "
+     "`return_path_ohm` is given), the dispersive pad, skin and cables",
+     RFL_METRIC_RUN, REAL, return_path, NULL, -1, TERM(RFL_TERM_GENERATOR, " (return path ", "%.1f", " ohm)", 1.0)},
+    {"generator.output_voltage_V", "output_voltage_V", NULL, "V",
+     "the generator's output voltage at the end of RF: the tip voltage plus the drop over the return path",
+     RFL_METRIC_RUN, REAL, output_voltage, NULL, -1, TERM(RFL_TERM_GENERATOR, " at ", "%.2f", " V", 1.0)},
+    {"generator.output_power_W", "output_power_W", NULL, "W",
+     "the generator's output power at the end of RF (tissue and return path)",
+     RFL_METRIC_RUN, REAL, output_power, NULL, -1, TERM(RFL_TERM_GENERATOR, " and ", "%.2f", " W output", 1.0)},
     {"generator.thermocouple_C", "thermocouple_C", NULL, "C", "thermocouple reading at the end of RF",
      RFL_METRIC_RUN, REAL, thermocouple, NULL, -1, TERM(RFL_TERM_GENERATOR, ", thermocouple ", "%.2f", " C", 1.0)},
     {"generator.thermocouple_max_C", "thermocouple_max_C", NULL, "C",

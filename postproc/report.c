@@ -485,8 +485,9 @@ static void structures_section(FILE *f, const rfl_result *r) {
 static void generator_section(FILE *f, const rfl_result *r, const embedded *ts) {
   const rfl_summary *s = &r->summary;
   fputs("<section id=\"generator\">\n<h2>Generator</h2>\n<table id=\"generator-table\">\n", f);
-  fputs("<tr><th>At the end of RF</th><th>Voltage</th><th>Current</th><th>Power</th><th>Impedance</th>"
-        "<th>Thermocouple</th><th>Highest thermocouple</th></tr>\n<tr><td>",
+  fputs("<tr><th>At the end of RF</th><th>Tip voltage</th><th>Current</th><th>Power into the tissue</th>"
+        "<th>Tissue impedance</th><th>Generator reads</th><th>Thermocouple</th><th>Highest thermocouple</th>"
+        "</tr>\n<tr><td>",
         f);
   num(f, s->end_of_rf.t, 1, "s");
   fputs("</td><td>", f);
@@ -497,6 +498,8 @@ static void generator_section(FILE *f, const rfl_result *r, const embedded *ts) 
   num(f, s->generator_end.power, 2, "W");
   fputs("</td><td>", f);
   num(f, s->generator_end.impedance, 0, "\u03a9");
+  fputs("</td><td>", f);
+  num(f, s->generator_end.reading_ohm, 0, "\u03a9");
   fputs("</td><td>", f);
   num(f, s->generator_end.thermocouple_C, 1, "\u00b0C");
   fputs("</td><td>", f);

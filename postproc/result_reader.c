@@ -263,17 +263,24 @@ static rfl_status read_series(rfl_result *r, hid_t f) {
   static const struct {
     const char *name;
     size_t offset;
-  } cols[] = {{"series/t_s", offsetof(rfl_sample, t)},
-              {"series/voltage_V", offsetof(rfl_sample, voltage)},
-              {"series/current_A", offsetof(rfl_sample, current)},
-              {"series/power_W", offsetof(rfl_sample, power)},
-              {"series/impedance_ohm", offsetof(rfl_sample, impedance)},
-              {"series/thermocouple_C", offsetof(rfl_sample, thermocouple_C)},
-              {"series/setpoint_C", offsetof(rfl_sample, setpoint_C)},
-              {"series/tissue_max_C", offsetof(rfl_sample, tissue_max_C)},
-              {"series/rf_on", (size_t)-1}};
+    int optional; /* absent from files written before it was added: read as NaN */
+  } cols[] = {{"series/t_s", offsetof(rfl_sample, t), 0},
+              {"series/voltage_V", offsetof(rfl_sample, voltage), 0},
+              {"series/current_A", offsetof(rfl_sample, current), 0},
+              {"series/power_W", offsetof(rfl_sample, power), 0},
+              {"series/impedance_ohm", offsetof(rfl_sample, impedance), 0},
+              {"series/reading_ohm", offsetof(rfl_sample, reading_ohm), 1},
+              {"series/output_voltage_V", offsetof(rfl_sample, output_voltage), 1},
+              {"series/output_power_W", offsetof(rfl_sample, output_power), 1},
+              {"series/thermocouple_C", offsetof(rfl_sample, thermocouple_C), 0},
+              {"series/setpoint_C", offsetof(rfl_sample, setpoint_C), 0},
+              {"series/tissue_max_C", offsetof(rfl_sample, tissue_max_C), 0},
+              {"series/rf_on", (size_t)-1, 0}};
   for (size_t k = 0; k < sizeof cols / sizeof cols[0]; ++k) {
-    if (!read_f64(f, cols[k].name, (size_t)n, v)) {
+    const int present = read_f64(f, cols[k].name, (size_t)n, v);
+    if (!present && cols[k].optional) {
+      for (long long i = 0; i < n; ++i) v[i] = NAN;
+    } else if (!present) {
       free(v);
       char found[96];
       snprintf(found, sizeof found, "no %s of the time series' length", cols[k].name);
@@ -325,6 +332,9 @@ static rfl_status read_metrics(rfl_result *r, hid_t f) {
   g->current = cell(d, "current_A");
   g->power = cell(d, "power_W");
   g->impedance = cell(d, "impedance_ohm");
+  g->reading_ohm = cell(d, "reading_ohm");
+  g->output_voltage = cell(d, "output_voltage_V");
+  g->output_power = cell(d, "output_power_W");
   g->thermocouple_C = cell(d, "thermocouple_C");
   s->thermocouple_max_C = cell(d, "thermocouple_max_C");
   s->peak_tissue_end_C = cell(d, "peak_tissue_end_C");

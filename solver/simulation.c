@@ -16,6 +16,7 @@
 #include "mg.h"
 #include "parallel.h"
 #include "probe.h"
+#include "return_path.h"
 #include "shares.h"
 #include "time_tolerance.h"
 #include "thermocouple.h"
@@ -288,6 +289,8 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
   s->stored0 = heat_content(s);
   s->gen.integral = 0.0;
   s->gen.voltage = 0.0;
+  s->gen.output_voltage = 0.0;
+  s->gen.series_ohm = rfl_return_path_ohm(c, g);
   *out = s;
   return RFL_OK;
 }
@@ -650,6 +653,16 @@ static void update_damage(rfl_simulation *s, double dt) {
   }
 }
 
+/* The tissue's impedance and what the generator reads through the return path, from the
+ * sample's tip voltage and current. */
+static void circuit_reading(const rfl_simulation *s, rfl_sample *smp) {
+  const double R = s->gen.series_ohm;
+  smp->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
+  smp->reading_ohm = smp->impedance + R;
+  smp->output_voltage = smp->voltage + smp->current * R;
+  smp->output_power = smp->output_voltage * smp->current;
+}
+
 /* Accept the step: the energy budget, the time sample, and the state the next step starts
  * from. */
 static void accept_step(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
@@ -670,7 +683,7 @@ static void accept_step(rfl_simulation *s, double dt, double t_next, const step_
   smp->voltage = sc->rf_on ? V : 0.0;
   smp->current = smp->voltage * s->G;
   smp->power = smp->voltage * smp->voltage * s->G;
-  smp->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
+  circuit_reading(s, smp);
   smp->thermocouple_C = sol->tc_a + V2 * sol->tc_b;
   smp->setpoint_C = rfl_generator_setpoint(&k->generator, k->physics.initial_C, t_next);
   smp->tissue_max_C = tot->tissue_max;
@@ -754,7 +767,7 @@ rfl_status rfl_simulation_generator_now(rfl_simulation *s, double voltage, rfl_s
   out->voltage = voltage;
   out->current = voltage * s->G;
   out->power = voltage * voltage * s->G;
-  out->impedance = s->G > 0.0 ? 1.0 / s->G : INFINITY;
+  circuit_reading(s, out);
   out->thermocouple_C = rfl_simulation_thermocouple(s, s->T);
   out->setpoint_C = rfl_generator_setpoint(&s->kase->generator, s->kase->physics.initial_C, s->t);
   out->iterations = iterations;

@@ -45,7 +45,12 @@ typedef struct {
   double voltage;        /* tip voltage, V */
   double current;        /* A */
   double power;          /* W */
-  double impedance;      /* ohm (INFINITY with no current path; 0 V steps repeat the last) */
+  double impedance;      /* the tissue's, ohm (INFINITY with no current path; 0 V steps
+                            repeat the last) */
+  double output_voltage; /* the generator's output: the tip voltage plus the drop over the
+                            return path, V */
+  double output_power;   /* the generator's output power (tissue and return path), W */
+  double reading_ohm;    /* the impedance the generator reads: tissue plus return path, ohm */
   double thermocouple_C; /* C */
   double setpoint_C;     /* C */
   double tissue_max_C;   /* hottest tissue cell, C */

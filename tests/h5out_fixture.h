@@ -109,7 +109,12 @@ static void fix_summary(h5fix *f) {
   s->ngrowth = 2;
   s->end_of_rf = s->growth[1];
   s->final = s->growth[1];
-  s->generator_end = (rfl_sample){90.0, 18.25, 0.0875, 1.59375, 208.5, 84.875, 85.0, 91.5, 1, 12, 4, 8, 1, 0};
+  s->generator_end = (rfl_sample){.t = 90.0, .voltage = 18.25, .current = 0.0875, .power = 1.59375,
+                                  .impedance = 208.5, .output_voltage = 20.0, .output_power = 1.75,
+                                  .reading_ohm = 228.5, .thermocouple_C = 84.875, .setpoint_C = 85.0,
+                                  .tissue_max_C = 91.5, .rf_on = 1, .iterations = 12,
+                                  .iterations_potential = 4, .iterations_heat = 8, .passes = 1,
+                                  .unconverged = 0};
   s->peak_tissue_end_C = 91.5;
   s->peak_tissue_run_C = 92.25;
   s->peak_tissue_run_time_s = 88.5;
@@ -210,6 +215,9 @@ static h5fix *fix_create(int graded) {
     s->current = 0.01 * n2;
     s->power = s->voltage * s->current;
     s->impedance = n2 == 0 ? INFINITY : 200.0 + n2;
+    s->reading_ohm = s->impedance + 20.0;
+    s->output_voltage = s->voltage + 20.0 * s->current;
+    s->output_power = s->output_voltage * s->current;
     s->thermocouple_C = 37.0 + 7.0 * n2;
     s->setpoint_C = 85.0;
     s->tissue_max_C = 38.0 + 7.0 * n2;

@@ -298,7 +298,7 @@ static void test_memory_limit(void **state) {
   setenv("SLURM_MEM_PER_NODE", "100", 1);
   /* the grid is automatic: the error names the accuracy target (at the [solver] header) */
   RUN(2, "run", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--no-output");
-  assert_contains(err_text, "rflesion: " RFL_SOURCE_DIR "/cases/reference/rc1.ini:96: [solver] "
+  assert_contains(err_text, "rflesion: " RFL_SOURCE_DIR "/cases/reference/rc1.ini:99: [solver] "
                             "accuracy_mm: expected an accuracy target whose grid fits in memory, "
                             "found '0.1' giving 0.2 mm cells, ");
   assert_contains(err_text, "over the limit of 100 MiB (SLURM_MEM_PER_NODE = 100 MB)");
@@ -306,7 +306,7 @@ static void test_memory_limit(void **state) {
   RUN(2, "sweep", RFL_SOURCE_DIR "/cases/reference/rc1.ini", "--dry-run", "--vary",
       "generator.duration_s=30,60");
   assert_contains(err_text, "rflesion: sweep case 1 of 2 (generator.duration_s=60): " RFL_SOURCE_DIR
-                            "/cases/reference/rc1.ini:96: [solver] accuracy_mm: expected an accuracy "
+                            "/cases/reference/rc1.ini:99: [solver] accuracy_mm: expected an accuracy "
                             "target whose grid fits in memory, found '0.1' giving 0.2 mm cells");
   setenv("SLURM_MEM_PER_NODE", "4000", 1);
   setenv("SLURM_NTASKS_PER_NODE", "2", 1);

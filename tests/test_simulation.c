@@ -5,6 +5,7 @@
  * thermocouple during bursts), generator limits, bipolar probes, and numerical failures
  * reported as such. The probe is a 2.4 mm electrode on a 0.4 mm grid (3 cells per radius)
  * in a 12 mm box, so a run takes a fraction of a second. */
+#include <gsl/gsl_math.h> /* M_PI */
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #include "parallel.h"
 #include "simulation.h"
 #include "summary.h"
+#include "tissue.h"
 
 /* The case: these sections, each extended by the test's own lines. */
 static const char GRID[] = "[grid]\ndomain_min_mm = -6, -6, -6\ndomain_max_mm = 6, 6, 6\nspacing_mm = 0.4\ngrowth = 1\n";
@@ -264,9 +266,57 @@ static void power_mode_respects_the_voltage_limit(void **state) {
   assert_int_equal(execute(r), RFL_OK);
   size_t n;
   const rfl_sample *s = rfl_simulation_samples(r->sim, &n);
-  for (size_t i = 0; i < n; ++i) assert_true(s[i].voltage <= 6.5 + 1e-12);
-  assert_close(s[n - 1].voltage, 6.5, 1e-12);
+  /* the limit is the generator's: its output, the tip voltage plus the return path's drop */
+  for (size_t i = 0; i < n; ++i) assert_true(s[i].output_voltage <= 6.5 + 1e-12);
+  assert_close(s[n - 1].output_voltage, 6.5, 1e-12);
+  assert_true(s[n - 1].voltage < 6.5);
   finish(r);
+}
+
+/* Power mode sets the generator's output power: the tissue gets the share Z / (Z + R) of it,
+ * and the generator reads Z + R. */
+static void power_mode_sets_the_generator_output(void **state) {
+  (void)state;
+  const char *sets[] = {"generator.return_path_ohm=50"};
+  run *r = prepare((case_text){.generator = "mode = power\npower_W = 2\nduration_s = 2\nramp_s = 0\n"}, sets, 1);
+  assert_int_equal(execute(r), RFL_OK);
+  size_t n;
+  const rfl_sample *s = rfl_simulation_samples(r->sim, &n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!s[i].rf_on) continue;
+    assert_close(s[i].output_power, 2.0, 1e-12);
+    assert_close(s[i].reading_ohm, s[i].impedance + 50.0, 1e-12);
+    assert_close(s[i].power, 2.0 * s[i].impedance / (s[i].impedance + 50.0), 1e-12);
+    assert_close(s[i].output_voltage, s[i].voltage * (1.0 + 50.0 / s[i].impedance), 1e-12);
+  }
+  finish(r);
+}
+
+/* With the automatic return path, the body beyond the domain is added to what the domain
+ * models: the tissue's impedance (the domain alone, grounded at its boundary) rises by the
+ * spreading resistance of the added shell when the domain grows, and the generator's reading
+ * barely moves (8 % of that rise is left: the sphere of the box's volume is an
+ * approximation, and the 5 mm tip is not small beside a 12 mm box). */
+static void reading_does_not_depend_on_the_domain(void **state) {
+  (void)state;
+  const char *small[] = {"generator.duration_s=1"};
+  const char *large[] = {"generator.duration_s=1", "grid.domain_min_mm=-12,-12,-12", "grid.domain_max_mm=12,12,12"};
+  run *a = prepare((case_text){0}, small, 1), *b = prepare((case_text){0}, large, 3);
+  rfl_sample sa, sb;
+  assert_int_equal(rfl_simulation_generator_now(a->sim, 1.0, &sa), RFL_OK);
+  assert_int_equal(rfl_simulation_generator_now(b->sim, 1.0, &sb), RFL_OK);
+  double dz = sb.impedance - sa.impedance, dread = sb.reading_ohm - sa.reading_ohm;
+  printf("  tissue %.2f -> %.2f ohm, generator reads %.2f -> %.2f ohm (12 -> 24 mm box)\n", sa.impedance,
+         sb.impedance, sa.reading_ohm, sb.reading_ohm);
+  assert_true(dz > 3.0);
+  assert_true(fabs(dread) < 0.12 * dz);
+  /* beyond the 12 mm cube: the sphere of its volume in the background tissue */
+  const rfl_case *k = &a->kase;
+  double sigma = rfl_tissue_sigma(&k->materials[k->background_material], &k->physics, k->physics.initial_C);
+  double r_eq = cbrt(3.0 * 1728e-9 / (4.0 * M_PI));
+  assert_close(sa.reading_ohm - sa.impedance, 20.0 + 1.0 / (4.0 * M_PI * sigma * r_eq), 1e-9);
+  finish(a);
+  finish(b);
 }
 
 /* Bipolar: the return probe is held at 0 V and the outer boundary is insulating (no
@@ -332,6 +382,8 @@ int main(void) {
       cmocka_unit_test(results_do_not_depend_on_the_thread_count),
       cmocka_unit_test(pulsed_tissue_spikes_exceed_the_thermocouple),
       cmocka_unit_test(power_mode_respects_the_voltage_limit),
+      cmocka_unit_test(power_mode_sets_the_generator_output),
+      cmocka_unit_test(reading_does_not_depend_on_the_domain),
       cmocka_unit_test(bipolar_pair_heats_both_tips),
       cmocka_unit_test(runaway_heating_is_a_numerical_failure),
       cmocka_unit_test(unconverged_solves_are_reported),
