@@ -373,6 +373,7 @@ class PlotTest(unittest.TestCase):
         self.assertEqual(fig.axes[1].get_xlabel(), "time (s)")
         self.assertEqual([t.get_text() for t in fig.axes[0].get_legend().get_texts()],
                          ["thermocouple", "set point", "hottest tissue", "root (peak)"])
+        self.assertEqual([t.get_text() for t in fig.axes[2].get_legend().get_texts()], ["tissue", "generator reads"])
         self.png(fig, "series.png")
 
     def test_sweep(self):

@@ -229,7 +229,11 @@ def series_plot(result, fig=None):
     bottom.set_ylabel(label("power_W", "W"))
     twin = bottom.twinx()
     z = np.where(np.isfinite(s["impedance_ohm"]), s["impedance_ohm"], np.nan)
-    twin.plot(t, z, color="tab:green")
+    twin.plot(t, z, color="tab:green", label="tissue")
+    if "reading_ohm" in s:  # files written before the return path was modelled lack it
+        twin.plot(t, np.where(np.isfinite(s["reading_ohm"]), s["reading_ohm"], np.nan), color="tab:green",
+                  ls="--", label="generator reads")
+        twin.legend(fontsize=8, loc="upper right")
     twin.set_ylabel(label("impedance_ohm", "ohm"))
     bottom.set_xlabel("time (s)")
     return fig
