@@ -121,21 +121,30 @@ static rfl_status check_voxel_file(reader *r) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return reader_fail_entry(r, vf, "expected a readable file, found '%s' (%s)", vf->text, strerror(errno));
-  int hdf5 = has_hdf5_signature(f, (double)st.st_size);
+  int nifti = rfl_case_voxel_file_is_nifti(path);
+  int hdf5 = nifti || has_hdf5_signature(f, (double)st.st_size);
   fclose(f);
   if (!hdf5)
     return reader_fail_entry(r, vf, "expected an HDF5 file, found '%s' (no HDF5 signature)", vf->text);
+  entry_rec *ds = reader_find_entry_kind(r, S_GRID, "voxel_dataset");
+  if (nifti && ds)
+    return reader_fail_entry(r, ds, "expected no dataset with the NIfTI image '%s', found '%s'",
+                             vf->text, ds->text);
   if (r->opt && r->opt->voxel_check) {
     rfl_case_voxel_header h;
     char problem[RFL_PATH_MAX + 256];
     int bad = r->opt->voxel_check(path, g->voxel_dataset, &h, problem, sizeof problem);
-    entry_rec *ds = reader_find_entry_kind(r, S_GRID, "voxel_dataset");
     reader_blame_sets(r, -1, "grid.voxel_file grid.voxel_dataset");
     if (bad == RFL_CASE_VOXEL_BAD_DATASET)
       return reader_fail_entry(r, ds ? ds : vf, "expected a dataset of '%s', found '%s' (no such dataset)",
                                vf->text, g->voxel_dataset);
+    if (bad != RFL_CASE_VOXEL_OK && nifti)
+      return reader_fail_entry(r, vf, "%s, in '%s'", problem, vf->text);
     if (bad != RFL_CASE_VOXEL_OK) return reader_fail_entry(r, vf, "%s", problem);
     r->after = NULL;
+    r->voxel = h;
+    r->voxel_known = 1;
+    if (nifti) goto keep; /* the image must cover the probes: checked with them */
     rfl_vec3 lo = h.origin;
     rfl_vec3 hi = rfl_vec3_make(lo.x + h.n[0] * h.spacing.x, lo.y + h.n[1] * h.spacing.y,
                                 lo.z + h.n[2] * h.spacing.z);
@@ -149,6 +158,7 @@ static rfl_status check_voxel_file(reader *r) {
                   domain_text(g, buf2, sizeof buf2));
     }
   }
+keep:;
   char *abs = realpath(path, NULL); /* absolute, so a written case reads back anywhere */
   const char *keep = abs && strlen(abs) < sizeof g->voxel_file ? abs : path;
   memcpy(g->voxel_file, keep, strlen(keep) + 1);
