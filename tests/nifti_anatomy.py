@@ -20,6 +20,7 @@ Exits 1 naming every mismatch.
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -295,6 +296,14 @@ def errors(exe, work):
         with open(path, "wb") as f:
             f.write(data[:len(data) // 2])
 
+    def scaled(path):
+        # nibabel recomputes the scaling of the data it writes: set it in the written
+        # NIfTI-1 header (scl_slope, scl_inter: float32 at bytes 112 and 116)
+        save(good, a, path, 1)
+        with open(path, "r+b") as f:
+            f.seek(112)
+            f.write(struct.pack("<ff", 2.0, 0.0))
+
     def save_singular(path, affine):
         # nibabel derives a qform from the affine it is given, which fails on a singular
         # one: write the sform into the header alone
@@ -331,6 +340,13 @@ def errors(exe, work):
         ("float", image("float.nii.gz", lambda p: save(good.astype(np.float32), a, p)), "1:fat", "",
          ":5: [grid] voxel_file: expected integer labels (uint8, int8, uint16, int16, uint32, "
          "int32, uint64 or int64), found datatype FLOAT32, in 'float.nii.gz'"),
+        ("scaled", image("scaled.nii", scaled), "1:fat, 2:bone_cortical", "",
+         ":5: [grid] voxel_file: expected unscaled labels (scl_slope 0 or 1, scl_inter 0), found "
+         "scl_slope 2 and scl_inter 0, in 'scaled.nii'"),
+        ("four_d", image("four_d.nii", lambda p: save(np.ones((30, 30, 30, 4), np.uint8), a, p)),
+         "1:fat", "",
+         ":5: [grid] voxel_file: expected a 3-D image of 1 to 2e+09 voxels, found dimensions 30 x "
+         "30 x 30 x 4, in 'four_d.nii'"),
         ("no_affine", image("no_affine.nii", lambda p: save(good, a, p, sform=False, qform=False)),
          "1:fat", "",
          ":5: [grid] voxel_file: expected an affine placing the image (sform_code or qform_code "
