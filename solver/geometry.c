@@ -41,15 +41,21 @@
 #define MIN_CELLS_PER_RADIUS 3.0
 #define MIN_CELLS_COARSE_SOLUTION 1.9 /* an error estimate's coarse solution: 3 / 1.5, rounded */
 
+int rfl_geometry_structure_at(const rfl_case *c, rfl_vec3 p) {
+  int owner = 0;
+  for (int s = 0; s < c->nstructures; ++s)
+    if (rfl_shape_contains(&c->structures[s].shape, p)) owner = s + 1;
+  return owner;
+}
+
 rfl_label rfl_geometry_classify(const rfl_case *c, const void *voxels, rfl_vec3 p) {
   rfl_label l = {(uint8_t)c->background_material, RFL_PART_TISSUE, 0};
   if (voxels) {
     int v = rfl_voxels_label_at((const rfl_voxels *)voxels, p);
     if (v >= 0 && c->grid.voxel_material[v] >= 0) l.material = (uint8_t)c->grid.voxel_material[v];
   }
-  for (int s = 0; s < c->nstructures; ++s)
-    if (rfl_shape_contains(&c->structures[s].shape, p))
-      l.material = (uint8_t)c->structures[s].material;
+  int s = rfl_geometry_structure_at(c, p);
+  if (s > 0) l.material = (uint8_t)c->structures[s - 1].material;
   for (int q = 0; q < c->nprobes; ++q) {
     rfl_probe_part part = rfl_probe_part_at(&c->probes[q], p);
     if (part == RFL_PROBE_PART_NONE) continue;
