@@ -245,26 +245,20 @@ cleanup:
   return RFL_OK;
 }
 
-/* Through the inverse affine: any orientation. */
-static int label_at_affine(const rfl_voxels *v, rfl_vec3 p) {
-  size_t idx = 0, stride = 1;
-  for (int a = 0; a < 3; ++a) {
+/* Continuous voxel coordinate of p along axis a (voxel i covers [i, i+1)): through the
+ * inverse affine for an image (any orientation), else from the origin and spacing. */
+static double voxel_coordinate(const rfl_voxels *v, rfl_vec3 p, int a) {
+  if (v->affine) {
     const double *t = v->to_index[a];
-    double s = t[0] * p.x + t[1] * p.y + t[2] * p.z + t[3];
-    if (!(s >= 0.0) || s >= (double)v->n[a]) return -1;
-    size_t i = (size_t)s;
-    if (i >= (size_t)v->n[a]) i = (size_t)v->n[a] - 1;
-    idx += i * stride;
-    stride *= (size_t)v->n[a];
+    return t[0] * p.x + t[1] * p.y + t[2] * p.z + t[3];
   }
-  return v->label[idx];
+  return (rfl_vec3_get(p, a) - rfl_vec3_get(v->origin, a)) / rfl_vec3_get(v->spacing, a);
 }
 
 int rfl_voxels_label_at(const rfl_voxels *v, rfl_vec3 p) {
-  if (v->affine) return label_at_affine(v, p);
   size_t idx = 0, stride = 1;
   for (int a = 0; a < 3; ++a) {
-    double s = (rfl_vec3_get(p, a) - rfl_vec3_get(v->origin, a)) / rfl_vec3_get(v->spacing, a);
+    double s = voxel_coordinate(v, p, a);
     if (!(s >= 0.0) || s >= (double)v->n[a]) return -1;
     size_t i = (size_t)s;
     if (i >= (size_t)v->n[a]) i = (size_t)v->n[a] - 1;
