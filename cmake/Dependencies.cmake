@@ -14,3 +14,15 @@ if(RFL_WITH_MPI)
   find_package(MPI REQUIRED COMPONENTS C)
 endif()
 find_library(MATH_LIBRARY m REQUIRED)
+# NIfTI-1/-2 label images ([grid] voxel_file = *.nii, *.nii.gz): Debian's libnifti2-dev has
+# no pkg-config file and a broken CMake config (it names a libznz that does not exist), so
+# the library is found by hand. nifti2_io reads both versions; never link -lniftiio too
+# (the same symbols, silently wrong dims).
+find_path(NIFTI_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti REQUIRED)
+find_library(NIFTI2_LIBRARY nifti2 REQUIRED)
+find_library(ZNZ_LIBRARY znz REQUIRED)
+find_package(ZLIB REQUIRED)
+add_library(nifti2_imp UNKNOWN IMPORTED)
+set_target_properties(nifti2_imp PROPERTIES IMPORTED_LOCATION "${NIFTI2_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${NIFTI_INCLUDE_DIR}"
+  INTERFACE_LINK_LIBRARIES "${ZNZ_LIBRARY};ZLIB::ZLIB;m")

@@ -96,11 +96,28 @@ static rfl_status check_grid_size(reader *r) {
   return RFL_OK;
 }
 
-/* [grid] voxel_file: a readable HDF5 file, its header checked by the caller's
+/* The warning for an HDF5 volume that does not overlap the domain at all. */
+static void warn_volume_outside(reader *r, const entry_rec *vf, const rfl_case_voxel_header *h) {
+  const rfl_grid_spec *g = &r->c.grid;
+  char buf[128], buf2[128];
+  rfl_vec3 lo = h->origin;
+  rfl_vec3 hi = rfl_vec3_make(lo.x + h->n[0] * h->spacing.x, lo.y + h->n[1] * h->spacing.y,
+                              lo.z + h->n[2] * h->spacing.z);
+  if (lo.x < g->domain_max.x && hi.x > g->domain_min.x && lo.y < g->domain_max.y &&
+      hi.y > g->domain_min.y && lo.z < g->domain_max.z && hi.z > g->domain_min.z)
+    return;
+  rfl_grid_spec vol = *g;
+  vol.domain_min = lo;
+  vol.domain_max = hi;
+  reader_warn(r, vf->line, vf->set, "[grid] voxel_file: the volume %s does not overlap the domain "
+              "%s; no cell takes a voxel label", domain_text(&vol, buf, sizeof buf),
+              domain_text(g, buf2, sizeof buf2));
+}
+
+/* [grid] voxel_file: a readable HDF5 file or a NIfTI image, its header checked by the caller's
  * rfl_case_voxel_check when there is one; stored as an absolute path. */
 static rfl_status check_voxel_file(reader *r) {
   rfl_grid_spec *g = &r->c.grid;
-  char buf[128], buf2[128];
   entry_rec *vf = reader_find_entry_kind(r, S_GRID, "voxel_file");
   entry_rec *vl = reader_find_entry_kind(r, S_GRID, "voxel_labels");
   if (vl && !vf) return reader_fail_key(r, S_GRID, "voxel_file", "expected a voxel file for voxel_labels, found none");
@@ -121,33 +138,30 @@ static rfl_status check_voxel_file(reader *r) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return reader_fail_entry(r, vf, "expected a readable file, found '%s' (%s)", vf->text, strerror(errno));
-  int hdf5 = has_hdf5_signature(f, (double)st.st_size);
+  int nifti = rfl_case_voxel_file_is_nifti(path);
+  int hdf5 = nifti || has_hdf5_signature(f, (double)st.st_size);
   fclose(f);
   if (!hdf5)
     return reader_fail_entry(r, vf, "expected an HDF5 file, found '%s' (no HDF5 signature)", vf->text);
+  entry_rec *ds = reader_find_entry_kind(r, S_GRID, "voxel_dataset");
+  if (nifti && ds)
+    return reader_fail_entry(r, ds, "expected no dataset with the NIfTI image '%s', found '%s'",
+                             vf->text, ds->text);
   if (r->opt && r->opt->voxel_check) {
     rfl_case_voxel_header h;
     char problem[RFL_PATH_MAX + 256];
     int bad = r->opt->voxel_check(path, g->voxel_dataset, &h, problem, sizeof problem);
-    entry_rec *ds = reader_find_entry_kind(r, S_GRID, "voxel_dataset");
     reader_blame_sets(r, -1, "grid.voxel_file grid.voxel_dataset");
     if (bad == RFL_CASE_VOXEL_BAD_DATASET)
       return reader_fail_entry(r, ds ? ds : vf, "expected a dataset of '%s', found '%s' (no such dataset)",
                                vf->text, g->voxel_dataset);
+    if (bad != RFL_CASE_VOXEL_OK && nifti)
+      return reader_fail_entry(r, vf, "%s, in '%s'", problem, vf->text);
     if (bad != RFL_CASE_VOXEL_OK) return reader_fail_entry(r, vf, "%s", problem);
     r->after = NULL;
-    rfl_vec3 lo = h.origin;
-    rfl_vec3 hi = rfl_vec3_make(lo.x + h.n[0] * h.spacing.x, lo.y + h.n[1] * h.spacing.y,
-                                lo.z + h.n[2] * h.spacing.z);
-    if (!(lo.x < g->domain_max.x && hi.x > g->domain_min.x && lo.y < g->domain_max.y &&
-          hi.y > g->domain_min.y && lo.z < g->domain_max.z && hi.z > g->domain_min.z)) {
-      rfl_grid_spec vol = *g;
-      vol.domain_min = lo;
-      vol.domain_max = hi;
-      reader_warn(r, vf->line, vf->set, "[grid] voxel_file: the volume %s does not overlap the domain "
-                  "%s; no cell takes a voxel label", domain_text(&vol, buf, sizeof buf),
-                  domain_text(g, buf2, sizeof buf2));
-    }
+    r->voxel = h;
+    r->voxel_known = 1;
+    if (!nifti) warn_volume_outside(r, vf, &h); /* an image must cover the probes instead */
   }
   char *abs = realpath(path, NULL); /* absolute, so a written case reads back anywhere */
   const char *keep = abs && strlen(abs) < sizeof g->voxel_file ? abs : path;

@@ -428,6 +428,7 @@ static rfl_status build(reader *r) {
   RFL_CHECK(reader_check_grid(r));
   RFL_CHECK(reader_check_probes(r));
   RFL_CHECK(reader_check_structures(r));
+  RFL_CHECK(reader_check_voxel_image(r));
   RFL_CHECK(reader_check_physics(r));
   RFL_CHECK(reader_check_output(r));
   RFL_CHECK(reader_check_memory(r));

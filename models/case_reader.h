@@ -39,12 +39,24 @@ typedef struct {
   char text[RFL_CASE_MAX_WARNINGS][RFL_CASE_WARNING_LEN];
 } rfl_case_warnings;
 
-/* What the header of a voxel file says (the layout is in solver/voxels.h). */
+/* What the header of a voxel file says (the layouts are in solver/voxels.h and
+ * solver/nifti_labels.h). */
 typedef struct {
-  int n[3];          /* voxels along x, y, z */
-  rfl_vec3 origin;   /* outer corner of voxel (0, 0, 0), m */
-  rfl_vec3 spacing;  /* voxel size along x, y, z, m */
+  int n[3];          /* voxels along x, y, z (i, j, k of a NIfTI image) */
+  rfl_vec3 origin;   /* HDF5: outer corner of voxel (0, 0, 0), m */
+  rfl_vec3 spacing;  /* HDF5: voxel size along x, y, z, m */
+  /* Case point p (m) -> continuous voxel coordinates s = to_index[.][0..2] . p +
+   * to_index[.][3], voxel (i, j, k) covering [i, i+1) x [j, j+1) x [k, k+1): for a NIfTI
+   * image the inverse of its sform or qform (any orientation); for HDF5 the axis-aligned
+   * origin and spacing. */
+  double to_index[3][4];
+  /* NIfTI images only (the check reads their labels): 1 and which label values occur. */
+  int labels_known;
+  unsigned char label_present[256];
 } rfl_case_voxel_header;
+
+/* Whether `path` names a NIfTI image (it ends in .nii or .nii.gz) rather than HDF5. */
+int rfl_case_voxel_file_is_nifti(const char *path);
 
 /* Results of a voxel-file check: fine, a problem with the file, or no such dataset. */
 enum { RFL_CASE_VOXEL_OK = 0, RFL_CASE_VOXEL_BAD_FILE = 1, RFL_CASE_VOXEL_BAD_DATASET = 2 };

@@ -58,6 +58,8 @@ typedef struct {
   int work_used[MAX_WORK_MATERIALS];     /* 1 + index in the case, 0 = unused */
   int work_user[MAX_WORK_MATERIALS];     /* section index that defined/overrode it, -1 */
   rfl_case c;
+  rfl_case_voxel_header voxel; /* what the voxel file's check found (voxel_known = 1) */
+  int voxel_known;
 } reader;
 
 /* Best candidate within a small distance of word, or NULL. */
@@ -105,6 +107,7 @@ rfl_status reader_build_structures(reader *r);
 rfl_status reader_check_grid(reader *r);
 rfl_status reader_check_probes(reader *r);
 rfl_status reader_check_structures(reader *r);
+rfl_status reader_check_voxel_image(reader *r);
 rfl_status reader_check_physics(reader *r);
 rfl_status reader_check_output(reader *r);
 rfl_status reader_check_memory(reader *r);

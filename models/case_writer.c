@@ -126,6 +126,8 @@ static const char *skip_grid(const key_spec *k, const void *t, const rfl_case *c
   if (g->voxel_file[0] == '\0' && (k->type == KT_PATH || k->type == KT_LABELS ||
                                    strcmp(k->name, "voxel_dataset") == 0))
     return "";
+  if (strcmp(k->name, "voxel_dataset") == 0 && rfl_case_voxel_file_is_nifti(g->voxel_file))
+    return ""; /* a NIfTI image has no datasets */
   /* automatic choices are written as comments: read back, the case chooses them again */
   if ((g->auto_spacing && strcmp(k->name, "spacing_mm") == 0) ||
       (g->auto_fine_box && strncmp(k->name, "fine_m", 6) == 0) ||

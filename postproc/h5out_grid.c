@@ -8,6 +8,43 @@
 
 /* ---- /grid --------------------------------------------------------------------------------- */
 
+/* /grid/structure: which structure owns each cell (its centre), for telling the nerves
+ * apart in ParaView; names[0] = "none", names[s + 1] = structure s. */
+static rfl_status write_structures(const rfl_h5out *o, hid_t g, const rfl_grid *grid,
+                                   const rfl_geometry *geo, const rfl_case *c) {
+  rfl_status st = RFL_OK;
+  hid_t dset = H5I_INVALID_HID;
+  uint8_t *owner = o->buf;
+  h5o_dataset_spec d = {"structure", "-",
+                        "1 + row of /case/structures owning the cell (the last one containing "
+                        "its centre), 0 none or electrode (names: attribute names)",
+                        H5T_STD_U8LE, H5T_NATIVE_UINT8, 3,
+                        {(hsize_t)o->n[2], (hsize_t)o->n[1], (hsize_t)o->n[0]}, 1};
+  for (int k = 0; k < grid->n[2]; ++k)
+    for (int j = 0; j < grid->n[1]; ++j)
+      for (int i = 0; i < grid->n[0]; ++i) {
+        size_t n = rfl_grid_index(grid, i, j, k);
+        rfl_vec3 p = rfl_vec3_make(grid->xc[0][i], grid->xc[1][j], grid->xc[2][k]);
+        owner[n] = geo->label[n].part != RFL_PART_TISSUE ? 0 : (uint8_t)rfl_geometry_structure_at(c, p);
+      }
+  if ((st = h5o_dataset_write(o, g, "/grid", &d, owner, &dset)) != RFL_OK) goto cleanup;
+  char names[RFL_MAX_STRUCTURES + 1][RFL_NAME_MAX];
+  memset(names, 0, sizeof names);
+  int ns = c->nstructures > RFL_MAX_STRUCTURES ? RFL_MAX_STRUCTURES : c->nstructures;
+  snprintf(names[0], sizeof names[0], "none");
+  for (int s = 0; s < ns; ++s) snprintf(names[s + 1], sizeof names[s + 1], "%s", c->structures[s].name);
+  if ((st = h5o_attr_strv(o, dset, "/grid/structure", "names", names[0], sizeof names[0],
+                          (size_t)ns + 1)) != RFL_OK)
+    goto cleanup;
+  st = h5o_close_dataset(o, &dset, "/grid/structure");
+cleanup:
+  H5E_BEGIN_TRY {
+    if (dset >= 0) H5Dclose(dset);
+  }
+  H5E_END_TRY;
+  return st;
+}
+
 static rfl_status write_labels(const rfl_h5out *o, hid_t g, const rfl_geometry *geo,
                                const rfl_case *c) {
   rfl_status st = RFL_OK;
@@ -106,7 +143,9 @@ static rfl_status write_grid(rfl_h5out *o, const rfl_grid *grid, const rfl_geome
     if ((st = h5o_write_f64_1d(o, g, "/grid", width_names[a], v, (size_t)n, "mm", "cell widths, n")) != RFL_OK)
       goto cleanup;
   }
-  if ((st = write_labels(o, g, geo, c)) != RFL_OK) goto cleanup;
+  if ((st = write_labels(o, g, geo, c)) != RFL_OK ||
+      (st = write_structures(o, g, grid, geo, c)) != RFL_OK)
+    goto cleanup;
   if ((st = h5o_group_create(o, o->file, "fields", "/fields", &f)) != RFL_OK) goto cleanup;
   st = h5o_write_case(o, c);
 cleanup:

@@ -60,7 +60,7 @@ static void xdmf_grid(FILE *f, const rfl_h5out *o, const char *h5, const snapsho
     xdmf_item(f, in2, cells, "UChar", 1, h5, path);
     fprintf(f, "%s  </Attribute>\n", in);
   }
-  static const char *const labels[] = {"material", "part", "probe"};
+  static const char *const labels[] = {"material", "part", "probe", "structure"};
   for (size_t k = 0; k < sizeof labels / sizeof labels[0]; ++k) {
     fprintf(f, "%s  <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Cell\">\n", in, labels[k]);
     snprintf(path, sizeof path, "/grid/%s", labels[k]);

@@ -41,15 +41,21 @@
 #define MIN_CELLS_PER_RADIUS 3.0
 #define MIN_CELLS_COARSE_SOLUTION 1.9 /* an error estimate's coarse solution: 3 / 1.5, rounded */
 
+int rfl_geometry_structure_at(const rfl_case *c, rfl_vec3 p) {
+  int owner = 0;
+  for (int s = 0; s < c->nstructures; ++s)
+    if (rfl_shape_contains(&c->structures[s].shape, p)) owner = s + 1;
+  return owner;
+}
+
 rfl_label rfl_geometry_classify(const rfl_case *c, const void *voxels, rfl_vec3 p) {
   rfl_label l = {(uint8_t)c->background_material, RFL_PART_TISSUE, 0};
   if (voxels) {
     int v = rfl_voxels_label_at((const rfl_voxels *)voxels, p);
     if (v >= 0 && c->grid.voxel_material[v] >= 0) l.material = (uint8_t)c->grid.voxel_material[v];
   }
-  for (int s = 0; s < c->nstructures; ++s)
-    if (rfl_shape_contains(&c->structures[s].shape, p))
-      l.material = (uint8_t)c->structures[s].material;
+  int s = rfl_geometry_structure_at(c, p);
+  if (s > 0) l.material = (uint8_t)c->structures[s - 1].material;
   for (int q = 0; q < c->nprobes; ++q) {
     rfl_probe_part part = rfl_probe_part_at(&c->probes[q], p);
     if (part == RFL_PROBE_PART_NONE) continue;
@@ -182,6 +188,19 @@ static rfl_status check_case(const rfl_case *c, const rfl_grid *g) {
   return RFL_OK;
 }
 
+/* A NIfTI image's label rule (the case reader checks it first, at the line of the key,
+ * with the coverage of the probes; this is the backstop): every label but 0 has a
+ * material. */
+static rfl_status check_image_use(const rfl_case *c, const rfl_voxels *v, const char *path) {
+  if (!v->affine) return RFL_OK;
+  for (int l = 1; l < 256; ++l)
+    if (v->label_present[l] && c->grid.voxel_material[l] < 0)
+      return RFL_ERROR(RFL_EINPUT, "%s%s[grid] voxel_labels: expected a material for every "
+                       "label of %s but 0, found label %d with none", c->path,
+                       c->path[0] ? ": " : "", path, l);
+  return RFL_OK;
+}
+
 /* Reads the case's voxel volume, if any; relative paths are taken from the case file's
  * directory. Errors are re-raised under the case file's name and [grid] voxel_file (the
  * case reader reports them with the line first when the caller checks the header; this is
@@ -210,7 +229,12 @@ static rfl_status load_voxels(const rfl_case *c, rfl_voxels **out) {
                        "there are %d materials", l, m, c->nmaterials);
     }
   }
-  return RFL_OK;
+  st = check_image_use(c, *out, path);
+  if (st != RFL_OK) {
+    rfl_voxels_free(*out);
+    *out = NULL;
+  }
+  return st;
 }
 
 void rfl_geometry_free(rfl_geometry *geo) {

@@ -53,6 +53,11 @@ typedef struct {
   uint8_t *share_bits;       /* bit c set: cell c has an entry in cell_shares */
 } rfl_geometry;
 
+/* The structure that owns point p: 1 + the index of the last structure (in file order)
+ * that contains it, whose material the voxeliser paints there; 0 when none does. Probes
+ * paint over it. */
+int rfl_geometry_structure_at(const rfl_case *c, rfl_vec3 p);
+
 /* Classify a point the way the voxeliser does (exposed for tests and postproc). */
 rfl_label rfl_geometry_classify(const rfl_case *c, const void *voxels, rfl_vec3 p);
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "hdf5_quiet.h"
+#include "nifti_labels.h"
 
 #define MAX_VOXELS 2000000000.0 /* 2 * 10^9 labels, 2 GB */
 
@@ -133,6 +134,7 @@ static int open_volume(const char *path, const char *dataset, hid_t *file, hid_t
                        rfl_case_voxel_header *hdr, char *problem, size_t size) {
   int bad = RFL_CASE_VOXEL_BAD_FILE;
   *file = *dset = H5I_INVALID_HID;
+  memset(hdr, 0, sizeof *hdr);
   if (!dataset) dataset = "";
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -164,6 +166,10 @@ static int open_volume(const char *path, const char *dataset, hid_t *file, hid_t
              "found %g, %g, %g", dataset, 1e3 * h.x, 1e3 * h.y, 1e3 * h.z);
     goto cleanup;
   }
+  for (int a = 0; a < 3; ++a) {
+    hdr->to_index[a][a] = 1.0 / rfl_vec3_get(h, a);
+    hdr->to_index[a][3] = -rfl_vec3_get(hdr->origin, a) / rfl_vec3_get(h, a);
+  }
   bad = RFL_CASE_VOXEL_OK;
 cleanup:
   H5E_BEGIN_TRY {
@@ -180,6 +186,7 @@ cleanup:
 /* HDF5's automatic error printing, switched off around our calls and restored. */
 int rfl_voxels_check(const char *path, const char *dataset, rfl_case_voxel_header *hdr,
                      char *problem, size_t size) {
+  if (rfl_case_voxel_file_is_nifti(path)) return rfl_nifti_labels_check(path, hdr, problem, size);
   rfl_hdf5_quiet q;
   hid_t file, dset;
   rfl_hdf5_quiet_begin(&q);
@@ -197,6 +204,7 @@ int rfl_voxels_check(const char *path, const char *dataset, rfl_case_voxel_heade
 
 rfl_status rfl_voxels_read(const char *path, const char *dataset, rfl_voxels **out) {
   *out = NULL;
+  if (rfl_case_voxel_file_is_nifti(path)) return rfl_nifti_labels_read(path, out);
   rfl_status st = RFL_OK;
   hid_t file = H5I_INVALID_HID, dset = H5I_INVALID_HID;
   rfl_voxels *v = NULL;
@@ -237,10 +245,20 @@ cleanup:
   return RFL_OK;
 }
 
+/* Continuous voxel coordinate of p along axis a (voxel i covers [i, i+1)): through the
+ * inverse affine for an image (any orientation), else from the origin and spacing. */
+static double voxel_coordinate(const rfl_voxels *v, rfl_vec3 p, int a) {
+  if (v->affine) {
+    const double *t = v->to_index[a];
+    return t[0] * p.x + t[1] * p.y + t[2] * p.z + t[3];
+  }
+  return (rfl_vec3_get(p, a) - rfl_vec3_get(v->origin, a)) / rfl_vec3_get(v->spacing, a);
+}
+
 int rfl_voxels_label_at(const rfl_voxels *v, rfl_vec3 p) {
   size_t idx = 0, stride = 1;
   for (int a = 0; a < 3; ++a) {
-    double s = (rfl_vec3_get(p, a) - rfl_vec3_get(v->origin, a)) / rfl_vec3_get(v->spacing, a);
+    double s = voxel_coordinate(v, p, a);
     if (!(s >= 0.0) || s >= (double)v->n[a]) return -1;
     size_t i = (size_t)s;
     if (i >= (size_t)v->n[a]) i = (size_t)v->n[a] - 1;

@@ -23,11 +23,17 @@
 #include "vec3.h"
 
 typedef struct rfl_voxels {
-  int n[3];          /* voxels along x, y, z */
-  rfl_vec3 origin;   /* outer corner of voxel (0, 0, 0), m */
-  rfl_vec3 spacing;  /* voxel size along x, y, z, m */
+  int n[3];          /* voxels along x, y, z (i, j, k of a NIfTI image) */
+  rfl_vec3 origin;   /* HDF5: outer corner of voxel (0, 0, 0), m */
+  rfl_vec3 spacing;  /* HDF5: voxel size along x, y, z, m */
   uint8_t *label;    /* n[0] * n[1] * n[2] labels, index i + n[0] * (j + n[1] * k) */
+  int affine;        /* 1: placed by to_index (a NIfTI image), 0: by origin and spacing */
+  double to_index[3][4]; /* affine only: point (m) -> voxel coordinates, voxel i on [i, i+1) */
+  unsigned char label_present[256]; /* affine only: which labels occur */
 } rfl_voxels;
+
+/* A path ending in .nii or .nii.gz is a NIfTI image (nifti_labels.h); `dataset` is then
+ * unused, and the check and the read go to rfl_nifti_labels_check / _read. */
 
 /* Check the header of `dataset` in the HDF5 file `path` against the layout above without
  * reading the labels (an rfl_case_voxel_check, so that the case reader can report a bad

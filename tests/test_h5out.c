@@ -293,6 +293,44 @@ static void check_grid(hid_t file, int graded) {
       }
 }
 
+/* /grid/structure: 1 + the row of the structure that contains a tissue cell's centre,
+ * worked out here from the fixture's shapes (the root cylinder at x = 5 mm lies outside
+ * the grid; the medial branch is a 0.5 mm ball at (0, 2, 1) mm), 0 elsewhere; names
+ * "none" and the structures. Returns the number of cells the ball owns. */
+static int check_structure_ids(hid_t file) {
+  uint8_t id[FIX_NZ][FIX_NY][FIX_NX];
+  double xc[FIX_NX], yc[FIX_NY], zc[FIX_NZ];
+  read_doubles(file, "/grid/xc_mm", xc);
+  read_doubles(file, "/grid/yc_mm", yc);
+  read_doubles(file, "/grid/zc_mm", zc);
+  assert_int_equal(stored_size(file, "/grid/structure"), 1);
+  hid_t d = H5Dopen2(file, "/grid/structure", H5P_DEFAULT);
+  assert_true(d >= 0);
+  assert_true(H5Dread(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, id) >= 0);
+  hid_t a = H5Aopen(d, "names", H5P_DEFAULT), sp = H5Aget_space(a), mt = H5Tcopy(H5T_C_S1);
+  assert_int_equal(H5Sget_simple_extent_npoints(sp), 3);
+  char names[3][RFL_NAME_MAX];
+  H5Tset_size(mt, RFL_NAME_MAX);
+  assert_true(H5Aread(a, mt, names) >= 0);
+  assert_string_equal(names[0], "none");
+  assert_string_equal(names[1], "root");
+  assert_string_equal(names[2], "medial_branch");
+  H5Tclose(mt);
+  H5Sclose(sp);
+  H5Aclose(a);
+  H5Dclose(d);
+  int owned = 0;
+  for (int k = 0; k < FIX_NZ; ++k)
+    for (int j = 0; j < FIX_NY; ++j)
+      for (int i = 0; i < FIX_NX; ++i) {
+        double r2 = xc[i] * xc[i] + (yc[j] - 2.0) * (yc[j] - 2.0) + (zc[k] - 1.0) * (zc[k] - 1.0);
+        int want = !fix_part(i, j) && r2 <= 0.25 ? 2 : 0;
+        assert_int_equal(id[k][j][i], want);
+        owned += want == 2;
+      }
+  return owned;
+}
+
 /* The lesion mask: omega >= 1 (i + j + k >= 2) in tissue; an electrode cell takes its
  * nearest tissue: the shaft column (1, 0, k) touches (2, 0, k), in the lesion; the tip
  * column (0, 0, k) touches (0, 1, k), in the lesion from k = 1 on. */
@@ -593,6 +631,8 @@ static void roundtrip(int graded, int double_precision) {
   hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   assert_true(file >= 0);
   check_grid(file, graded);
+  int owned = check_structure_ids(file);
+  if (graded) assert_true(owned > 0); /* the graded cells put centres inside the ball */
   const char *names[] = {"temperature_C", "peak_temperature_C", "omega", "cem43_min", "potential_V"};
   const char *units[] = {"C", "C", "1", "min", "V"};
   for (int s = 0; s < 2; ++s) {
@@ -632,6 +672,8 @@ static void roundtrip(int graded, int double_precision) {
   snprintf(item, sizeof item, "NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">%s:/grid/material<", name);
   assert_contains(x, item);
   snprintf(item, sizeof item, "NumberType=\"Char\" Precision=\"1\" Format=\"HDF\">%s:/grid/probe<", name);
+  assert_contains(x, item);
+  snprintf(item, sizeof item, "NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">%s:/grid/structure<", name);
   assert_contains(x, item);
   snprintf(item, sizeof item, "NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">%s:/fields/t_090.000/lesion<", name);
   assert_contains(x, item);

@@ -55,6 +55,7 @@ def expected_ranges(t):
         "material": (0.0, 2.0),
         "part": (0.0, 2.0),
         "probe": (-1.0, 0.0),
+        "structure": (0.0, 2.0),
         "lesion": (0.0, 1.0),
     }
 
