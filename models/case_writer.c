@@ -155,9 +155,12 @@ static int trajectory_key_unused(const key_spec *k, const rfl_probe *p) {
 static const char *skip_probe(const key_spec *k, const void *t, const rfl_case *c) {
   const rfl_probe *p = t;
   (void)c;
-  /* the trajectory as a comment: read back, tip_mm, direction and shaft_length_mm place
-     the probe the same (and hash the same as a case that gives them) */
-  if (reader_trajectory_key(k->name)) return trajectory_key_unused(k, p) ? "" : "placed tip_mm, direction, shaft_length_mm";
+  /* a probe placed by trajectory is written so: read back, it is placed the same; where
+     that put its tip, direction and shaft is shown as comments */
+  if (reader_trajectory_key(k->name)) return trajectory_key_unused(k, p) ? "" : NULL;
+  if (p->trajectory.given && (strcmp(k->name, "tip_mm") == 0 || strcmp(k->name, "direction") == 0 ||
+                              strcmp(k->name, "shaft_length_mm") == 0))
+    return "placed by entry_mm";
   if (strcmp(k->name, "gauge") == 0) return p->gauge > 0 ? NULL : "";
   if (strcmp(k->name, "diameter_mm") == 0) return p->gauge > 0 ? "from the gauge" : NULL;
   if (!p->cooled && (strcmp(k->name, "coolant_C") == 0 || strcmp(k->name, "cooling_h_W_m2K") == 0))
