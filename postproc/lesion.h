@@ -101,8 +101,9 @@ typedef struct {
                         field >= level, m */
   double all_length; /* arc length over which every (valued) point of it has, m */
   double max;        /* largest value at a station (-INFINITY if none has a value) */
-  double max_at;     /* arc length of that station from the course's first point, m (NAN if
-                        none) */
+  double max_at;     /* where along the course it lies, from the course's first point: the
+                        vertex of a parabola through that station and its neighbours, m (NAN
+                        if no station has a value) */
 } rfl_course_profile;
 
 /* The profile of field (cell-centred; exclude may be NULL) along the course of shape.

@@ -79,6 +79,19 @@ static double length_at_or_above(double a0, double f0, double a1, double f1) {
   return len * pos / (pos - neg);
 }
 
+/* Arc length of the largest value near station i: the vertex of the parabola through it and
+ * its neighbours when they are valued, apart along one segment and bend down, else its own. */
+static double refine_max_at(const station *st, int n, int i) {
+  if (i == 0 || i + 1 >= n) return st[i].arc;
+  const double x0 = st[i - 1].arc, x1 = st[i].arc, x2 = st[i + 1].arc;
+  const double y0 = st[i - 1].hi, y1 = st[i].hi, y2 = st[i + 1].hi;
+  if (!(x1 > x0 && x2 > x1) || !isfinite(y0) || !isfinite(y2)) return st[i].arc;
+  const double s1 = (y1 - y0) / (x1 - x0), s2 = (y2 - y1) / (x2 - x1); /* slopes at the midpoints */
+  if (!(s1 > s2)) return st[i].arc;
+  const double m1 = 0.5 * (x0 + x1), m2 = 0.5 * (x1 + x2);
+  return fmin(fmax(m1 + s1 * (m2 - m1) / (s1 - s2), x0), x2);
+}
+
 rfl_status rfl_lesion_course_profile(const rfl_grid *grid, const double *field, const uint8_t *exclude,
                                      const rfl_shape *shape, double level, rfl_course_profile *out) {
   static const char fn[] = "rfl_lesion_course_profile";
@@ -92,16 +105,18 @@ rfl_status rfl_lesion_course_profile(const rfl_grid *grid, const double *field, 
   station *st = course_stations(&w, shape, &n);
   rfl_work_field_free(&w);
   if (!st) return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the course's stations", fn);
+  int best = -1;
   for (int i = 0; i < n; ++i) {
     if (st[i].hi > out->max) {
       out->max = st[i].hi;
-      out->max_at = st[i].arc;
+      best = i;
     }
     if (i + 1 < n) {
       out->any_length += length_at_or_above(st[i].arc, st[i].hi - level, st[i + 1].arc, st[i + 1].hi - level);
       out->all_length += length_at_or_above(st[i].arc, st[i].lo - level, st[i + 1].arc, st[i + 1].lo - level);
     }
   }
+  if (best >= 0) out->max_at = refine_max_at(st, n, best);
   free(st);
   return RFL_OK;
 }
