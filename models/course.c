@@ -34,9 +34,9 @@ void rfl_course_at(const rfl_shape *s, double arc, rfl_vec3 *point, rfl_vec3 *ta
     if (!(len > 0.0)) continue;
     last = i;
     if (arc < walked + len) {
-      double t = fmax(arc - walked, 0.0);
-      *point = rfl_vec3_add(p[i], rfl_vec3_scale(d, t / len));
+      const double t = fmax(arc - walked, 0.0);
       *tangent = rfl_vec3_scale(d, 1.0 / len);
+      *point = rfl_vec3_add(p[i], rfl_vec3_scale(*tangent, t)); /* exact along an axis-aligned segment */
       return;
     }
     walked += len;
