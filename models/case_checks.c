@@ -238,15 +238,7 @@ rfl_status reader_check_grid(reader *r) {
  * when round. */
 static rfl_status check_probe_size(reader *r, int kind, int sec, rfl_probe *pr) {
   entry_rec *gauge = reader_find_entry(r, sec, "gauge"), *diam = reader_find_entry(r, sec, "diameter_mm");
-  if (gauge && diam) {
-    entry_rec *later = diam->line > gauge->line || diam->set ? diam : gauge;
-    entry_rec *other = later == diam ? gauge : diam;
-    if (other->set)
-      return reader_fail_entry(r, later, "expected either gauge or diameter_mm, found both (%s by --set %s)",
-                               other->spec->name, other->set);
-    return reader_fail_entry(r, later, "expected either gauge or diameter_mm, found both (%s on line %d)",
-                             other->spec->name, other->line);
-  }
+  if (gauge && diam) return reader_fail_both(r, gauge, diam, "gauge or diameter_mm");
   if (!gauge && !diam) return reader_missing_key(r, sec, "gauge", " (or 'diameter_mm')");
   if (gauge) {
     pr->radius = rfl_probe_gauge_radius(pr->gauge);

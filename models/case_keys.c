@@ -13,6 +13,7 @@
   static void fn##_set(void *t, int v) { ((type *)t)->field = (etype)v; }
 
 ENUM_ACCESS(tip_shape, rfl_probe, tip_shape, rfl_tip_shape)
+ENUM_ACCESS(approach, rfl_probe, trajectory.approach, rfl_approach)
 ENUM_ACCESS(gen_mode, rfl_generator, mode, rfl_generator_mode)
 ENUM_ACCESS(mat_kind, rfl_material, kind, rfl_material_kind)
 ENUM_ACCESS(mat_law, rfl_material, law, int)
@@ -22,6 +23,7 @@ ENUM_ACCESS(scheme, rfl_solver_settings, scheme, rfl_time_scheme)
 ENUM_ACCESS(symmetry, rfl_grid_spec, symmetry, rfl_symmetry)
 
 static const char *const tip_shape_words[] = {"round", "flat", NULL};
+static const char *const approach_words[] = {"target", "parallel", "perpendicular", NULL};
 static const char *const kind_words[] = {"tissue", "metal", NULL};
 const char *const shape_words[] = {"box", "sphere", "cylinder", "capsule", "halfspace",
                                           NULL};
@@ -70,6 +72,13 @@ const key_spec probe_keys[] = {
     VEC("tip_mm", rfl_probe, tip),
     DIR("direction", rfl_probe, direction, 0),
     REAL("shaft_length_mm", "mm", 0.0, 1000.0, 1e-3, rfl_probe, shaft_length),
+    VEC("entry_mm", rfl_probe, trajectory.entry),
+    VEC("target_mm", rfl_probe, trajectory.target),
+    ENUM("approach", approach_words, approach),
+    TEXT("course", rfl_probe, trajectory.course),
+    REAL("course_at_mm", "mm", 0.0, 1000.0, 1e-3, rfl_probe, trajectory.course_at),
+    REAL("offset_mm", "mm", 0.0, 50.0, 1e-3, rfl_probe, trajectory.offset),
+    REAL("overshoot_mm", "mm", -50.0, 50.0, 1e-3, rfl_probe, trajectory.overshoot),
     MAT("material", rfl_probe, material),
     BOOL("cooled", rfl_probe, cooled),
     TEMP("coolant_C", rfl_probe, coolant_C),

@@ -83,6 +83,16 @@ rfl_status reader_fail_entry(reader *r, const entry_rec *e, const char *fmt, ...
                      e->spec->name, what);
 }
 
+rfl_status reader_fail_both(reader *r, const entry_rec *a, const entry_rec *b, const char *either) {
+  const entry_rec *later = b->line > a->line || b->set ? b : a;
+  const entry_rec *other = later == b ? a : b;
+  if (other->set)
+    return reader_fail_entry(r, later, "expected either %s, found both (%s by --set %s)", either,
+                             other->spec->name, other->set);
+  return reader_fail_entry(r, later, "expected either %s, found both (%s on line %d)", either, other->spec->name,
+                           other->line);
+}
+
 rfl_status reader_fail_expected(reader *r, const entry_rec *e, const char *expected) {
   char buf[96];
   return reader_fail_entry(r, e, "expected %s, found '%s'", expected, rfl_ini_shown(e->text, buf, sizeof buf));

@@ -424,6 +424,7 @@ static rfl_status build(reader *r) {
   }
   RFL_CHECK(reader_build_structures(r));
   RFL_CHECK(reader_resolve_materials(r));
+  RFL_CHECK(reader_place_probes(r));
   choose_discretisation(r);
   RFL_CHECK(reader_check_grid(r));
   RFL_CHECK(reader_check_probes(r));

@@ -78,6 +78,8 @@ const char *reader_sec_label(const reader *r, int sec, char *buf, size_t size);
 rfl_status reader_fail_entry(reader *r, const entry_rec *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 rfl_status reader_fail_expected(reader *r, const entry_rec *e, const char *expected);
+/* "expected either EITHER, found both (OTHER on line N)" at the later of two entries. */
+rfl_status reader_fail_both(reader *r, const entry_rec *a, const entry_rec *b, const char *either);
 void reader_near_consider(near_miss *n, const char *candidate);
 void reader_key_origin(reader *r, int sec, const char *key, int *line, const char **set);
 void reader_blame_sets(reader *r, int sec, const char *deps);
@@ -104,6 +106,9 @@ void reader_apply_entry(const entry_rec *e, void *target);
 rfl_status reader_build_materials(reader *r);
 rfl_status reader_resolve_materials(reader *r);
 rfl_status reader_build_structures(reader *r);
+/* Probes placed by trajectory (case_placement.c); 1 if key is one of its keys. */
+rfl_status reader_place_probes(reader *r);
+int reader_trajectory_key(const char *key);
 rfl_status reader_check_grid(reader *r);
 rfl_status reader_check_probes(reader *r);
 rfl_status reader_check_structures(reader *r);

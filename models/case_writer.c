@@ -142,9 +142,27 @@ static const char *skip_solver(const key_spec *k, const void *t, const rfl_case 
   return s->auto_dt && strcmp(k->name, "dt_s") == 0 ? "automatic" : NULL;
 }
 
+/* A key of the placement by trajectory that this probe does not use: all of them for a
+ * probe given by tip_mm and direction, else those of the other approaches. */
+static int trajectory_key_unused(const key_spec *k, const rfl_probe *p) {
+  if (!reader_trajectory_key(k->name)) return 0;
+  const rfl_trajectory *t = &p->trajectory;
+  if (!t->given) return 1;
+  if (strcmp(k->name, "entry_mm") == 0 || strcmp(k->name, "approach") == 0) return 0;
+  if (t->approach == RFL_APPROACH_TARGET) return strcmp(k->name, "target_mm") != 0;
+  if (strcmp(k->name, "target_mm") == 0) return 1;
+  return strcmp(k->name, "offset_mm") == 0 && t->approach != RFL_APPROACH_PARALLEL;
+}
+
 static const char *skip_probe(const key_spec *k, const void *t, const rfl_case *c) {
   const rfl_probe *p = t;
   (void)c;
+  /* a probe placed by trajectory is written so: read back, it is placed the same; where
+     that put its tip, direction and shaft is shown as comments */
+  if (reader_trajectory_key(k->name)) return trajectory_key_unused(k, p) ? "" : NULL;
+  if (p->trajectory.given && (strcmp(k->name, "tip_mm") == 0 || strcmp(k->name, "direction") == 0 ||
+                              strcmp(k->name, "shaft_length_mm") == 0))
+    return "placed by entry_mm";
   if (strcmp(k->name, "gauge") == 0) return p->gauge > 0 ? NULL : "";
   if (strcmp(k->name, "diameter_mm") == 0) return p->gauge > 0 ? "from the gauge" : NULL;
   if (!p->cooled && (strcmp(k->name, "coolant_C") == 0 || strcmp(k->name, "cooling_h_W_m2K") == 0))
@@ -299,6 +317,7 @@ rfl_status rfl_case_section_values(const rfl_case *c, const char *section, rfl_c
   rfl_case_value v;
   rfl_status st = RFL_OK;
   for (const key_spec *k = sections_table[kind].keys; k->name && st == RFL_OK; k++) {
+    if ((kind == S_PROBE || kind == S_RETURN_PROBE) && trajectory_key_unused(k, target)) continue;
     memset(&v, 0, sizeof v);
     v.section = section;
     v.key = k->name;

@@ -6,6 +6,7 @@
 #define RFL_PROBE_H
 
 #include "material.h" /* RFL_NAME_MAX */
+#include "trajectory.h"
 #include "vec3.h"
 
 typedef enum { RFL_TIP_ROUND = 0, RFL_TIP_FLAT = 1 } rfl_tip_shape;
@@ -27,6 +28,8 @@ typedef struct {
   double coolant_C;             /* coolant temperature, C */
   double cooling_h;             /* heat transfer coefficient to the coolant, W/(m^2 K),
                                    acting on the inner wall of the active tip */
+  rfl_trajectory trajectory;    /* the placement as given when by trajectory (then tip,
+                                   direction and shaft_length are computed from it) */
 } rfl_probe;
 
 /* Which part of probe p contains point x: RFL_PROBE_PART_NONE, _ACTIVE or _SHAFT. The shaft

@@ -210,11 +210,18 @@ static void descend_in_lesion(const work_field *w, const rfl_shape *shape, doubl
 
 rfl_status rfl_lesion_distance_to_shape(const rfl_lesion_input *in, const rfl_shape *shape,
                                         double *signed_distance) {
+  rfl_vec3 where;
+  return rfl_lesion_closest_to_shape(in, shape, signed_distance, &where);
+}
+
+rfl_status rfl_lesion_closest_to_shape(const rfl_lesion_input *in, const rfl_shape *shape,
+                                       double *signed_distance, rfl_vec3 *point) {
   probe_frame frame;
-  if (!signed_distance || !shape)
+  if (!signed_distance || !shape || !point)
     return RFL_ERROR(RFL_EINPUT, "rfl_lesion_distance_to_shape: no %s given",
                      shape ? "output" : "shape");
   *signed_distance = INFINITY;
+  *point = rfl_vec3_make(NAN, NAN, NAN);
   work_field w;
   RFL_CHECK(rfl_lesion_phi_field(in, "rfl_lesion_distance_to_shape", &frame, &w));
   objective_set os = {1, {obj_shape_distance}, shape};
@@ -230,7 +237,11 @@ rfl_status rfl_lesion_distance_to_shape(const rfl_lesion_input *in, const rfl_sh
     }
     descend_in_lesion(&w, shape, rfl_lesion_cell_size_at(in->grid, centre[0].p), &centre[0]);
     double d = centre[0].f;
-    if (surf[0].set && surf[0].f < d) d = surf[0].f;
+    *point = centre[0].p;
+    if (surf[0].set && surf[0].f < d) {
+      d = surf[0].f;
+      *point = surf[0].p;
+    }
     *signed_distance = d;
   }
   rfl_work_field_free(&w);

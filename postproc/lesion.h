@@ -84,6 +84,34 @@ rfl_status rfl_lesion_measure(const rfl_lesion_input *in, rfl_lesion_metrics *ou
 rfl_status rfl_lesion_distance_to_shape(const rfl_lesion_input *in, const rfl_shape *shape,
                                         double *signed_distance);
 
+/* rfl_lesion_distance_to_shape, and the lesion point where the distance is taken (the
+ * surface point or the deepest point inside the structure; NaNs without a lesion). */
+rfl_status rfl_lesion_closest_to_shape(const rfl_lesion_input *in, const rfl_shape *shape,
+                                       double *signed_distance, rfl_vec3 *point);
+
+/* A field along the course of a tube structure (course.h): cross-sections ("stations")
+ * normal to each segment of the course, at most a quarter of a cell apart and at both
+ * ends of every segment, each sampled at its axis point and on rings at a third, two
+ * thirds and the whole of the radius (8, 16 and 24 points), the field interpolated as in
+ * rfl_lesion_structure_max (tissue points inside the grid only). Between two stations a
+ * figure is taken as linear in the arc length, so the lengths are located to sub-station
+ * accuracy. */
+typedef struct {
+  double any_length; /* arc length over which some point of the cross-section has
+                        field >= level, m */
+  double all_length; /* arc length over which every (valued) point of it has, m */
+  double max;        /* largest value at a station (-INFINITY if none has a value) */
+  double max_at;     /* where along the course it lies, from the course's first point: the
+                        vertex of a parabola through that station and its neighbours, m (NAN
+                        if no station has a value) */
+} rfl_course_profile;
+
+/* The profile of field (cell-centred; exclude may be NULL) along the course of shape.
+ * Errors: RFL_EINPUT for a shape without a course (rfl_course_exists) or a non-finite
+ * tissue value, RFL_ENOMEM. */
+rfl_status rfl_lesion_course_profile(const rfl_grid *grid, const double *field, const uint8_t *exclude,
+                                     const rfl_shape *shape, double level, rfl_course_profile *out);
+
 /* Largest value of a cell-centred field over a structure, its surface included: the max
  * over tissue cells whose centre is inside the shape, over the structure's surface points
  * on the grid segments that cross it (field interpolated linearly along the segment), and

@@ -64,6 +64,11 @@ static inline void best_update(best_point *b, double f, rfl_vec3 p) {
   }
 }
 
+/* Point at angle phi on the circle of radius r about c in the plane of t1, t2. */
+static inline rfl_vec3 on_circle(rfl_vec3 c, rfl_vec3 t1, rfl_vec3 t2, double r, double phi) {
+  return axpy(axpy(c, r * cos(phi), t1), r * sin(phi), t2);
+}
+
 /* Axial and radial position of p in the probe's frame, m. */
 static inline double frame_s(const probe_frame *f, rfl_vec3 p) { return rfl_vec3_dot(rfl_vec3_sub(p, f->tip), f->d); }
 
@@ -117,6 +122,15 @@ double rfl_work_field_column_eval(const void *ctx, rfl_vec3 p);
 /* The interpolated field where p lies in tissue, NaN elsewhere: lesion points and
  * structure points are tissue points. */
 double rfl_work_field_tissue(const work_field *w, rfl_vec3 p);
+
+/* rfl_work_field_tissue at a sample point of a structure: NaN outside the grid's box too. */
+static inline double rfl_work_field_sample(const work_field *w, rfl_vec3 p) {
+  for (int a = 0; a < 3; ++a) {
+    const double x = vec_component(p, a);
+    if (x < w->g->xf[a][0] || x > w->g->xf[a][w->g->n[a]]) return NAN;
+  }
+  return rfl_work_field_tissue(w, p);
+}
 
 /* rfl_work_field_tissue and its negative as point_fn (ctx: the work_field). */
 double rfl_work_field_level(const void *ctx, rfl_vec3 p);

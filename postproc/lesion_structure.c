@@ -50,11 +50,6 @@ static void sample_add(sample_set *ss, rfl_vec3 p, int station, int surface) {
   ss->s[ss->n++] = (shape_sample){p, station, surface};
 }
 
-/* Point at angle phi on the circle of radius r about c in the plane of t1, t2. */
-static rfl_vec3 on_circle(rfl_vec3 c, rfl_vec3 t1, rfl_vec3 t2, double r, double phi) {
-  return axpy(axpy(c, r * cos(phi), t1), r * sin(phi), t2);
-}
-
 /* The cross-section of radius r about c normal to the unit vector d, as one station. */
 static void add_disc(sample_set *ss, rfl_vec3 c, rfl_vec3 d, double r) {
   rfl_vec3 t1, t2;
@@ -199,15 +194,6 @@ static rfl_status shape_samples(const rfl_grid *g, const rfl_shape *s, const cha
   return RFL_ERROR(RFL_ENOMEM, "%s: cannot allocate the structure's sample points", fn);
 }
 
-/* The interpolated field at a sample: NaN outside the grid's box or outside tissue. */
-static double sample_value(const work_field *w, rfl_vec3 p) {
-  for (int a = 0; a < 3; ++a) {
-    const double x = vec_component(p, a);
-    if (x < w->g->xf[a][0] || x > w->g->xf[a][w->g->n[a]]) return NAN;
-  }
-  return rfl_work_field_tissue(w, p);
-}
-
 /* Width of the thinnest part of a shape, m (INFINITY for a half-space). */
 static double shape_thickness(const rfl_shape *s) {
   if (s->kind == RFL_SHAPE_HALFSPACE) return INFINITY;
@@ -272,7 +258,7 @@ static rfl_status walk_structure_samples(const work_field *w, const rfl_shape *s
   sample_set ss;
   RFL_CHECK(shape_samples(w->g, shape, fn, &ss));
   for (size_t m = 0; m < ss.n; ++m) {
-    double v = sample_value(w, ss.s[m].p);
+    double v = rfl_work_field_sample(w, ss.s[m].p);
     if (isfinite(v)) visit(ctx, &ss.s[m], v);
   }
   free(ss.s);
@@ -482,7 +468,7 @@ rfl_status rfl_lesion_structure_covered(const rfl_lesion_input *in, const rfl_sh
   for (size_t m = 0; m < ss.n && !*covered; ++m) {
     const shape_sample *p = &ss.s[m];
     if (tube && p->station < 0) continue;
-    double v = sample_value(&w, p->p);
+    double v = rfl_work_field_sample(&w, p->p);
     if (isfinite(v)) {
       ++seen;
       inside += v >= 0.0;

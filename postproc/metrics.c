@@ -103,6 +103,17 @@ STRUCT(max_cem43, r->max_cem43_min)
 STRUCT(damaged_fraction, r->damaged_fraction)
 STRUCT(threshold, st ? st->threshold_C : NAN)
 STRUCT(threshold_crossed, r->threshold_crossed_s)
+STRUCT(course_length, 1e3 * r->course_length)
+STRUCT(margin_at, 1e3 * r->margin_at)
+STRUCT(margin_point_x, 1e3 * r->margin_point.x)
+STRUCT(margin_point_y, 1e3 * r->margin_point.y)
+STRUCT(margin_point_z, 1e3 * r->margin_point.z)
+STRUCT(peak_at, 1e3 * r->peak_at)
+STRUCT(max_omega_at, 1e3 * r->max_omega_at)
+STRUCT(max_cem43_at, 1e3 * r->max_cem43_at)
+STRUCT(coagulated_length, 1e3 * r->coagulated_length)
+STRUCT(captured_length, 1e3 * r->captured_length)
+STRUCT(exposed_length, 1e3 * r->exposed_length)
 
 /* ---- the table ------------------------------------------------------------------------- */
 
@@ -260,6 +271,42 @@ static const rfl_metric table[] = {
     {"threshold_crossed_s", "threshold_crossed_s", NULL, "s",
      "first time any point reached the threshold, interpolated between steps; `null` if never", STRU, REAL,
      threshold_crossed, NULL, -1, RFL_TERM_STRUCTURE, " reached at ", "%.1f", " s", 1.0, " never reached", NULL},
+
+    /* along the course of a tube structure (capsule, cylinder): null for the other shapes */
+    {"course_length_mm", "course_length_mm", NULL, "mm",
+     "length of the structure's course (the axis of a capsule or cylinder), from which the `*_at_mm` arc "
+     "lengths are measured from its first point; null, as every figure below, for a structure without a course",
+     STRU, REAL, course_length, NULL, -1, RFL_TERM_COURSE, "  along its course of ", "%.2f", " mm:", 1.0, "", NULL},
+    {"margin_at_mm", "margin_at_mm", NULL, "mm",
+     "where along the course the lesion comes closest (its point of `margin_mm`, projected on the course); a "
+     "protected structure's closest point to the lesion. Null without a lesion",
+     STRU, REAL, margin_at, NULL, -1, RFL_TERM_COURSE, " closest to the lesion at ", "%.2f", " mm", 1.0,
+     " no lesion", NULL},
+    {"margin_point_x_mm", "margin_point_x_mm", NULL, "mm", "that point of the course in case coordinates: x", STRU,
+     REAL, margin_point_x, NULL, -1, RFL_TERM_COURSE, " (x ", "%.2f", " mm", 1.0, "", NULL},
+    {"margin_point_y_mm", "margin_point_y_mm", NULL, "mm", "y", STRU, REAL, margin_point_y, NULL, -1,
+     RFL_TERM_COURSE, ", y ", "%.2f", " mm", 1.0, "", NULL},
+    {"margin_point_z_mm", "margin_point_z_mm", NULL, "mm", "z", STRU, REAL, margin_point_z, NULL, -1,
+     RFL_TERM_COURSE, ", z ", "%.2f", " mm)", 1.0, "", NULL},
+    {"peak_at_mm", "peak_at_mm", NULL, "mm",
+     "where along the course the cross-section is hottest (the peak temperature over the run)", STRU, REAL,
+     peak_at, NULL, -1, RFL_TERM_COURSE, ", hottest at ", "%.2f", " mm", 1.0, "", NULL},
+    {"max_omega_at_mm", "max_omega_at_mm", NULL, "mm", "where Omega is largest", STRU, REAL, max_omega_at, NULL,
+     -1, RFL_TERM_COURSE, ", largest Omega at ", "%.2f", " mm", 1.0, "", NULL},
+    {"max_cem43_at_mm", "max_cem43_at_mm", NULL, "mm", "where the thermal dose CEM43 is largest", STRU, REAL,
+     max_cem43_at, NULL, -1, RFL_TERM_COURSE, ", largest CEM43 at ", "%.2f", " mm", 1.0, "", NULL},
+    {"coagulated_length_mm", "coagulated_length_mm", NULL, "mm",
+     "the coagulated length: arc length over which some part of the cross-section has Omega >= 1", STRU, REAL,
+     coagulated_length, NULL, -1, RFL_TERM_COURSE, "; coagulated over ", "%.2f", " mm", 1.0, "", NULL},
+    {"captured_length_mm", "captured_length_mm", NULL, "mm",
+     "the captured length: arc length over which the whole cross-section has Omega >= 1 (a target is captured "
+     "where this is not 0)",
+     STRU, REAL, captured_length, NULL, -1, RFL_TERM_COURSE, ", whole cross-section over ", "%.2f", " mm", 1.0,
+     "", NULL},
+    {"exposed_45C_length_mm", "exposed_45C_length_mm", NULL, "mm",
+     "the 45 C exposure: arc length over which some part of the cross-section reached 45 C at some time of the "
+     "run (peak temperature field)",
+     STRU, REAL, exposed_length, NULL, -1, RFL_TERM_COURSE, ", 45 C reached over ", "%.2f", " mm", 1.0, "", NULL},
 };
 
 #define NMETRICS ((int)(sizeof table / sizeof table[0]))

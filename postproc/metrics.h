@@ -49,7 +49,8 @@ typedef enum {
   RFL_TERM_PEAK,      /* "Peak tissue temperature: ..." */
   RFL_TERM_ENERGY,    /* "Energy (J): ..." */
   RFL_TERM_STRUCTURE, /* "Structure 'NAME' (ROLE): ..." */
-  RFL_TERM_COST       /* "Grid ... cells, ..." */
+  RFL_TERM_COST,      /* "Grid ... cells, ..." */
+  RFL_TERM_COURSE     /* "  along its course of ...", after a tube structure's line */
 } rfl_term_line;
 
 /* Where a metric's value is read: the summary, and for the narrower scopes the snapshot

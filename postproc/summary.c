@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "course.h"
 #include "generator.h"
 #include "metrics.h"
 #include "mirror.h"
@@ -105,6 +106,12 @@ rfl_status rfl_structures_check(const rfl_case *c, const rfl_grid *g, const rfl_
   return st;
 }
 
+static void course_figures_absent(rfl_structure_report *r) {
+  r->course_length = r->margin_at = r->peak_at = r->max_omega_at = r->max_cem43_at = NAN;
+  r->coagulated_length = r->captured_length = r->exposed_length = NAN;
+  r->margin_point = rfl_vec3_make(NAN, NAN, NAN);
+}
+
 rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_geometry *geo,
                               rfl_simulation *sim, rfl_summary *summary, rfl_monitor **out) {
   *out = NULL;
@@ -167,6 +174,7 @@ rfl_status rfl_monitor_create(const rfl_case *c, const rfl_grid *g, const rfl_ge
     r->structure = &c->structures[s];
     r->peak_C = c->physics.initial_C;
     r->threshold_crossed_s = NAN;
+    course_figures_absent(r);
     m->prev_struct_max[s] = c->physics.initial_C;
   }
   *out = m;
@@ -319,6 +327,26 @@ static void not_covered_text(const rfl_structure_report *r, const char *name, ch
   snprintf(buf, size, "the lesion (Omega >= 1) does not cut through the whole thickness of %s (%s)", name, how);
 }
 
+/* The figures of a tube along its course (m->mphi holds ln Omega on entry and on return). */
+static rfl_status course_figures(rfl_monitor *m, const rfl_field_view *v, rfl_vec3 closest, rfl_structure_report *r) {
+  const rfl_shape *shape = &r->structure->shape;
+  rfl_course_profile p;
+  r->course_length = rfl_course_length(shape);
+  if (isfinite(closest.x)) r->margin_at = rfl_course_project(shape, closest, &r->margin_point);
+  RFL_CHECK(rfl_lesion_course_profile(m->mgrid, m->mphi, m->mexclude, shape, 0.0, &p));
+  r->coagulated_length = p.any_length;
+  r->captured_length = p.all_length;
+  RFL_CHECK(rfl_lesion_course_profile(m->mgrid, measurement_field(m, v->peak_temperature), m->mexclude, shape,
+                                      RFL_COURSE_EXPOSURE_C, &p));
+  r->exposed_length = p.any_length;
+  r->peak_at = p.max_at;
+  RFL_CHECK(rfl_lesion_course_profile(m->mgrid, measurement_field(m, v->omega), m->mexclude, shape, 1.0, &p));
+  r->max_omega_at = p.max_at;
+  RFL_CHECK(rfl_lesion_course_profile(m->mgrid, measurement_field(m, v->cem43), m->mexclude, shape, 0.0, &p));
+  r->max_cem43_at = p.max_at;
+  return RFL_OK;
+}
+
 rfl_status rfl_monitor_finish(rfl_monitor *m) {
   rfl_summary *s = m->sum;
   const rfl_case *c = m->kase;
@@ -337,9 +365,11 @@ rfl_status rfl_monitor_finish(rfl_monitor *m) {
     fill_phi_isotherm(m, v.peak_temperature);
     RFL_CHECK(rfl_lesion_distance_to_shape(&in, &st->shape, &r->isotherm_margin));
     fill_phi_omega(m, v.omega);
-    RFL_CHECK(rfl_lesion_distance_to_shape(&in, &st->shape, &r->margin));
+    rfl_vec3 closest;
+    RFL_CHECK(rfl_lesion_closest_to_shape(&in, &st->shape, &r->margin, &closest));
     RFL_CHECK(rfl_lesion_structure_fraction(&in, &st->shape, &r->damaged_fraction));
     RFL_CHECK(rfl_lesion_structure_covered(&in, &st->shape, &r->covered));
+    if (rfl_course_exists(&st->shape)) RFL_CHECK(course_figures(m, &v, closest, r));
   }
   rfl_summary_set_flags(s);
   return RFL_OK;

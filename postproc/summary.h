@@ -26,6 +26,10 @@ typedef struct {
   rfl_lesion_metrics isotherm;    /* Tpeak >= isotherm_C */
 } rfl_lesion_snapshot;
 
+/* The temperature whose reach along a nerve's course is reported (exposed_length): the
+ * usual threshold of nerve injury. */
+#define RFL_COURSE_EXPOSURE_C 45.0
+
 typedef struct {
   const rfl_structure *structure; /* the case's */
   double margin;                  /* signed distance Omega lesion -> structure, m */
@@ -34,6 +38,17 @@ typedef struct {
   double max_omega, max_cem43_min;
   double damaged_fraction;        /* volume fraction with Omega >= 1 */
   double threshold_crossed_s;     /* first time peak >= threshold, NAN if never */
+  /* Along the course of a tube structure (course.h; rfl_lesion_course_profile), arc lengths
+   * from its first point; all NAN for a structure without a course. */
+  double course_length;           /* m */
+  double margin_at;               /* where the course comes closest to the lesion: the
+                                     course point nearest the lesion point of `margin`, m */
+  rfl_vec3 margin_point;          /* that course point, m */
+  double peak_at;                 /* the hottest cross-section (peak temperature over the run), m */
+  double max_omega_at, max_cem43_at; /* the cross-sections of the largest dose, m */
+  double coagulated_length;       /* where some point of the cross-section has Omega >= 1, m */
+  double captured_length;         /* where every point of it has Omega >= 1, m */
+  double exposed_length;          /* where some point of it reached RFL_COURSE_EXPOSURE_C, m */
   int covered;                    /* the Omega >= 1 lesion encloses a whole cross-section
                                      (rfl_lesion_structure_covered) */
   int flag_overlap, flag_within_margin, flag_threshold, flag_not_covered;

@@ -89,6 +89,9 @@ static void print_structure(FILE *f, const rfl_summary *s, int k) {
   if (st->role == RFL_ROLE_TARGET)
     fputs(r->covered ? ", covered through its thickness" : ", not covered through its thickness", f);
   fputc('\n', f);
+  if (!isfinite(r->course_length)) return;
+  phrases(f, RFL_TERM_COURSE, RFL_METRIC_STRUCTURE, &src);
+  fputc('\n', f);
 }
 
 /* The error estimate in one line: how it was made and whether the target was met. */

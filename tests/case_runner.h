@@ -11,9 +11,13 @@
 #include "simulation.h"
 #include "summary.h"
 
-/* kase and sum must outlive the use of sum (it points into kase). Returns the cell count. */
-static inline size_t run_case_file(const char *path, const char *const *sets, int nsets, rfl_case *kase,
-                                   rfl_summary *sum) {
+/* Called after the run, before its grid, geometry and fields are freed. */
+typedef void (*run_inspect_fn)(const rfl_grid *grid, const rfl_geometry *geo, const rfl_field_view *fields,
+                               void *ctx);
+
+/* run_case_file, calling inspect (if not NULL) with the run's fields at its end. */
+static inline size_t run_case_file_inspect(const char *path, const char *const *sets, int nsets, rfl_case *kase,
+                                           rfl_summary *sum, run_inspect_fn inspect, void *ctx) {
   rfl_case_read_options opt = {.sets = sets, .nsets = nsets};
   if (rfl_case_read(path, &opt, kase) != RFL_OK) fail_msg("%s", rfl_error_message());
   rfl_grid *grid = NULL;
@@ -28,6 +32,10 @@ static inline size_t run_case_file(const char *path, const char *const *sets, in
   if (st == RFL_OK) st = rfl_monitor_status(mon);
   if (st == RFL_OK) st = rfl_monitor_finish(mon);
   if (st != RFL_OK) fail_msg("%s", rfl_error_message());
+  if (inspect) {
+    rfl_field_view fields = rfl_simulation_view(sim);
+    inspect(grid, geo, &fields, ctx);
+  }
   size_t cells = grid->ncells;
   sum->history_peak_C = NULL; /* owned by the monitor, freed below */
   sum->history_steps = 0;
@@ -36,6 +44,12 @@ static inline size_t run_case_file(const char *path, const char *const *sets, in
   rfl_geometry_free(geo);
   rfl_grid_free(grid);
   return cells;
+}
+
+/* kase and sum must outlive the use of sum (it points into kase). Returns the cell count. */
+static inline size_t run_case_file(const char *path, const char *const *sets, int nsets, rfl_case *kase,
+                                   rfl_summary *sum) {
+  return run_case_file_inspect(path, sets, nsets, kase, sum, NULL, NULL);
 }
 
 #endif

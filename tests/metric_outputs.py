@@ -23,6 +23,7 @@ import h5py
 
 # the run's terminal lines by rfl_term_line (metrics.h)
 LINES = {5: "Generator at the end of RF:", 6: "Peak tissue temperature:", 7: "Energy (J):", 9: "Grid "}
+COURSE_LINE = 10  # "  along its course of ...", after a tube structure's own line
 
 problems = []
 
@@ -192,7 +193,11 @@ def check_structures(table, js, h5, row, lines):
                 fail("structure %s: sweep column %s missing" % (m["json"], col))
             else:
                 same(m, want, row[col], "the sweep's " + col)
-            terminal(m, want, line_of(lines, re.escape(head)), st["name"])
+            if m["line"] != COURSE_LINE:
+                terminal(m, want, line_of(lines, re.escape(head)), st["name"])
+            elif st["course_length_mm"] is not None:  # a tube: the line after its own
+                at = lines.index(line_of(lines, re.escape(head)))
+                terminal(m, want, lines[at + 1] if at + 1 < len(lines) else None, st["name"] + " course")
 
 
 def main():

@@ -53,6 +53,147 @@ static void read_file_ok(const char *path) {
   if (st != RFL_OK) fail_msg("%s: %s", path, rfl_error_message());
 }
 
+/* ---- probes by trajectory ---------------------------------------------------------- */
+
+#define TRAJ_GRID "[grid]\ndomain_min_mm = -20, -20, -20\ndomain_max_mm = 20, 20, 20\n"
+#define TRAJ_NERVE                                                                                \
+  "[structure mb]\nshape = capsule\npoints_mm = -10, 5, 0; 0, 5, 0; 0, 5, 10\nradius_mm = 0.5\n" \
+  "material = nerve\nrole = target\n"
+
+/* entry_mm and target_mm place the probe exactly where tip_mm, direction and the shaft
+ * back to the entry point do. */
+static void test_trajectory_target(void **state) {
+  (void)state;
+  static rfl_case by_tip;
+  read_ok(TRAJ_GRID MIN_PROBE "tip_mm = 1, 2, -5\ndirection = 0, 0, 1\nshaft_length_mm = 25\n");
+  by_tip = kase;
+  read_ok(TRAJ_GRID MIN_PROBE "entry_mm = 1, 2, 30\ntarget_mm = 1, 2, -5\n");
+  assert_true(kase.probes[0].trajectory.given);
+  assert_memory_equal(&kase.probes[0].tip, &by_tip.probes[0].tip, sizeof(rfl_vec3));
+  assert_memory_equal(&kase.probes[0].direction, &by_tip.probes[0].direction, sizeof(rfl_vec3));
+  assert_close(kase.probes[0].shaft_length, by_tip.probes[0].shaft_length, 1e-15);
+  /* oblique: the direction is the unit vector from the target to the entry */
+  read_ok(TRAJ_GRID MIN_PROBE "entry_mm = 30, 40, -5\ntarget_mm = 0, 0, -5\n");
+  assert_close(kase.probes[0].direction.x, 0.6, 1e-15);
+  assert_close(kase.probes[0].direction.y, 0.8, 1e-15);
+  assert_close(kase.probes[0].shaft_length, 40e-3, 1e-15); /* 50 mm to the entry, 10 mm active */
+  /* the return probe takes the same keys */
+  read_ok(TRAJ_GRID MIN_PROBE "tip_mm = 0, 0, -5\n[return_probe]\ngauge = 18\ntip_length_mm = 10\n"
+          "entry_mm = 8, 0, 30\ntarget_mm = 8, 0, -5\n");
+  assert_close(kase.probes[1].tip.x, 8e-3, 1e-15);
+  assert_false(kase.probes[0].trajectory.given);
+  assert_true(kase.probes[1].trajectory.given);
+}
+
+/* Parallel: along the course's segment at the chosen point, offset towards the entry's
+ * side, the tip beyond the point in the direction of advance. Perpendicular: across the
+ * course through the point, the tip beyond its axis. */
+static void test_trajectory_course(void **state) {
+  (void)state;
+  /* the course runs along +x from (-10, 5, 0) to (0, 5, 0), then along +z; 4 mm in */
+  read_ok(TRAJ_GRID MIN_PROBE "entry_mm = -30, 5, 12\napproach = parallel\ncourse = mb\ncourse_at_mm = 4\n"
+          "offset_mm = 1.5\novershoot_mm = 3\n" TRAJ_NERVE);
+  const rfl_probe *p = &kase.probes[0];
+  assert_close(p->tip.x, -3e-3, 1e-15); /* -6 + 3 mm along +x (away from the entry) */
+  assert_close(p->tip.y, 5e-3, 1e-15);
+  assert_close(p->tip.z, 1.5e-3, 1e-15); /* offset towards the entry's side (+z) */
+  assert_close(p->direction.x, -1.0, 1e-15);
+  assert_close(p->shaft_length, 27e-3 - 10e-3, 1e-14); /* the entry lies 27 mm back along the axis */
+  read_ok(TRAJ_GRID MIN_PROBE "entry_mm = -20, 5, 20\napproach = perpendicular\ncourse = mb\ncourse_at_mm = 15\n"
+          "overshoot_mm = 1\n" TRAJ_NERVE);
+  /* 15 mm in: (0, 5, 5) on the +z segment; the entry lies on the -x side */
+  assert_close(p->tip.x, 1e-3, 1e-15); /* 1 mm beyond the course's axis */
+  assert_close(p->tip.y, 5e-3, 1e-15);
+  assert_close(p->tip.z, 5e-3, 1e-15);
+  assert_close(p->direction.x, -1.0, 1e-15);
+  assert_close(p->shaft_length, 21e-3 - 10e-3, 1e-14);
+}
+
+/* Every mistake in placing a probe by trajectory, with its exact message. */
+static void test_trajectory_errors(void **state) {
+  (void)state;
+  static const struct {
+    const char *keys, *message;
+  } cases[] = {
+      {"tip_mm = 0, 0, -5\nentry_mm = 0, 0, 30\ntarget_mm = 0, 0, -5\n",
+       "t.ini:8: [probe] entry_mm: expected either tip_mm and direction, or entry_mm and a target, found both "
+       "(tip_mm on line 7)"},
+      {"entry_mm = 0, 0, 30\ntarget_mm = 0, 0, -5\ndirection = 0, 0, 1\n",
+       "t.ini:9: [probe] direction: expected either tip_mm and direction, or entry_mm and a target, found both "
+       "(entry_mm on line 7)"},
+      {"entry_mm = 0, 0, 30\ntarget_mm = 0, 0, -5\nshaft_length_mm = 10\n",
+       "t.ini:9: [probe] shaft_length_mm: expected no shaft_length_mm with entry_mm (the shaft runs back to the "
+       "entry point), found '10'"},
+      {"target_mm = 0, 0, -5\n",
+       "t.ini:7: [probe] target_mm: expected entry_mm with it (a probe placed by trajectory), found no entry_mm"},
+      {"entry_mm = 0, 0, 30\n",
+       "t.ini:4: [probe]: missing required key 'target_mm' (with entry_mm, unless approach = parallel or "
+       "perpendicular)"},
+      {"entry_mm = 0, 0, 30\ntarget_mm = 0, 0, 30\n",
+       "t.ini:8: [probe] target_mm: expected a target apart from entry_mm, found the same point '0, 0, 30'"},
+      {"entry_mm = 0, 0, 3\ntarget_mm = 0, 0, -5\n",
+       "t.ini:7: [probe] entry_mm: expected an entry point more than tip_length_mm (10 mm) back from the tip "
+       "along the probe's axis (the insulated shaft runs back to it), found '0, 0, 3'"},
+      {"entry_mm = 0, 0, 30\ntarget_mm = 0, 0, -5\ncourse = mb\n" TRAJ_NERVE,
+       "t.ini:9: [probe] course: expected approach = parallel or perpendicular with it, found approach = target"},
+      {"entry_mm = 0, 0, 30\napproach = parallel\ncourse_at_mm = 2\n" TRAJ_NERVE,
+       "t.ini:4: [probe]: missing required key 'course' (approach = parallel)"},
+      {"entry_mm = 0, 0, 30\napproach = parallel\ncourse = mb\n" TRAJ_NERVE,
+       "t.ini:4: [probe]: missing required key 'course_at_mm' (approach = parallel)"},
+      {"entry_mm = 0, 0, 30\napproach = parallel\ncourse = mbb\ncourse_at_mm = 2\n" TRAJ_NERVE,
+       "t.ini:9: [probe] course: expected the name of a [structure] section (did you mean 'mb'?), found 'mbb'"},
+      {"entry_mm = 0, 0, 30\napproach = parallel\ncourse = ball\ncourse_at_mm = 2\n"
+       "[structure ball]\nshape = sphere\ncentre_mm = 5, 5, 5\nradius_mm = 1\nmaterial = nerve\n",
+       "t.ini:9: [probe] course: expected a structure with a course (shape = capsule of 2 or more points, or "
+       "cylinder), found 'ball' (shape = sphere)"},
+      {"entry_mm = 0, 0, 30\napproach = parallel\ncourse = mb\ncourse_at_mm = 25\n" TRAJ_NERVE,
+       "t.ini:10: [probe] course_at_mm: expected an arc length along the course of 'mb' (0 to 20 mm), found '25'"},
+      {"entry_mm = 0, 0, 30\napproach = perpendicular\ncourse = mb\ncourse_at_mm = 2\noffset_mm = 1\n" TRAJ_NERVE,
+       "t.ini:11: [probe] offset_mm: expected approach = parallel with it, found approach = perpendicular"},
+      {"entry_mm = 0, 0, 30\napproach = perpendicular\ncourse = mb\ncourse_at_mm = 2\ntarget_mm = 1, 1, 1\n"
+       TRAJ_NERVE,
+       "t.ini:11: [probe] target_mm: expected no target_mm with approach = perpendicular (the course sets the "
+       "target), found '1, 1, 1'"},
+      {"entry_mm = -20, 5, 0\napproach = perpendicular\ncourse = mb\ncourse_at_mm = 2\n" TRAJ_NERVE,
+       "t.ini:7: [probe] entry_mm: expected an entry point off the line of the course at course_at_mm (it sets "
+       "the side the probe comes from), found '-20, 5, 0' on it"},
+  };
+  char text[2048];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    snprintf(text, sizeof text, TRAJ_GRID MIN_PROBE "%s", cases[i].keys);
+    expect_error(text, cases[i].message);
+  }
+  expect_set_error(TRAJ_GRID MIN_PROBE "entry_mm = 0, 0, 30\ntarget_mm = 0, 0, -5\n", "probe.tip_mm=0,0,1",
+                   "t.ini:7: [probe] entry_mm: expected either tip_mm and direction, or entry_mm and a target, "
+                   "found both (tip_mm by --set probe.tip_mm=0,0,1)");
+}
+
+/* A case placed by trajectory is written with its trajectory and reads back the same. */
+static void test_trajectory_written(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      TRAJ_GRID MIN_PROBE "entry_mm = 7, -3, 31\ntarget_mm = 0.5, 1, -4\n",
+      TRAJ_GRID MIN_PROBE "entry_mm = -30, 5, 12\napproach = parallel\ncourse = mb\ncourse_at_mm = 4.5\n"
+                          "offset_mm = 1.5\novershoot_mm = -2\n" TRAJ_NERVE};
+  static rfl_case first;
+  for (int i = 0; i < 2; i++) {
+    read_ok(texts[i]);
+    first = kase;
+    char *text = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&text, &n);
+    assert_int_equal(rfl_case_write(f, &first), RFL_OK);
+    fclose(f);
+    assert_non_null(strstr(text, "\nentry_mm = "));
+    assert_non_null(strstr(text, "\n; tip_mm = "));
+    assert_int_equal(rfl_case_read_buffer("t.ini", text, n, NULL, &kase), RFL_OK);
+    assert_memory_equal(&kase.probes[0].tip, &first.probes[0].tip, sizeof(rfl_vec3));
+    assert_memory_equal(&kase.probes[0].direction, &first.probes[0].direction, sizeof(rfl_vec3));
+    assert_true(kase.probes[0].shaft_length == first.probes[0].shaft_length);
+    free(text);
+  }
+}
+
 /* ---- defaults and library ----------------------------------------------------------- */
 
 static void test_defaults(void **state) {
@@ -1051,6 +1192,10 @@ int main(void) {
       cmocka_unit_test(test_memory),
       cmocka_unit_test(test_warnings),
       cmocka_unit_test(test_bad_files),
+      cmocka_unit_test(test_trajectory_target),
+      cmocka_unit_test(test_trajectory_course),
+      cmocka_unit_test(test_trajectory_errors),
+      cmocka_unit_test(test_trajectory_written),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

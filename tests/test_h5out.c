@@ -492,7 +492,7 @@ static void check_summary(hid_t file) {
   /* units of a table: one per column, in order */
   char units[1024];
   read_attr_string(file, "/summary/structures", "units", units, sizeof units);
-  assert_string_equal(units, "-,-,mm,mm,mm,C,s,1,min,1,C,s,-,-,-,-,-,-");
+  assert_string_equal(units, "-,-,mm,mm,mm,C,s,1,min,1,C,s,mm,mm,mm,mm,mm,mm,mm,mm,mm,mm,mm,-,-,-,-,-,-");
 
   /* lesion rows: growth at 30 s (the one at 90 s is the end of RF), end_of_rf, final; no
      lesion at 30 s: width 0, distal NaN */

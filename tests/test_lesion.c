@@ -631,6 +631,67 @@ static void structure_between_cell_centres(void **state) {
   grid_drop(g);
 }
 
+/* ---- figures along a course ------------------------------------------------------------------ */
+
+/* Fields the interpolant reproduces exactly, along an L-shaped nerve of radius 1 mm: 8 mm
+ * along +x from (2, 10, 10) mm, then 8 mm along +y. */
+static void course_profile_of_known_fields(void **state) {
+  (void)state;
+  rfl_grid *g = grid_unit_cells();
+  double *field = malloc(g->ncells * sizeof *field);
+  assert_non_null(field);
+  rfl_shape nerve;
+  memset(&nerve, 0, sizeof nerve);
+  nerve.kind = RFL_SHAPE_CAPSULE;
+  nerve.points[0] = rfl_vec3_make(2.0 * MM, 10.0 * MM, 10.0 * MM);
+  nerve.points[1] = rfl_vec3_make(10.0 * MM, 10.0 * MM, 10.0 * MM);
+  nerve.points[2] = rfl_vec3_make(10.0 * MM, 18.0 * MM, 10.0 * MM);
+  nerve.npoints = 3;
+  nerve.radius = 1.0 * MM;
+  enum { SLAB, SIDE, BUMP };
+  for (int which = SLAB; which <= BUMP; ++which) {
+    for (int k = 0; k < g->n[2]; ++k)
+      for (int j = 0; j < g->n[1]; ++j)
+        for (int i = 0; i < g->n[0]; ++i) {
+          rfl_vec3 p = centre_of(g, i, j, k);
+          size_t m = (size_t)i + (size_t)g->n[0] * ((size_t)j + (size_t)g->n[1] * k);
+          field[m] = which == SLAB ? (6.0 * MM - p.x) / MM
+                     : which == SIDE ? (p.y - 9.5 * MM) / MM
+                                     : -(p.x - 5.1 * MM) * (p.x - 5.1 * MM) / (MM * MM);
+        }
+    rfl_course_profile pr;
+    assert_int_equal(rfl_lesion_course_profile(g, field, NULL, &nerve, 0.0, &pr), RFL_OK);
+    printf("  course profile %d: any %.6f mm, all %.6f mm, max %.6f at %.6f mm\n", which, pr.any_length / MM,
+           pr.all_length / MM, pr.max, pr.max_at / MM);
+    if (which == SLAB) { /* x <= 6 mm: the first 4 mm, whole cross-sections */
+      assert_close(pr.any_length, 4.0 * MM, 1e-9 * MM);
+      assert_close(pr.all_length, 4.0 * MM, 1e-9 * MM);
+      assert_close(pr.max_at, 0.0, 0.0);
+    } else if (which == SIDE) { /* y >= 9.5 mm: part of every cross-section of the first arm,
+                                   the whole of every one of the second */
+      assert_close(pr.any_length, 16.0 * MM, 1e-9 * MM);
+      assert_close(pr.all_length, 8.0 * MM, 1e-9 * MM);
+      assert_close(pr.max, 8.5, 1e-9);
+      assert_close(pr.max_at, 16.0 * MM, 1e-12);
+    } else { /* largest at x = 5.1 mm, between stations: found by the parabola */
+      assert_close(pr.max, -0.01, 1e-9); /* the best station's, at x = 5 mm */
+      assert_close(pr.max_at, 3.1 * MM, 1e-9 * MM);
+      assert_close(pr.any_length, 0.0, 1e-6 * MM);
+    }
+  }
+  /* a sphere has no course */
+  rfl_shape ball;
+  memset(&ball, 0, sizeof ball);
+  ball.kind = RFL_SHAPE_SPHERE;
+  ball.centre = rfl_vec3_make(10.0 * MM, 10.0 * MM, 10.0 * MM);
+  ball.radius = 1.0 * MM;
+  rfl_course_profile pr;
+  assert_int_equal(rfl_lesion_course_profile(g, field, NULL, &ball, 0.0, &pr), RFL_EINPUT);
+  assert_string_equal(rfl_error_message(), "rfl_lesion_course_profile: the structure has no course (not a tube)");
+  free(field);
+  grid_drop(g);
+}
+
 /* ---- safety flags ------------------------------------------------------------------------------ */
 
 /* Structures around the sphere lesion (R = 4.62 mm), their figures measured by this module
@@ -808,6 +869,7 @@ int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(metrics_on_uniform_grid),
+      cmocka_unit_test(course_profile_of_known_fields),
       cmocka_unit_test(metrics_on_graded_grid),
       cmocka_unit_test(coarse_tilted_sphere),
       cmocka_unit_test(distance_to_nerve_uniform),
