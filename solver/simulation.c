@@ -41,9 +41,9 @@ struct rfl_simulation {
   double *T, *Tprev, *Tpeak;
   double *dose[RFL_DAMAGE_COUNT]; /* per damage model (damage.h): Omega, CEM43 minutes */
   double *phi;              /* unit potential */
-  float *phi_start;         /* phi at the start of the last step, for the next one's first
-                               guess (single precision: it only shapes the guess) */
-  int phi_start_ok;         /* phi_start holds it and the last step solved the potential */
+  float *phi_start, *TB_start; /* phi and TB at the start of the last step, for the next
+                               one's first guesses (single precision: they only shape them) */
+  int phi_start_ok, TB_start_ok; /* they hold them and the last step solved for them */
   double *q1;               /* unit-voltage Joule heat per cell, W */
   double *b;                /* right-hand side (potential, then heat) */
   double *TA, *TB;          /* heat step parts: T = TA + V^2 TB */
@@ -218,6 +218,7 @@ void rfl_simulation_free(rfl_simulation *s) {
   free(s->vapour);
   free(s->vapour_iter);
   free(s->phi_start);
+  free(s->TB_start);
   rfl_thermocouple_free(&s->tc);
   free(s->samples);
   free(s);
@@ -249,7 +250,8 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
     }
   }
   s->phi_start = calloc(s->n, sizeof(float));
-  if (!s->phi_start) {
+  s->TB_start = calloc(s->n, sizeof(float));
+  if (!s->phi_start || !s->TB_start) {
     rfl_simulation_free(s);
     return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
   }
@@ -310,7 +312,8 @@ double rfl_simulation_bytes(const rfl_case *c, size_t ncells) {
                         RFL_DAMAGE_COUNT;
   const double vapour = c->physics.latent_heat_J_m3 > 0.0 ? 2.0 : 0.0;
   const double assembler = 1.0; /* rfl_assembler.prop */
-  return (double)ncells * ((fields + vapour + assembler) * sizeof(double) + sizeof(float)) + /* phi_start */
+  const double guesses = 2.0 * sizeof(float); /* phi_start, TB_start */
+  return (double)ncells * ((fields + vapour + assembler) * sizeof(double) + guesses) +
          (double)(count_steps(c) + 1) * sizeof(rfl_sample);
 }
 
@@ -479,22 +482,6 @@ static void next_iterate(rfl_simulation *s, double a0, double V2) {
   }
 }
 
-/* The first pass's guess of the potential: extrapolated linearly in time from the last two
- * steps' (phi^n + w (phi^n - phi^{n-1}), w = dt / dt_prev) when both solved it, as the
- * conductivities drift smoothly with the temperature; phi^n is kept for the next step. */
-static void extrapolate_potential(rfl_simulation *s, double dt) {
-  const double w = s->phi_start_ok && s->rf_prev ? dt / s->dt_prev : 0.0;
-  float *start = s->phi_start;
-  double *phi = s->phi;
-  RFL_OMP_FOR
-  for (size_t c = 0; c < s->n; ++c) {
-    const double p = phi[c];
-    phi[c] = p + w * (p - (double)start[c]);
-    start[c] = (float)p;
-  }
-  s->phi_start_ok = 1;
-}
-
 /* ---- the step's phases (step() below calls them in order, as CVODE's CVStep does) ------ */
 
 /* The time scheme of a step: BDF2, or backward Euler where BDF2 restarts. */
@@ -519,6 +506,30 @@ static step_scheme choose_scheme(const rfl_simulation *s, double dt) {
   sc.a[1] = sc.bdf2 ? -(1.0 + w) : -1.0;
   sc.a[2] = sc.bdf2 ? w * w / (1.0 + w) : 0.0;
   return sc;
+}
+
+/* x <- x + w (x - start), start <- x (as it was): a linear extrapolation in time from the
+ * last two steps' solutions, w = dt / dt_prev (0: none); the start is kept for the next. */
+static void extrapolate(size_t n, double *x, float *start, double w) {
+  RFL_OMP_FOR
+  for (size_t c = 0; c < n; ++c) {
+    const double p = x[c];
+    x[c] = p + w * (p - (double)start[c]);
+    start[c] = (float)p;
+  }
+}
+
+/* The first pass's guesses, where the last two steps solved for them: the potential
+ * extrapolated in time (the conductivities drift smoothly with the temperature), and the
+ * Joule-heat response TB too where the step repeats the last one's scheme and length (TB
+ * depends on dt itself). */
+static void extrapolate_guesses(rfl_simulation *s, double dt, const step_scheme *sc) {
+  const int rf_both = s->rf_prev && sc->rf_on;
+  extrapolate(s->n, s->phi, s->phi_start, rf_both && s->phi_start_ok ? dt / s->dt_prev : 0.0);
+  s->phi_start_ok = 1;
+  const int same_step = sc->bdf2 && fabs(sc->w - 1.0) < 1e-9;
+  extrapolate(s->n, s->TB, s->TB_start, rf_both && same_step && s->TB_start_ok ? 1.0 : 0.0);
+  s->TB_start_ok = same_step;
 }
 
 /* Predict: the temperature the step's conductivities are evaluated at (extrapolated under
@@ -612,7 +623,7 @@ static rfl_status solve_heat(rfl_simulation *s, double dt, double t_next, const 
   memset(sol, 0, sizeof *sol);
   for (int pass = 0;; ++pass) {
     const double Vg = pass ? sol->V : s->V_last;
-    if (pass == 0 && sc->rf_on) extrapolate_potential(s, dt);
+    if (pass == 0 && sc->rf_on) extrapolate_guesses(s, dt, sc);
     sol->gen = s->gen;
     sol->passes = pass + 1;
     RFL_CHECK(solve_pass(s, dt, t_next, sc, Vg, sol));
@@ -725,6 +736,7 @@ static void accept_step(rfl_simulation *s, double dt, double t_next, const step_
   s->dt_prev = dt;
   s->V_last = smp->voltage;
   s->phi_start_ok = s->phi_start_ok && sc->rf_on;
+  s->TB_start_ok = s->TB_start_ok && sc->rf_on;
   s->have_prev = 1;
   s->rf_prev = sc->rf_on;
 }
