@@ -137,53 +137,84 @@ def main():
     builds = {"new": a.new, "base": a.base}
     rep = a.repeat
     work = tempfile.mkdtemp()
-    load = open("/proc/loadavg").read().split()[0]
-    rows = []
+    print(f"Machine: {os.cpu_count()} cores, "
+          f"{int(open('/proc/meminfo').readline().split()[1]) / 2**20:.1f} GiB, "
+          f"{next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))}; "
+          f"load average {open('/proc/loadavg').read().split()[0]} before the run. "
+          f"Medians of {rep} runs; this build and the baseline interleaved.")
+    print()
+    print("| figure | target | this build | baseline | ratio | note |")
+    print("|---|---|---|---|---|---|", flush=True)
 
     def row(figure, target, new, base, ratio, note=""):
-        rows.append(f"| {figure} | {target} | {new} | {base} | {ratio} | {note} |")
+        print(f"| {figure} | {target} | {new} | {base} | {ratio} | {note} |", flush=True)
 
-    r1_2 = interleaved(builds, rep, lambda b: run(b, RC1, 2, work))
-    r1_1 = interleaved(builds, rep, lambda b: run(b, RC1, 1, work))
-    r3 = interleaved(builds, rep, lambda b: run(b, RC3, 2, work))
-    rd = interleaved(builds, rep, lambda b: run(b, DEFAULT, 2, work))
-    m = {k: {n: medians(v[n]) for n in builds} for k, v in {"r1_2": r1_2, "r1_1": r1_1, "r3": r3, "rd": rd}.items()}
+    m = {}
+
+    def measure(key, case, threads):
+        runs = interleaved(builds, rep, lambda b: run(b, case, threads, work))
+        m[key] = {n: medians(runs[n]) for n in builds}
 
     def walls(key, figure, target, note_fn):
         n, b = m[key]["new"], m[key]["base"]
         row(figure, target, f"{n['wall']:.2f} s", f"{b['wall']:.2f} s", f"{n['wall'] / b['wall']:.2f}",
             note_fn(n["last"]["sum"], b["last"]["sum"]))
 
-    walls("r1_2", "RC-1, 2 threads", "<= 2.0 s",
-          lambda n, b: f"max deviation from the reference {rc1_dev(n):.3f} mm (baseline {rc1_dev(b):.3f})")
-    walls("r1_1", "RC-1, 1 thread", "<= 3.3 s", lambda n, b: f"{n['grid']['cells']} cells, {n['steps']} steps")
-
-    def rc3_note(n, b):
-        nn, nb = nerve(n), nerve(b)
-        return (f"margin {nn['margin_mm']:.3f} mm (ref {RC3_MARGIN_REF}; baseline {nb['margin_mm']:.3f}), "
-                f"peak {nn['peak_C']:.3f} C (ref {RC3_PEAK_REF}; baseline {nb['peak_C']:.3f})")
-
-    walls("r3", "RC-3, 2 threads", "<= 2.5 s", rc3_note)
-    walls("rd", "default case, 2 threads", "<= 8 s", lambda n, b: f"{n['grid']['cells']} cells, {n['steps']} steps")
-    for key, name in (("r1_2", "RC-1"), ("rd", "default case")):
+    def mem_row(key, name):
         cells = m[key]["new"]["last"]["sum"]["grid"]["cells"]
         n, b = m[key]["new"]["rss"] / cells, m[key]["base"]["rss"] / cells
         row(f"peak memory per cell, {name}", "<= 150 B", f"{n:.0f} B", f"{b:.0f} B", f"{n / b:.2f}",
-            f"peak RSS {m[key]['new']['rss'] / 2**20:.1f} MiB (baseline {m[key]['base']['rss'] / 2**20:.1f})")
-    for key, name in (("r1_2", "RC-1"), ("r3", "RC-3"), ("rd", "default case")):
+            f"peak RSS {m[key]['new']['rss'] / 2**20:.1f} MiB (baseline {m[key]['base']['rss'] / 2**20:.1f}), "
+            f"{cells} cells; load-independent")
+
+    def iterations_row(key, name):
         its = {}
         for build in builds:
             last = m[key][build]["last"]
             its[build] = (last["pot"] / last["steps"], last["heat"] / last["steps"], last["pot"] + last["heat"])
         n, b = its["new"], its["base"]
         row(f"linear-solver iterations, {name}", "fewer", f"{n[2]} ({n[0]:.1f} potential + {n[1]:.1f} heat per step)",
-            f"{b[2]} ({b[0]:.1f} + {b[1]:.1f})", f"{n[2] / b[2]:.2f}", "load-independent")
+            f"{b[2]} ({b[0]:.1f} + {b[1]:.1f})", f"{n[2] / b[2]:.2f}",
+            f"{m[key]['new']['last']['steps']} steps; load-independent")
+
+    measure("r1_2", RC1, 2)
+    walls("r1_2", "RC-1, 2 threads", "<= 2.0 s",
+          lambda n, b: f"max deviation from the reference {rc1_dev(n):.3f} mm (baseline {rc1_dev(b):.3f})")
+    iterations_row("r1_2", "RC-1")
+    mem_row("r1_2", "RC-1")
+    measure("r1_1", RC1, 1)
+    walls("r1_1", "RC-1, 1 thread", "<= 3.3 s", lambda n, b: f"{n['grid']['cells']} cells, {n['steps']} steps")
+    n, b = (m["r1_1"][x]["wall"] / m["r1_2"][x]["wall"] for x in ("new", "base"))
+    row("RC-1, 2 threads against 1", ">= 1.8x", f"{n:.2f}x", f"{b:.2f}x", f"{n / b:.2f}", "")
+
+    def rc3_note(n, b):
+        nn, nb = nerve(n), nerve(b)
+        return (f"margin {nn['margin_mm']:.3f} mm (ref {RC3_MARGIN_REF}; baseline {nb['margin_mm']:.3f}), "
+                f"peak {nn['peak_C']:.3f} C (ref {RC3_PEAK_REF}; baseline {nb['peak_C']:.3f})")
+
+    measure("r3", RC3, 2)
+    walls("r3", "RC-3, 2 threads", "<= 2.5 s", rc3_note)
+    iterations_row("r3", "RC-3")
+    measure("rd", DEFAULT, 2)
+    walls("rd", "default case, 2 threads", "<= 8 s", lambda n, b: f"{n['grid']['cells']} cells, {n['steps']} steps")
+    iterations_row("rd", "default case")
+    mem_row("rd", "default case")
+    if a.new_kernels and a.base_kernels:
+        kn, kb = kernels(a.new_kernels, 2), kernels(a.base_kernels, 2)
+        for k in ("joule_heat", "damage_update"):
+            fn, fb = kn[k] / kn["triad_case"], kb[k] / kb["triad_case"]
+            row(f"{k}, 2 threads, of triad", ">= 30 %", f"{fn:.0%}", f"{fb:.0%}", f"{fn / fb:.2f}", "")
+    pol = {}
+    for policy in ("passive", "active"):
+        pol[policy] = interleaved(builds, rep, lambda bb: run(bb, RC1, 2, work, {"OMP_WAIT_POLICY": policy}))
+    pn, pb = (statistics.median(r["wall"] for r in pol["passive"][x]) /
+              statistics.median(r["wall"] for r in pol["active"][x]) for x in ("new", "base"))
+    row("RC-1, OMP_WAIT_POLICY passive against active, 2 threads", "close to 1", f"{pn:.2f}", f"{pb:.2f}",
+        f"{pn / pb:.2f}", "")
     thr = interleaved(builds, rep, lambda b: concurrent_pair(b, work))
     n, b = statistics.median(thr["new"]), statistics.median(thr["base"])
     row("sweep throughput, RC-1, two 1-thread runs at once", ">= 1500 cases/hour", f"{n:.0f} /h", f"{b:.0f} /h",
         f"{n / b:.2f}", "")
-    n, b = (m["r1_1"][x]["wall"] / m["r1_2"][x]["wall"] for x in ("new", "base"))
-    row("RC-1, 2 threads against 1", ">= 1.8x", f"{n:.2f}x", f"{b:.2f}x", f"{n / b:.2f}", "")
     comp = Competitor(a.base)
     try:
         loaded = interleaved(builds, rep, lambda bb: run(bb, RC1, 2, work))
@@ -192,27 +223,8 @@ def main():
     ln, lb = (statistics.median(r["wall"] for r in loaded[x]) / m["r1_2"][x]["wall"] for x in ("new", "base"))
     row("RC-1 beside another 2-thread job, against without", "<= 2.5x", f"{ln:.2f}x", f"{lb:.2f}x", f"{ln / lb:.2f}",
         "competitor: the baseline's RC-1 on 2 threads in a loop")
-    pol = {}
-    for policy in ("passive", "active"):
-        pol[policy] = interleaved(builds, rep, lambda bb: run(bb, RC1, 2, work, {"OMP_WAIT_POLICY": policy}))
-    pn, pb = (statistics.median(r["wall"] for r in pol["passive"][x]) /
-              statistics.median(r["wall"] for r in pol["active"][x]) for x in ("new", "base"))
-    row("RC-1, OMP_WAIT_POLICY passive against active, 2 threads", "close to 1", f"{pn:.2f}", f"{pb:.2f}",
-        f"{pn / pb:.2f}", "")
-    if a.new_kernels and a.base_kernels:
-        kn, kb = kernels(a.new_kernels, 2), kernels(a.base_kernels, 2)
-        for k in ("joule_heat", "damage_update"):
-            fn, fb = kn[k] / kn["triad_case"], kb[k] / kb["triad_case"]
-            row(f"{k}, 2 threads, of triad", ">= 30 %", f"{fn:.0%}", f"{fb:.0%}", f"{fn / fb:.2f}", "")
-    print(f"Machine: {os.cpu_count()} cores, "
-          f"{int(open('/proc/meminfo').readline().split()[1]) / 2**20:.1f} GiB, "
-          f"{next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))}; "
-          f"load average {load} before the run, {open('/proc/loadavg').read().split()[0]} after. "
-          f"Medians of {rep} runs; this build and the baseline interleaved.")
     print()
-    print("| figure | target | this build | baseline | ratio | note |")
-    print("|---|---|---|---|---|---|")
-    print("\n".join(rows))
+    print(f"Load average {open('/proc/loadavg').read().split()[0]} after the run.")
 
 
 if __name__ == "__main__":
