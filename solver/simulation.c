@@ -603,7 +603,7 @@ static rfl_status solve_pass(rfl_simulation *s, double dt, double t_next, const 
        TA's tolerance for T to be as accurate as TA is (rtol relative to q1 alone would
        ask far more of the smaller Joule part) */
     const double Vlim = rfl_generator_voltage_limit(&k->generator, s->G);
-    const double atol = k->solver.rtol * rfl_sysmat_norm(s->Ah, s->b) / (Vlim * Vlim);
+    const double atol = Vlim > 0.0 ? k->solver.rtol * rfl_sysmat_norm(s->Ah, s->b) / (Vlim * Vlim) : 0.0;
     RFL_CHECK(solve(s->mgh, s->q1, s->TB, atol, k, "Joule-heat response", t_next, &sol->iterations[2]));
     sol->tc_b = rfl_simulation_thermocouple(s, s->TB);
   }
