@@ -30,6 +30,8 @@ mkdir -p build/bench
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 py=/usr/bin/python3
 if [ -n "$commit" ]; then # the baseline, built in release mode from the given commit
+  git rev-parse --quiet --verify "$commit^{commit}" > /dev/null ||
+    { echo "perf_report: -c $commit: not a commit of this repository" >&2; exit 2; }
   base=$work/base/build/release
   mkdir -p "$work/base"
   git archive "$commit" | tar -x -C "$work/base"
