@@ -12,15 +12,15 @@
  *    bandwidth of the cache level the case's arrays fit in.
  * 2. The case is run to t = SECONDS (default 20 s of RF) so that temperature, conductivity and
  *    damage fields are those of a real lesion, then on those fields:
- *      potential apply    y = A_V x                    x, diag, g[3] read, fixed, y written  49 B
- *      heat apply         y = A_T x (with the mass term)                                   49 B
- *      smoother           one red + one black Gauss-Seidel half-sweep on A_V            2 x 61 B
- *      transfer           residual, restriction to level 1, prolongation back            82 B
+ *      potential apply    y = A_V x                    x, diag, g[3] read, fixed, y written  37 B
+ *      heat apply         y = A_T x (with the mass term)                                   37 B
+ *      smoother           one red + one black Gauss-Seidel half-sweep on A_V            2 x 49 B
+ *      transfer           residual, restriction to level 1, prolongation back            70 B
  *      Joule heat         unit-voltage Joule heat from the face fluxes (sigma(T) refill)   55 B
  *      damage update      Arrhenius Omega + CEM43 + peak T per cell (the step's update)    67 B
  *    Each kernel: median over 5 batches, reported in cell updates per second, in GB/s for
  *    the bytes per cell above (what the kernel must stream at least once, 8-byte doubles,
- *    1-byte mask) and as a fraction of the triad bandwidth. A kernel far below the triad is
+ *    4-byte face conductances, 1-byte mask) and as a fraction of the triad bandwidth. A kernel far below the triad is
  *    bound by something else (the damage update by exp/log per cell, Joule heat by its
  *    per-face geometry).
  * 3. Multigrid on the case's potential problem from x = 0: the stationary V-cycle factor
@@ -121,8 +121,8 @@ static const struct {
   const char *name;
   double bytes_per_cell;
 } kernels[K_COUNT] = {
-    {"potential_apply", 49}, {"heat_apply", 49}, {"smoother", 122},
-    {"transfer", 82},        {"joule_heat", 55}, {"damage_update", 67},
+    {"potential_apply", 37}, {"heat_apply", 37}, {"smoother", 98},
+    {"transfer", 70},        {"joule_heat", 55}, {"damage_update", 67},
 };
 
 /* The damage part of the step's cell update (solver/simulation.c, step 4). */
@@ -261,11 +261,11 @@ int main(int argc, char **argv) {
     die("setup");
   const size_t n = grid->ncells;
   printf("case cells %zu\n", n);
-  /* the same triad on the working set of an operator apply (49 B per cell): the bandwidth
+  /* the same triad on the working set of an operator apply (37 B per cell): the bandwidth
    * of the cache level the case's arrays live in */
   if (!mg_only)
-    printf("triad_case gbs %.3f mib %.1f\n", triad_gbs(n * 49 / 24),
-           3.0 * (double)(n * 49 / 24) * 8.0 / 1048576.0);
+    printf("triad_case gbs %.3f mib %.1f\n", triad_gbs(n * 37 / 24),
+           3.0 * (double)(n * 37 / 24) * 8.0 / 1048576.0);
   warmup w = {.stop_at = at};
   if (rfl_simulation_run(sim, observe, &w) != RFL_OK) die("warm-up run");
   if (w.steps > 0)

@@ -7,15 +7,20 @@
 #   3. whole RC-1 runs (cases/reference/rc1.ini) at 3 resolutions, 1 and 2 threads, the
 #      median of REPEAT runs under /usr/bin/time -v, peak memory, and the lesion figures
 #      against the converged (reference) values.
+#   0. with a baseline (-B BASE_BUILD_DIR, or -c COMMIT: built from that commit in a temporary
+#      directory): every performance target, this build against the baseline in the same
+#      run (bench/perf_targets.py);
 # Prints markdown; also writes it to build/bench/perf_report.md.
-#   bench/perf_report.sh [-r REPEAT] [-b BUILD_DIR] [-q]    (-q: shipped resolution only)
+#   bench/perf_report.sh [-r REPEAT] [-b BUILD_DIR] [-q] [-B BASE_BUILD_DIR | -c COMMIT] [-T]
+#   (-q: shipped resolution only; -T: the targets only)
 # Needs the release build (cmake --workflow --preset release, or cmake --build build/release).
 # Run it on a quiet machine: other jobs on the same cores distort every figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-repeat=3; build=build/release; quick=0
-while getopts "r:b:q" o; do
-  case $o in r) repeat=$OPTARG;; b) build=$OPTARG;; q) quick=1;; *) exit 2;; esac
+repeat=3; build=build/release; quick=0; base=""; commit=""; targets_only=0
+while getopts "r:b:qB:c:T" o; do
+  case $o in r) repeat=$OPTARG;; b) build=$OPTARG;; q) quick=1;; B) base=$OPTARG;; c) commit=$OPTARG;;
+    T) targets_only=1;; *) exit 2;; esac
 done
 bin=$build/cli/rflesion; kern=$build/bench/kernels
 for f in "$bin" "$kern"; do [ -x "$f" ] || { echo "perf_report: $f missing: build first" >&2; exit 2; }; done
@@ -24,6 +29,16 @@ out=build/bench/perf_report.md
 mkdir -p build/bench
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 py=/usr/bin/python3
+if [ -n "$commit" ]; then # the baseline, built in release mode from the given commit
+  git rev-parse --quiet --verify "$commit^{commit}" > /dev/null ||
+    { echo "perf_report: -c $commit: not a commit of this repository" >&2; exit 2; }
+  base=$work/base/build/release
+  mkdir -p "$work/base"
+  git archive "$commit" | tar -x -C "$work/base"
+  (cd "$work/base" && cmake --preset release > "$work/base.log" 2>&1 &&
+     cmake --build build/release -j 2 --target rflesion kernels >> "$work/base.log" 2>&1) ||
+    { cat "$work/base.log" >&2; echo "perf_report: the baseline $commit did not build" >&2; exit 2; }
+fi
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 # resolution: fine-box spacing (mm) and time step (s), refined together; growth as shipped
@@ -31,6 +46,14 @@ resolutions="0.2:2 0.16:1.6 0.128:1.28"
 [ $quick -eq 1 ] && resolutions="0.2:2"
 
 {
+if [ -n "$base" ]; then
+  echo "## Targets $(date -u +%Y-%m-%d): this build against the baseline${commit:+ $commit}, in one run"
+  echo
+  $py bench/perf_targets.py --new "$bin" --base "$base/cli/rflesion" --new-kernels "$kern" \
+    --base-kernels "$base/bench/kernels" -r "$repeat"
+  echo
+fi
+[ $targets_only -eq 1 ] && exit 0
 echo "## Measured $(date -u +%Y-%m-%d) on: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average before the run $(cut -d' ' -f1 /proc/loadavg)"
 echo
 echo "### Kernels on the RC-1 state at t = 20 s (bench/kernels, median of 5 batches)"

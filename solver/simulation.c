@@ -42,6 +42,9 @@ struct rfl_simulation {
   double *T, *Tprev, *Tpeak;
   double *dose[RFL_DAMAGE_COUNT]; /* per damage model (damage.h): Omega, CEM43 minutes */
   double *phi;              /* unit potential */
+  float *phi_start, *TB_start; /* phi and TB at the start of the last step, for the next
+                               one's first guesses (single precision: they only shape them) */
+  int phi_start_ok, TB_start_ok; /* they hold them and the last step solved for them */
   double *q1;               /* unit-voltage Joule heat per cell, W */
   double *b;                /* right-hand side (potential, then heat) */
   double *TA, *TB;          /* heat step parts: T = TA + V^2 TB */
@@ -53,6 +56,7 @@ struct rfl_simulation {
   double cool_coef[RFL_MAX_PROBES]; /* coolant sink per active-tip volume, W/(m^3 K) */
   rfl_generator_state gen;
   double t, dt_prev;
+  double V_last;            /* voltage over the last accepted step (0: generator off) */
   int have_prev;
   int rf_prev;              /* generator on over the previous step */
   double G;                 /* tissue conductance of the last solved potential, A/V */
@@ -214,6 +218,8 @@ void rfl_simulation_free(rfl_simulation *s) {
   for (int d = 0; d < RFL_DAMAGE_COUNT; ++d) free(s->dose[d]);
   free(s->vapour);
   free(s->vapour_iter);
+  free(s->phi_start);
+  free(s->TB_start);
   rfl_thermocouple_free(&s->tc);
   free(s->samples);
   free(s);
@@ -243,6 +249,12 @@ rfl_status rfl_simulation_create(const rfl_case *c, const rfl_grid *g, const rfl
       rfl_simulation_free(s);
       return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
     }
+  }
+  s->phi_start = calloc(s->n, sizeof(float));
+  s->TB_start = calloc(s->n, sizeof(float));
+  if (!s->phi_start || !s->TB_start) {
+    rfl_simulation_free(s);
+    return RFL_ERROR(RFL_ENOMEM, "out of memory for the fields (%zu cells)", s->n);
   }
   if ((st = rfl_assembler_create(c, geo, &s->as)) != RFL_OK ||
       (st = rfl_sysmat_create(g, &s->Ap)) != RFL_OK || (st = rfl_sysmat_create(g, &s->Ah)) != RFL_OK ||
@@ -303,16 +315,18 @@ double rfl_simulation_bytes(const rfl_case *c, size_t ncells) {
                         RFL_DAMAGE_COUNT;
   const double vapour = c->physics.latent_heat_J_m3 > 0.0 ? 2.0 : 0.0;
   const double assembler = 1.0; /* rfl_assembler.prop */
-  return (double)ncells * (fields + vapour + assembler) * sizeof(double) +
+  const double guesses = 2.0 * sizeof(float); /* phi_start, TB_start */
+  return (double)ncells * ((fields + vapour + assembler) * sizeof(double) + guesses) +
          (double)(count_steps(c) + 1) * sizeof(rfl_sample);
 }
 
 /* ---- one step -------------------------------------------------------------------------- */
 
-static rfl_status solve(rfl_mg *mg, const double *b, double *x, const rfl_case *c, const char *what,
-                        double t, int *iterations) {
+/* Solve to [solver] rtol relative to ||b||, or to the absolute residual atol (0: none). */
+static rfl_status solve(rfl_mg *mg, const double *b, double *x, double atol, const rfl_case *c,
+                        const char *what, double t, int *iterations) {
   rfl_mg_info info;
-  rfl_status st = rfl_mg_solve(mg, b, x, c->solver.rtol, 0.0, c->solver.max_iterations, &info);
+  rfl_status st = rfl_mg_solve(mg, b, x, c->solver.rtol, atol, c->solver.max_iterations, &info);
   *iterations += info.iterations;
   if (st == RFL_ENUMERIC)
     return RFL_ERROR(RFL_ENUMERIC, "%s solve produced a non-finite value at t = %.4g s", what, t);
@@ -329,7 +343,7 @@ static rfl_status solve(rfl_mg *mg, const double *b, double *x, const rfl_case *
 static rfl_status solve_potential(rfl_simulation *s, const double *T, double t, int *iterations) {
   rfl_assembler_potential(s->as, T, s->Ap, s->b, s->phi);
   RFL_CHECK(rfl_mg_setup(s->mgp, s->Ap));
-  RFL_CHECK(solve(s->mgp, s->b, s->phi, s->kase, "potential", t, iterations));
+  RFL_CHECK(solve(s->mgp, s->b, s->phi, 0.0, s->kase, "potential", t, iterations));
   s->G = rfl_assembler_joule(s->as, T, s->phi, s->q1);
   return RFL_OK;
 }
@@ -497,6 +511,30 @@ static step_scheme choose_scheme(const rfl_simulation *s, double dt) {
   return sc;
 }
 
+/* x <- x + w (x - start), start <- x (as it was): a linear extrapolation in time from the
+ * last two steps' solutions, w = dt / dt_prev (0: none); the start is kept for the next. */
+static void extrapolate(size_t n, double *x, float *start, double w) {
+  RFL_OMP_FOR
+  for (size_t c = 0; c < n; ++c) {
+    const double p = x[c];
+    x[c] = p + w * (p - (double)start[c]);
+    start[c] = (float)p;
+  }
+}
+
+/* The first pass's guesses, where the last two steps solved for them: the potential
+ * extrapolated in time (the conductivities drift smoothly with the temperature), and the
+ * Joule-heat response TB too where the step repeats the last one's scheme and length (TB
+ * depends on dt itself). */
+static void extrapolate_guesses(rfl_simulation *s, double dt, const step_scheme *sc) {
+  const int rf_both = s->rf_prev && sc->rf_on;
+  extrapolate(s->n, s->phi, s->phi_start, rf_both && s->phi_start_ok ? dt / s->dt_prev : 0.0);
+  s->phi_start_ok = 1;
+  const int same_step = sc->bdf2 && fabs(sc->w - 1.0) < 1e-9;
+  extrapolate(s->n, s->TB, s->TB_start, rf_both && same_step && s->TB_start_ok ? 1.0 : 0.0);
+  s->TB_start_ok = same_step;
+}
+
 /* Predict: the temperature the step's conductivities are evaluated at (extrapolated under
  * BDF2). The first pass assumes no water boils off beyond what has (an extrapolated T*
  * past the window would have the solve take all the latent heat out of a cell at once);
@@ -510,9 +548,12 @@ static void predict(rfl_simulation *s, const step_scheme *sc) {
 }
 
 /* Assemble the heat step for conductivities at Tstar: operator Ah and right-hand side b of
- * the time scheme with boundary, perfusion, coolant, metabolic and latent terms; TA starts
- * from T. */
-static void assemble_heat(rfl_simulation *s, double dt, const double a[3]) {
+ * the time scheme with boundary, perfusion, coolant, metabolic and latent terms. The first
+ * guess of TA is the predicted end-of-step temperature less the Joule part the voltage
+ * guess Vg would add with the last response TB (T = TA + V^2 TB): TA starts within the
+ * prediction's error of its solution instead of a whole step's Joule heating away. */
+static void assemble_heat(rfl_simulation *s, double dt, const double a[3], double Vg) {
+  const double Vg2 = Vg * Vg;
   const rfl_case *k = s->kase;
   const rfl_grid *g = s->grid;
   const rfl_label *lab = s->geo->label;
@@ -534,7 +575,7 @@ static void assemble_heat(rfl_simulation *s, double dt, const double a[3]) {
       s->Ah->diag[c] += L * vol / dt * slope;
       s->b[c] += L * vol / dt * (s->vapour[c] - f + slope * Tf);
     }
-    s->TA[c] = s->T[c];
+    s->TA[c] = s->Tstar[c] - Vg2 * s->TB[c];
   }
 }
 
@@ -549,18 +590,24 @@ typedef struct {
 } step_solution;
 
 /* One pass for conductivities at Tstar: potential, heat operator, the two heat solves and
- * the generator's voltage (from the controller state sol->gen, which is updated). */
+ * the generator's voltage (from the controller state sol->gen, which is updated). Vg: the
+ * voltage guess (the last step's, then the last pass's). */
 static rfl_status solve_pass(rfl_simulation *s, double dt, double t_next, const step_scheme *sc,
-                             step_solution *sol) {
+                             double Vg, step_solution *sol) {
   const rfl_case *k = s->kase;
   if (sc->rf_on) RFL_CHECK(solve_potential(s, s->Tstar, t_next, &sol->iterations[0]));
-  assemble_heat(s, dt, sc->a);
+  assemble_heat(s, dt, sc->a, sc->rf_on ? Vg : 0.0);
   RFL_CHECK(rfl_mg_setup(s->mgh, s->Ah));
-  RFL_CHECK(solve(s->mgh, s->b, s->TA, k, "heat", t_next, &sol->iterations[1]));
+  RFL_CHECK(solve(s->mgh, s->b, s->TA, 0.0, k, "heat", t_next, &sol->iterations[1]));
   sol->tc_a = rfl_simulation_thermocouple(s, s->TA);
   sol->tc_b = 0.0;
   if (sc->rf_on) {
-    RFL_CHECK(solve(s->mgh, s->q1, s->TB, k, "Joule-heat response", t_next, &sol->iterations[2]));
+    /* T = TA + V^2 TB: TB's residual, scaled by V^2 <= Vlim^2, need be no smaller than
+       TA's tolerance for T to be as accurate as TA is (rtol relative to q1 alone would
+       ask far more of the smaller Joule part) */
+    const double Vlim = rfl_generator_voltage_limit(&k->generator, s->G);
+    const double atol = Vlim > 0.0 ? k->solver.rtol * rfl_sysmat_norm(s->Ah, s->b) / (Vlim * Vlim) : 0.0;
+    RFL_CHECK(solve(s->mgh, s->q1, s->TB, atol, k, "Joule-heat response", t_next, &sol->iterations[2]));
     sol->tc_b = rfl_simulation_thermocouple(s, s->TB);
   }
   double V = rfl_generator_step_voltage(&k->generator, &sol->gen, k->physics.initial_C, t_next, dt,
@@ -578,9 +625,11 @@ static rfl_status solve_heat(rfl_simulation *s, double dt, double t_next, const 
                              step_solution *sol) {
   memset(sol, 0, sizeof *sol);
   for (int pass = 0;; ++pass) {
+    const double Vg = pass ? sol->V : s->V_last;
+    if (pass == 0 && sc->rf_on) extrapolate_guesses(s, dt, sc);
     sol->gen = s->gen;
     sol->passes = pass + 1;
-    RFL_CHECK(solve_pass(s, dt, t_next, sc, sol));
+    RFL_CHECK(solve_pass(s, dt, t_next, sc, Vg, sol));
     const double V2 = sol->V * sol->V;
     int sigma_moved = sc->rf_on && sigma_change(s, V2) > RFL_PICARD_TOLERANCE;
     int boiling_moved = s->vapour && vapour_mismatch(s, V2) > RFL_VAPOUR_TOLERANCE;
@@ -698,6 +747,9 @@ static void accept_step(rfl_simulation *s, double dt, double t_next, const step_
   s->gen = sol->gen;
   s->t = t_next;
   s->dt_prev = dt;
+  s->V_last = smp->voltage;
+  s->phi_start_ok = s->phi_start_ok && sc->rf_on;
+  s->TB_start_ok = s->TB_start_ok && sc->rf_on;
   s->have_prev = 1;
   s->rf_prev = sc->rf_on;
 }
@@ -761,6 +813,7 @@ rfl_energy_budget rfl_simulation_energy(const rfl_simulation *s) {
 
 rfl_status rfl_simulation_generator_now(rfl_simulation *s, double voltage, rfl_sample *out) {
   int iterations = 0;
+  s->phi_start_ok = 0; /* phi is no longer the last step's */
   RFL_CHECK(solve_potential(s, s->T, s->t, &iterations));
   memset(out, 0, sizeof *out);
   out->t = s->t;

@@ -37,7 +37,7 @@ rfl_status rfl_sysmat_create(const rfl_grid *g, rfl_sysmat **out) {
   rfl_sysmat *m = calloc(1, sizeof *m);
   if (!m) return RFL_ERROR(RFL_ENOMEM, "sysmat: out of memory for %zu cells", n);
   m->grid = g;
-  for (int a = 0; a < 3; ++a) m->g[a] = calloc(n, sizeof(double));
+  for (int a = 0; a < 3; ++a) m->g[a] = calloc(n, sizeof(rfl_face_g));
   m->diag = calloc(n, sizeof(double));
   m->fixed = calloc(n, sizeof(uint8_t));
   m->dirichlet = calloc(n, sizeof(double));
@@ -61,7 +61,7 @@ void rfl_sysmat_free(rfl_sysmat *m) {
 /* The transverse neighbours of the row of cells (., j, k). */
 typedef struct {
   size_t c0;                       /* index of cell (0, j, k) */
-  const double *gs, *gn, *gd, *gu; /* face conductances: gs[i] is the south face of cell i */
+  const rfl_face_g *gs, *gn, *gd, *gu; /* face conductances: gs[i] is the south face of cell i */
   ptrdiff_t os, on, od, ou;        /* index offset to the neighbour (0 when it is absent) */
   double ms, mn, md, mu;           /* 1 when the neighbour exists, else 0 */
 } row_nbrs;
@@ -70,7 +70,7 @@ static inline void row_setup(const rfl_sysmat *m, int j, int k, row_nbrs *R) {
   const int n0 = m->grid->n[0], n1 = m->grid->n[1], n2 = m->grid->n[2];
   const ptrdiff_t sy = n0, sz = (ptrdiff_t)n0 * n1;
   R->c0 = (size_t)n0 * ((size_t)j + (size_t)n1 * (size_t)k);
-  const double *g1 = m->g[1] + R->c0, *g2 = m->g[2] + R->c0;
+  const rfl_face_g *g1 = m->g[1] + R->c0, *g2 = m->g[2] + R->c0;
   R->gs = j > 0 ? g1 - sy : g1;
   R->os = j > 0 ? -sy : 0;
   R->ms = j > 0 ? 1.0 : 0.0;
@@ -102,8 +102,9 @@ static inline double cell_apply(const rfl_sysmat *m, const row_nbrs *R, const do
  * fixed cells) so that the compiler vectorises it; the transverse neighbour rows come from
  * row_setup (a missing neighbour is the row itself with weight 0). */
 #define ROW_INTERIOR_PARAMS                                                                   \
-  int n0, const double *restrict d, const double *restrict gx, const double *restrict gs,   \
-      const double *restrict gn, const double *restrict gd, const double *restrict gu,      \
+  int n0, const double *restrict d, const rfl_face_g *restrict gx,                         \
+      const rfl_face_g *restrict gs, const rfl_face_g *restrict gn,                         \
+      const rfl_face_g *restrict gd, const rfl_face_g *restrict gu,                         \
       double ms, double mn, double md, double mu, const double *restrict x,                 \
       const double *restrict xs, const double *restrict xn, const double *restrict xd,      \
       const double *restrict xu, const uint8_t *restrict fx
@@ -127,7 +128,8 @@ static inline void row_apply(const rfl_sysmat *m, int j, int k, const double *b,
   row_nbrs R;
   row_setup(m, j, k, &R);
   const int n0 = m->grid->n[0];
-  const double *gx = m->g[0] + R.c0, *xr = x + R.c0;
+  const rfl_face_g *gx = m->g[0] + R.c0;
+  const double *xr = x + R.c0;
   const uint8_t *fx = m->fixed + R.c0;
   const double *br = b ? b + R.c0 : NULL;
   double *o = out + R.c0;
@@ -179,7 +181,7 @@ void rfl_sysmat_smooth_color(const rfl_sysmat *m, const double *b, double *x, in
     for (int j = 0; j < n1; ++j) {
       row_nbrs R;
       row_setup(m, j, k, &R);
-      const double *gx = m->g[0] + R.c0;
+      const rfl_face_g *gx = m->g[0] + R.c0;
       double *xr = x + R.c0;
       const double *br = b + R.c0, *dr = m->diag + R.c0;
       const uint8_t *fx = m->fixed + R.c0;

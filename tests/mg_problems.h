@@ -83,7 +83,7 @@ static inline void mgp_assemble_mirror(const rfl_grid *g, const double *k, const
                                        const double *xfix, mgp_fn bc, const void *ctx,
                                        const int *mirror, rfl_sysmat *A, double *b) {
   const size_t stride[3] = {1, (size_t)g->n[0], (size_t)g->n[0] * (size_t)g->n[1]};
-  for (int a = 0; a < 3; ++a) memset(A->g[a], 0, g->ncells * sizeof(double));
+  for (int a = 0; a < 3; ++a) memset(A->g[a], 0, g->ncells * sizeof *A->g[a]);
   memset(A->diag, 0, g->ncells * sizeof(double));
   memset(A->dirichlet, 0, g->ncells * sizeof(double));
   memcpy(A->fixed, fixed, g->ncells);

@@ -284,7 +284,7 @@ static void test_check_mistakes(void **state) {
   write_file("memory.ini", text, strlen(text));
   expect_check_error("memory.ini",
                      ":5: [grid] spacing_mm: expected a grid whose run fits in memory, found "
-                     "'0.04' giving 1e+09 cells and an estimated 288 GiB, over the limit of 300 MiB "
+                     "'0.04' giving 1e+09 cells and an estimated 270 GiB, over the limit of 300 MiB "
                      "(SLURM_MEM_PER_NODE = 300 MB); shrink the fine box or the domain (the "
                      "electrode needs cells of at most 0.212 mm at its tip), or run with more "
                      "memory");
@@ -313,9 +313,9 @@ static void test_memory_limit(void **state) {
   RUN(0, "check", RFL_SOURCE_DIR "/cases/reference/rc1.ini");
   unsetenv("SLURM_MEM_PER_NODE");
   unsetenv("SLURM_NTASKS_PER_NODE");
-  assert_contains(out_text, "; memory estimate     : 162.8 MiB for a run with its HDF5 file (445 "
+  assert_contains(out_text, "; memory estimate     : 155.4 MiB for a run with its HDF5 file (423 "
                             "bytes per cell;\n;                       --figures adds 23 MiB):\n");
-  assert_contains(out_text, ";   multigrid (both solvers)           25.7 MiB\n");
+  assert_contains(out_text, ";   multigrid (both solvers)           23.6 MiB\n");
   assert_contains(out_text, "; memory limit        : 2000.0 MiB (SLURM_MEM_PER_NODE = 4000 MB for "
                             "the node's tasks)\n");
 }
