@@ -169,6 +169,14 @@ typedef struct {
  * muscle, 80 C for 90 s, 40 mm box). */
 void rfl_case_defaults(rfl_case *c);
 
+/* 1 for a monopolar case: no return probe, so the current returns through the outer
+ * boundary (the dispersive pad far away), which is held at 0 V. */
+static inline int rfl_case_monopolar(const rfl_case *c) {
+  for (int p = 0; p < c->nprobes; ++p)
+    if (c->probes[p].role == RFL_PROBE_RETURN) return 0;
+  return 1;
+}
+
 /* Factor from the computed part of the domain to the whole: 2 per mirror plane. */
 static inline double rfl_case_mirror_factor(const rfl_case *c) {
   return (c->grid.symmetry & RFL_SYMMETRY_X ? 2.0 : 1.0) * (c->grid.symmetry & RFL_SYMMETRY_Y ? 2.0 : 1.0);

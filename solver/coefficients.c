@@ -67,11 +67,7 @@ static cell_kind potential_kind(const rfl_case *kase, rfl_label l) {
 
 /* Monopolar: the dispersive pad is far away, so the outer boundary is the return (V = 0).
  * Bipolar: the return probe is the only return; no current leaves through the boundary. */
-static int outer_boundary_grounded(const rfl_case *kase) {
-  for (int p = 0; p < kase->nprobes; ++p)
-    if (kase->probes[p].role == RFL_PROBE_RETURN) return 0;
-  return 1;
-}
+static int outer_boundary_grounded(const rfl_case *kase) { return rfl_case_monopolar(kase); }
 
 static double dirichlet_value(const rfl_case *kase, rfl_label l) {
   return kase->probes[l.probe].role == RFL_PROBE_ACTIVE ? 1.0 : 0.0;

@@ -7,14 +7,8 @@
 
 #include "tissue.h"
 
-static int monopolar(const rfl_case *c) {
-  for (int p = 0; p < c->nprobes; ++p)
-    if (c->probes[p].role == RFL_PROBE_RETURN) return 0;
-  return 1;
-}
-
 double rfl_return_path_beyond_domain(const rfl_case *c, const rfl_grid *g) {
-  if (!monopolar(c)) return 0.0;
+  if (!rfl_case_monopolar(c)) return 0.0;
   const rfl_material *bg = &c->materials[c->background_material];
   if (bg->kind != RFL_MATERIAL_TISSUE) return 0.0;
   double sigma = rfl_tissue_sigma(bg, &c->physics, c->physics.initial_C);
